@@ -1,0 +1,330 @@
+"""Turning what a server answered (or failed to) into a status, a message and a fix.
+
+Built on how a real Sipstory server answers (docs/api-facts.md): only ``200``, a JSON
+content type and ``connected: true`` mean connected; a web app answers its login page
+with 200; a 429 proves the key valid; ``Bearer`` is rejected as an invalid key.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import ssl
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import requests
+
+from .client import Answer
+from .status import CheckResult, RateLimit, Status
+from .times import utc_now
+from .urls import is_local_host, origin_of, suggest_api_base
+
+ROTATION_HINT = (
+    "A key stops working at once when it is rotated in Settings → Developers → API Key. "
+    "Copy the current key from there and replace the one saved here."
+)
+
+
+def _json_body(answer: Answer) -> Any:
+    if "json" not in answer.content_type or answer.truncated:
+        return None
+    try:
+        return json.loads(answer.body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None
+
+
+def _looks_like_html(answer: Answer) -> bool:
+    if "html" in answer.content_type:
+        return True
+    start = answer.body[:512].lstrip().lower()
+    return start.startswith((b"<!doctype html", b"<html"))
+
+
+def _int_header(answer: Answer, name: str) -> int | None:
+    try:
+        return int(answer.headers.get(name, "").strip())
+    except ValueError:
+        return None
+
+
+def _rate_limit(answer: Answer) -> RateLimit | None:
+    figures = RateLimit(
+        limit=_int_header(answer, "X-RateLimit-Limit"),
+        remaining=_int_header(answer, "X-RateLimit-Remaining"),
+        reset_seconds=_int_header(answer, "X-RateLimit-Reset"),
+    )
+    return figures if figures != RateLimit() else None
+
+
+def _retry_at(answer: Answer, now: datetime) -> datetime | None:
+    value = answer.headers.get("Retry-After", "").strip()
+    if value.isdigit():
+        return now + timedelta(seconds=int(value))
+    if value:
+        try:
+            return parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            pass
+    reset = _int_header(answer, "X-RateLimit-Reset")
+    return now + timedelta(seconds=reset) if reset is not None and reset >= 0 else None
+
+
+def _describe_wait(retry_at: datetime | None, now: datetime) -> str:
+    if retry_at is None:
+        return "The limit resets within the hour."
+    minutes = max(1, round((retry_at - now).total_seconds() / 60))
+    return f"It may be checked again in {minutes} min, at {retry_at:%H:%M} UTC."
+
+
+def _message_of(body: Any) -> str:
+    if isinstance(body, dict):
+        for field in ("msg", "message", "error"):
+            if isinstance(body.get(field), str):
+                return str(body[field])
+    return ""
+
+
+def classify_answer(answer: Answer, base_url: str, *, now: datetime | None = None) -> CheckResult:
+    """The result of ``GET {base_url}/is-connected`` that got an HTTP answer."""
+    now = now or utc_now()
+    status = answer.status
+    body = _json_body(answer)
+    common: dict[str, Any] = {
+        "http_status": status,
+        "latency_ms": answer.latency_ms,
+        "checked_at": now,
+        "rate_limit": _rate_limit(answer),
+    }
+
+    def result(code: Status, message: str, hint: str = "", **extra: Any) -> CheckResult:
+        return CheckResult(code, message, hint, **common, **extra)
+
+    if 300 <= status < 400:
+        location = answer.headers.get("Location", "")
+        target = location or "an address it did not give"
+        return result(
+            Status.REDIRECTED,
+            f"The server redirects to {target} (HTTP {status}); the key was not sent there.",
+            "Sipstory Desktop never follows a redirect with your key. If you trust the new "
+            "address, use it as the base URL (often http:// → https://, or a missing /api).",
+            location=location or None,
+        )
+    if status == 429:
+        retry_at = _retry_at(answer, now)
+        return result(
+            Status.RATE_LIMITED,
+            "The key is valid, but the organization has used up its requests for this hour "
+            f"(HTTP 429). {_describe_wait(retry_at, now)}",
+            "Wait until then. Each check may count against the organization's 30 requests "
+            "per hour, so avoid checking again and again.",
+            retry_at=retry_at,
+        )
+    if status in (401, 403):
+        said = _message_of(body)
+        if said == "No subscription found":
+            return result(
+                Status.NO_SUBSCRIPTION,
+                "The key is valid, but its organization has no subscription.",
+                "Start or renew the organization's subscription in Sipstory's billing "
+                "settings; the key itself is fine.",
+            )
+        if said == "No API Key found":
+            return result(
+                Status.INVALID_KEY,
+                "The server received no key (No API Key found).",
+                "A proxy in front of the server may strip the Authorization header: "
+                "check its configuration.",
+            )
+        if said == "Invalid API key":
+            return result(
+                Status.INVALID_KEY, "The server rejected the key: Invalid API key.", ROTATION_HINT
+            )
+        if not answer.body.strip():
+            return result(
+                Status.INVALID_KEY,
+                f"The server rejected the key without a reason (HTTP {status}); its key "
+                "lookup may have failed.",
+                "Try again in a moment. If it persists, copy the key again from "
+                "Settings → Developers → API Key.",
+            )
+        reason = f": {said}" if said else ""
+        return result(
+            Status.INVALID_KEY,
+            f"The server refused the key (HTTP {status}){reason}.",
+            ROTATION_HINT,
+        )
+    if status >= 500:
+        return result(
+            Status.SERVER_ERROR,
+            f"The server failed with HTTP {status}.",
+            "The fault is on the server's side, not your key: try again later, or look at "
+            "the instance's logs if it is yours.",
+        )
+    if status == 404 or (200 <= status < 300 and body is None and _looks_like_html(answer)):
+        return _not_api(result, answer, base_url)
+    if 200 <= status < 300:
+        if body is None:
+            kind = answer.content_type or "no content type"
+            return result(
+                Status.NOT_API,
+                f"The server answered HTTP {status} with {kind}, not JSON: this URL is not a "
+                "Sipstory API.",
+                _suggestion_hint(base_url),
+                suggested_base_url=suggest_api_base(base_url),
+            )
+        if status == 200 and isinstance(body, dict) and body.get("connected") is True:
+            return result(Status.CONNECTED, "The key works: the server confirmed the connection.")
+        shown = json.dumps(body)[:120]
+        return result(
+            Status.UNEXPECTED,
+            f"The server answered HTTP {status} but did not confirm the connection: {shown}",
+            'A Sipstory API answers {"connected": true}. Check the base URL, and that the '
+            "server really is Sipstory.",
+        )
+    said = _message_of(body)
+    if status == 402:
+        hint = "The server asks for payment: check the organization's billing in Sipstory."
+    else:
+        hint = "Check the base URL and the server's version; this is not a Sipstory answer."
+    return result(
+        Status.UNEXPECTED,
+        f"Unexpected answer: HTTP {status}{': ' + said if said else ''}.",
+        hint,
+    )
+
+
+def _suggestion_hint(base_url: str) -> str:
+    suggestion = suggest_api_base(base_url)
+    if suggestion:
+        return f"Try {suggestion} as the base URL (a self-hosted API lives under /api/public/v1)."
+    return (
+        "Check the base URL: Sipstory Cloud is https://api.sipstory.tech/public/v1, a "
+        "self-hosted instance https://your-domain/api/public/v1."
+    )
+
+
+def _not_api(result: Any, answer: Answer, base_url: str) -> CheckResult:
+    suggestion = suggest_api_base(base_url)
+    if answer.status == 404:
+        message = f"Nothing answers at {base_url.rstrip('/')}/is-connected (HTTP 404): "
+        message += "this URL is not a Sipstory API."
+    else:
+        message = "This is the web app, not the API: the server answered with a web page."
+    checked: CheckResult = result(
+        Status.NOT_API, message, _suggestion_hint(base_url), suggested_base_url=suggestion
+    )
+    return checked
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and every exception it wraps (causes, contexts, urllib3 reasons, args)."""
+    seen: list[BaseException] = []
+    todo: list[BaseException] = [exc]
+    while todo:
+        current = todo.pop()
+        if current in seen or len(seen) > 20:
+            continue
+        seen.append(current)
+        for linked in (current.__cause__, current.__context__, getattr(current, "reason", None)):
+            if isinstance(linked, BaseException):
+                todo.append(linked)
+        todo.extend(arg for arg in current.args if isinstance(arg, BaseException))
+    return seen
+
+
+def classify_failure(
+    exc: Exception,
+    base_url: str,
+    timeout: float,
+    *,
+    latency_ms: int | None = None,
+    now: datetime | None = None,
+) -> CheckResult:
+    """The result of a check that got no usable HTTP answer."""
+    origin = origin_of(base_url)
+    where = f"{origin.host}:{origin.port}"
+    common: dict[str, Any] = {"latency_ms": latency_ms, "checked_at": now or utc_now()}
+    chain = _chain(exc)
+    names = {type(e).__name__ for e in chain}
+
+    if isinstance(exc, requests.exceptions.SSLError) or any(
+        isinstance(e, ssl.SSLError | ssl.CertificateError) for e in chain
+    ):
+        reason = next((str(e) for e in chain if isinstance(e, ssl.SSLError)), "")
+        reason = _short_tls_reason(reason)
+        return CheckResult(
+            Status.TLS_ERROR,
+            f"The TLS connection to {origin.host} failed: {reason}.",
+            "If the instance uses a private certificate authority, add it to your system's "
+            "trust store. Check that the address is the one on the certificate, and that "
+            "the certificate has not expired.",
+            **common,
+        )
+    if isinstance(exc, requests.exceptions.Timeout) or any(
+        isinstance(e, TimeoutError | socket.timeout) for e in chain
+    ):
+        return CheckResult(
+            Status.TIMEOUT,
+            f"No answer from {where} within {timeout:g} s.",
+            "The server may be overloaded, or a firewall may drop the connection; check the "
+            "address and try again later.",
+            **common,
+        )
+    if any(isinstance(e, socket.gaierror) for e in chain) or "NameResolutionError" in names:
+        return CheckResult(
+            Status.UNREACHABLE,
+            f"The host name {origin.host} could not be found.",
+            "Check the spelling of the address and your network connection.",
+            **common,
+        )
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        if is_local_host(origin.host):
+            hint = (
+                "Is your instance running? Start it (with the common compose file: "
+                "'docker compose up -d') and check the port: 4007 for that file, 5000 inside "
+                "the container, 3000 for a backend run from source."
+            )
+        else:
+            hint = "Check the port, that the server is up, and that no firewall blocks it."
+        return CheckResult(Status.UNREACHABLE, f"Connection refused by {where}.", hint, **common)
+    cut_names = {"RemoteDisconnected", "ProtocolError", "IncompleteRead", "ChunkedEncodingError"}
+    if any(isinstance(e, ConnectionResetError | BrokenPipeError) for e in chain) or (
+        names & cut_names
+    ):
+        return CheckResult(
+            Status.UNREACHABLE,
+            f"The connection to {where} was cut before a full answer came back.",
+            "A proxy or firewall may be resetting the connection, or the server crashed; "
+            "try again, and check the server if it is yours.",
+            **common,
+        )
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        reason = next((e.strerror for e in chain if isinstance(e, OSError) and e.strerror), "")
+        return CheckResult(
+            Status.UNREACHABLE,
+            f"Cannot connect to {where}" + (f": {reason}." if reason else "."),
+            "Check the address, your network connection, and that the server is up.",
+            **common,
+        )
+    return CheckResult(
+        Status.UNEXPECTED,
+        f"The check failed: {type(exc).__name__}.",
+        "Check the base URL; if this persists, report it with the app's log.",
+        **common,
+    )
+
+
+def _short_tls_reason(reason: str) -> str:
+    lowered = reason.lower()
+    if "expired" in lowered:
+        return "the certificate has expired"
+    if "self-signed" in lowered or "self signed" in lowered:
+        return "the certificate is self-signed"
+    if "hostname" in lowered or "doesn't match" in lowered or "ip address mismatch" in lowered:
+        return "the certificate is for another host name"
+    if "unable to get local issuer" in lowered or "verify failed" in lowered:
+        return "the certificate is not signed by an authority this computer trusts"
+    return "the handshake failed"

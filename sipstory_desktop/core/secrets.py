@@ -1,0 +1,235 @@
+"""The keyring: the only place a key is stored.
+
+Every call goes through :class:`SecretStore`, which names the backend in words a person
+understands, bounds each call by a timeout (a D-Bus service that does not answer or an
+unlock prompt nobody sees must not hang the app), and turns every backend failure into a
+:class:`SecretStoreError` that says what to do. There is no fallback to a plain file.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import keyring
+import keyring.backend
+import keyring.errors
+
+SERVICE_NAME = "tech.sipstory.Desktop"
+DEFAULT_TIMEOUT_SECONDS = 30.0
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class SecretErrorKind(str, enum.Enum):
+    UNAVAILABLE = "unavailable"
+    LOCKED = "locked"
+    FAILED = "failed"
+    TIMEOUT = "timeout"
+
+
+class SecretStoreError(Exception):
+    """A keyring failure, with a message and a hint for the user. Never holds a key."""
+
+    def __init__(self, kind: SecretErrorKind, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.hint}".strip()
+
+
+@dataclass(frozen=True)
+class BackendInfo:
+    """Which keyring holds the keys, as a person would call it."""
+
+    name: str
+    secure: bool
+    available: bool
+    technical_name: str
+
+
+# (module, class) -> (name for people, secure)
+_KNOWN_BACKENDS: dict[tuple[str, str], tuple[str, bool]] = {
+    ("keyring.backends.SecretService", "Keyring"): ("GNOME Keyring (Secret Service)", True),
+    ("keyring.backends.libsecret", "Keyring"): ("GNOME Keyring (libsecret)", True),
+    ("keyring.backends.kwallet", "DBusKeyring"): ("KWallet", True),
+    ("keyring.backends.kwallet", "DBusKeyringKWallet4"): ("KWallet 4", True),
+    ("keyring.backends.macOS", "Keyring"): ("macOS Keychain", True),
+    ("keyring.backends.Windows", "WinVaultKeyring"): ("Windows Credential Locker", True),
+    ("keyrings.alt.file", "PlaintextKeyring"): ("a plain-text file (keyrings.alt)", False),
+    ("keyrings.alt.file", "EncryptedKeyring"): ("an encrypted file (keyrings.alt)", True),
+    ("sipstory_desktop.demo.memory_keyring", "MemoryKeyring"): (
+        "Demo keyring (in memory, this session only)",
+        True,
+    ),
+}
+_NO_BACKEND = {("keyring.backends.fail", "Keyring"), ("keyring.backends.null", "Keyring")}
+
+
+def describe_backend(backend: keyring.backend.KeyringBackend) -> BackendInfo:
+    """Name ``backend`` for people; a chain is named after the backend it tries first."""
+    chained = getattr(backend, "backends", None)
+    if chained:
+        return describe_backend(chained[0])
+    cls = type(backend)
+    ident = (cls.__module__, cls.__name__)
+    technical = f"{cls.__module__}.{cls.__name__}"
+    if ident in _NO_BACKEND:
+        return BackendInfo("no keyring", secure=False, available=False, technical_name=technical)
+    name, secure = _KNOWN_BACKENDS.get(ident, (cls.__name__, True))
+    return BackendInfo(name, secure=secure, available=True, technical_name=technical)
+
+
+def _no_keyring_hint() -> str:
+    if sys.platform.startswith("linux"):
+        return (
+            "Install and start a Secret Service provider (GNOME Keyring: "
+            "'sudo apt install gnome-keyring'; or KeePassXC with its Secret Service "
+            "integration) inside a desktop session. Without a desktop, run the command under "
+            "'dbus-run-session' with gnome-keyring-daemon unlocked."
+        )
+    return "Check that your system keychain is available, then try again."
+
+
+def _run_with_timeout(call: Callable[[], T], timeout: float, what: str) -> T:
+    """Run ``call`` on a daemon thread and wait at most ``timeout`` seconds for it."""
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            outcome.append(call())
+        except BaseException as exc:  # handed to the caller below
+            failure.append(exc)
+
+    worker = threading.Thread(target=target, name=f"keyring-{what}", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise SecretStoreError(
+            SecretErrorKind.TIMEOUT,
+            f"The keyring did not answer within {timeout:.0f} s.",
+            "An unlock prompt may be waiting on your screen; answer it and try again.",
+        )
+    if failure:
+        raise failure[0]
+    return outcome[0]
+
+
+def _translate(exc: BaseException, what: str) -> SecretStoreError:
+    """A keyring exception as an error a person can act on. The key is never in it."""
+    text = str(exc).strip()
+    if isinstance(exc, keyring.errors.NoKeyringError):
+        return SecretStoreError(
+            SecretErrorKind.UNAVAILABLE, "No system keyring is available.", _no_keyring_hint()
+        )
+    if isinstance(exc, keyring.errors.KeyringLocked):
+        return SecretStoreError(
+            SecretErrorKind.LOCKED,
+            "The keyring is locked.",
+            "Unlock it (log in to your desktop again, or open your password manager) and retry.",
+        )
+    if isinstance(exc, keyring.errors.InitError):
+        if "dismissed" in text.lower():
+            return SecretStoreError(
+                SecretErrorKind.LOCKED,
+                "The keyring asked to be unlocked or created and the prompt was dismissed.",
+                "Retry and answer the keyring's prompt; set a password for the keyring if asked.",
+            )
+        return SecretStoreError(
+            SecretErrorKind.UNAVAILABLE,
+            f"The keyring could not be opened ({text or type(exc).__name__}).",
+            _no_keyring_hint(),
+        )
+    if isinstance(exc, keyring.errors.PasswordSetError):
+        return SecretStoreError(
+            SecretErrorKind.FAILED,
+            f"The keyring refused to store the key ({text or 'no reason given'}).",
+            "Check that the keyring is unlocked and writable, then try again.",
+        )
+    if isinstance(exc, keyring.errors.PasswordDeleteError):
+        return SecretStoreError(
+            SecretErrorKind.FAILED,
+            f"The keyring refused to delete the key ({text or 'no reason given'}).",
+            "Check that the keyring is unlocked, then try again.",
+        )
+    return SecretStoreError(
+        SecretErrorKind.FAILED,
+        f"The keyring failed while trying to {what} ({type(exc).__name__}: {text[:200]}).",
+        "Check that the keyring is running and unlocked, then try again.",
+    )
+
+
+class SecretStore:
+    """Keys in the keyring, one per entry id, under :data:`SERVICE_NAME`.
+
+    Args:
+        backend: a keyring backend to use instead of keyring's own choice (tests, demo).
+        timeout: seconds to wait for any one keyring call.
+    """
+
+    def __init__(
+        self,
+        backend: keyring.backend.KeyringBackend | None = None,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    ) -> None:
+        self._backend = backend
+        self._timeout = timeout
+        self._info: BackendInfo | None = None
+        self._probe_lock = threading.Lock()
+
+    def backend_info(self) -> BackendInfo:
+        """Which backend holds the keys (probed once; may block: never on a GUI thread)."""
+        self._resolve()
+        assert self._info is not None
+        return self._info
+
+    def _resolve(self) -> keyring.backend.KeyringBackend:
+        with self._probe_lock:
+            if self._backend is None:
+                self._backend = _run_with_timeout(keyring.get_keyring, self._timeout, "probe")
+            if self._info is None:
+                self._info = describe_backend(self._backend)
+                log.info("keyring backend: %s", self._info.technical_name)
+            return self._backend
+
+    def _call(self, what: str, operation: Callable[[keyring.backend.KeyringBackend], T]) -> T:
+        try:
+            backend = self._resolve()
+            assert self._info is not None
+            if not self._info.available:
+                raise keyring.errors.NoKeyringError()
+            return _run_with_timeout(lambda: operation(backend), self._timeout, what)
+        except SecretStoreError:
+            raise
+        except Exception as exc:
+            error = _translate(exc, what)
+            log.warning("keyring %s failed: %s", what, type(exc).__name__)
+            raise error from None
+
+    def get(self, entry_id: str) -> str | None:
+        """The key of ``entry_id``, or None when the keyring holds none."""
+        return self._call("read", lambda b: b.get_password(SERVICE_NAME, entry_id))
+
+    def set(self, entry_id: str, key: str) -> None:
+        self._call("store", lambda b: b.set_password(SERVICE_NAME, entry_id, key))
+
+    def delete(self, entry_id: str) -> bool:
+        """Delete the key of ``entry_id``; False when there was none."""
+
+        def delete(backend: keyring.backend.KeyringBackend) -> bool:
+            if backend.get_password(SERVICE_NAME, entry_id) is None:
+                return False
+            backend.delete_password(SERVICE_NAME, entry_id)
+            return True
+
+        return self._call("delete", delete)

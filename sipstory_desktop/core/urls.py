@@ -1,0 +1,165 @@
+"""API base URLs: where a key is sent, and the rules a base URL must follow.
+
+Three ways to say where a key belongs:
+
+* Sipstory Cloud: always :data:`CLOUD_BASE_URL`.
+* A self-hosted instance by its address (``sipstory.example.com``): the API lives under
+  ``/api/public/v1`` there, over ``https://`` unless the address says ``http://``.
+* A custom base URL, taken as given (only a trailing slash is dropped).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from urllib.parse import SplitResult, urlsplit, urlunsplit
+
+CLOUD_BASE_URL = "https://api.sipstory.tech/public/v1"
+SELF_HOSTED_API_PATH = "/api/public/v1"
+BACKEND_API_PATH = "/public/v1"
+
+_SUPPORTED_SCHEMES = ("http", "https")
+_HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+
+
+class UrlError(ValueError):
+    """A text that cannot be an API base URL; the message says what is wrong."""
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Scheme, host and port: what makes two base URLs the same instance."""
+
+    scheme: str
+    host: str
+    port: int
+
+    def __str__(self) -> str:
+        default = 443 if self.scheme == "https" else 80
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.scheme}://{host}" + ("" if self.port == default else f":{self.port}")
+
+
+def _split(text: str, what: str) -> SplitResult:
+    if not text or not text.strip():
+        raise UrlError(f"The {what} is empty.")
+    if text != text.strip():
+        text = text.strip()
+    if any(ch.isspace() for ch in text):
+        raise UrlError(f"The {what} contains spaces; a URL has none.")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise UrlError(f"The {what} contains control characters.")
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018  (raises ValueError on a bad port)
+    except ValueError as exc:
+        raise UrlError(f"The {what} is not a valid URL ({exc}).") from None
+    if parts.scheme.lower() not in _SUPPORTED_SCHEMES:
+        raise UrlError(
+            f"The {what} uses '{parts.scheme}://'; only https:// (or http:// for a local "
+            "server) is supported."
+        )
+    if "@" in parts.netloc:
+        raise UrlError(
+            f"The {what} contains a user name or password (user:password@); "
+            "remove it: the API key is the only credential."
+        )
+    if parts.query or text.endswith("?"):
+        raise UrlError(f"The {what} has a query (?...); a base URL has none.")
+    if parts.fragment or "#" in text:
+        raise UrlError(f"The {what} has a fragment (#...); a base URL has none.")
+    _check_host(parts.hostname or "", what)
+    return parts
+
+
+def _check_host(host: str, what: str) -> None:
+    if not host:
+        raise UrlError(f"The {what} has no host name.")
+    try:
+        ipaddress.ip_address(host)
+        return
+    except ValueError:
+        pass
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise UrlError(f"The host name '{host}' is not valid.") from None
+    labels = ascii_host.rstrip(".").split(".")
+    if not all(_HOST_LABEL.match(label) for label in labels):
+        raise UrlError(f"The host name '{host}' is not valid.")
+
+
+def _rebuild(parts: SplitResult, path: str) -> str:
+    netloc = parts.netloc
+    return urlunsplit((parts.scheme.lower(), netloc.lower(), path, "", ""))
+
+
+def normalize_base_url(text: str) -> str:
+    """Check a custom base URL and return it as given, less a trailing slash."""
+    if text and not _HAS_SCHEME.match(text.strip()):
+        raise UrlError(
+            "The base URL needs a scheme: start it with https:// (or http:// for a local server)."
+        )
+    parts = _split(text, "base URL")
+    return _rebuild(parts, parts.path.rstrip("/"))
+
+
+def base_url_for_instance(address: str) -> str:
+    """The API base URL of a self-hosted instance given by its address.
+
+    ``sipstory.example.com`` gives ``https://sipstory.example.com/api/public/v1``;
+    ``http://localhost:4007`` keeps its scheme and port. An address that already ends
+    with the API path (``.../public/v1``) is taken as the base URL itself.
+    """
+    stripped = address.strip() if address else address
+    if stripped and not _HAS_SCHEME.match(stripped):
+        stripped = "https://" + stripped
+    parts = _split(stripped, "instance address")
+    path = parts.path.rstrip("/")
+    if not path.endswith(BACKEND_API_PATH):
+        path += SELF_HOSTED_API_PATH
+    return _rebuild(parts, path)
+
+
+def origin_of(base_url: str) -> Origin:
+    """Scheme, host and port of a base URL (which must already be valid)."""
+    parts = urlsplit(base_url)
+    scheme = parts.scheme.lower()
+    port = parts.port or (443 if scheme == "https" else 80)
+    return Origin(scheme, (parts.hostname or "").lower(), port)
+
+
+def is_local_host(host: str) -> bool:
+    """True for this machine: ``localhost`` and loopback addresses."""
+    host = host.lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def plain_http_warning(base_url: str) -> str | None:
+    """A warning when a key would travel unencrypted to another machine, else None."""
+    origin = origin_of(base_url)
+    if origin.scheme == "http" and not is_local_host(origin.host):
+        return (
+            f"{origin.host} is reached over plain http://: the key travels unencrypted. "
+            "Use https:// unless this is a trusted private network."
+        )
+    return None
+
+
+def suggest_api_base(base_url: str) -> str | None:
+    """The base URL to try when ``base_url`` answered like a web page, or None."""
+    origin = origin_of(base_url)
+    path = urlsplit(base_url).path.rstrip("/")
+    if origin.host == "api.sipstory.tech":
+        return CLOUD_BASE_URL if base_url != CLOUD_BASE_URL else None
+    if path.endswith(SELF_HOSTED_API_PATH):
+        return None
+    prefix = path.removesuffix(BACKEND_API_PATH)
+    return f"{origin}{prefix}{SELF_HOSTED_API_PATH}"

@@ -1,0 +1,213 @@
+"""The saved entries and their keys, kept consistent with each other.
+
+Adding writes the keyring first and the config second, undoing the keyring write when
+the config cannot be saved; removing changes the config first and the keyring second.
+Every id ever written to the keyring is noted in the state file first, so that a key
+left behind by a crash or a failure halfway can be listed and cleaned up (:meth:`orphans`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .config import ConfigStore
+from .entries import Entry, EntryError, EntryKind, check_name, find_by_name, resolve_base_url
+from .keys import clean_key, key_hint
+from .paths import AppPaths
+from .secrets import BackendInfo, SecretStore, SecretStoreError
+from .state import State, StateStore
+from .status import CheckResult
+from .urls import plain_http_warning
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """An entry as saved, and what the user should read about it."""
+
+    entry: Entry
+    notes: tuple[str, ...] = ()
+
+
+class Vault:
+    """Entries in the config, keys in the keyring, results and ledger in the state file."""
+
+    def __init__(self, paths: AppPaths, secrets: SecretStore) -> None:
+        self.paths = paths
+        self.config = ConfigStore(paths)
+        self.state = StateStore(paths)
+        self.secrets = secrets
+
+    @property
+    def notices(self) -> list[str]:
+        """Things the user must be told, such as a damaged config that was recovered."""
+        return self.config.notices
+
+    def entries(self) -> list[Entry]:
+        return self.config.load()
+
+    def find(self, name: str) -> Entry | None:
+        return find_by_name(self.entries(), name)
+
+    def _notes_for(self, base_url: str, key_notes: Iterable[str] = ()) -> tuple[str, ...]:
+        notes = list(key_notes)
+        warning = plain_http_warning(base_url)
+        if warning:
+            notes.append(warning)
+        info = self.secrets.backend_info()
+        if not info.secure:
+            notes.append(f"The keyring in use, {info.name}, does not encrypt your keys.")
+        return tuple(notes)
+
+    def add(self, name: str, kind: EntryKind, where: str, key_text: str, note: str = "") -> Saved:
+        """Store a new key and its entry. Raises ``EntryError``, ``UrlError``,
+        ``InvalidKeyText``, ``ConfigError`` or ``SecretStoreError``; nothing is left
+        half-saved when it does."""
+        name = check_name(name)
+        base_url = resolve_base_url(kind, where)
+        cleaned = clean_key(key_text)
+        if self.find(name):
+            raise EntryError(f"An entry called '{name}' already exists; choose another name.")
+        entry = Entry(
+            name=name,
+            kind=kind,
+            base_url=base_url,
+            note=note.strip(),
+            key_hint=key_hint(cleaned.key),
+        )
+        notes = self._notes_for(base_url, cleaned.notes)
+
+        self.state.update(lambda s: s.secret_ids.add(entry.id))
+        try:
+            self.secrets.set(entry.id, cleaned.key)
+        except SecretStoreError:
+            self.state.update(lambda s: s.secret_ids.discard(entry.id))
+            raise
+
+        def append(entries: list[Entry]) -> list[Entry]:
+            if find_by_name(entries, name):
+                raise EntryError(f"An entry called '{name}' already exists; choose another name.")
+            return [*entries, entry]
+
+        try:
+            self.config.update(append)
+        except BaseException:
+            self._forget_secret(entry.id)
+            raise
+        return Saved(entry, notes)
+
+    def edit(
+        self,
+        entry_id: str,
+        *,
+        name: str | None = None,
+        kind: EntryKind | None = None,
+        where: str | None = None,
+        note: str | None = None,
+    ) -> Saved:
+        """Change an entry's name, place or note (not its key: see :meth:`replace_key`)."""
+        changes: dict[str, object] = {}
+        if name is not None:
+            changes["name"] = check_name(name)
+        if note is not None:
+            changes["note"] = note.strip()
+        edited: list[Entry] = []
+
+        def apply(entries: list[Entry]) -> list[Entry]:
+            current = next((e for e in entries if e.id == entry_id), None)
+            if current is None:
+                raise EntryError("This entry no longer exists; it was removed elsewhere.")
+            if kind is not None or where is not None:
+                changes["kind"] = kind or current.kind
+                changes["base_url"] = resolve_base_url(kind or current.kind, where or "")
+            new_name = changes.get("name")
+            if isinstance(new_name, str):
+                clash = find_by_name(entries, new_name)
+                if clash and clash.id != entry_id:
+                    raise EntryError(f"An entry called '{new_name}' already exists.")
+            edited.append(current.edited(**changes))
+            return [edited[0] if e.id == entry_id else e for e in entries]
+
+        self.config.update(apply)
+        return Saved(edited[0], self._notes_for(edited[0].base_url))
+
+    def replace_key(self, entry_id: str, key_text: str) -> Saved:
+        """Store a new key for an entry (after a rotation); its history is kept."""
+        cleaned = clean_key(key_text)
+        entry = next((e for e in self.entries() if e.id == entry_id), None)
+        if entry is None:
+            raise EntryError("This entry no longer exists; it was removed elsewhere.")
+        self.secrets.set(entry_id, cleaned.key)
+        saved = self.edit_hint(entry_id, key_hint(cleaned.key))
+        return Saved(saved, self._notes_for(saved.base_url, cleaned.notes))
+
+    def edit_hint(self, entry_id: str, hint: str) -> Entry:
+        edited: list[Entry] = []
+
+        def apply(entries: list[Entry]) -> list[Entry]:
+            for index, current in enumerate(entries):
+                if current.id == entry_id:
+                    edited.append(current.edited(key_hint=hint))
+                    entries[index] = edited[0]
+                    return entries
+            raise EntryError("This entry no longer exists; it was removed elsewhere.")
+
+        self.config.update(apply)
+        return edited[0]
+
+    def remove(self, entry_id: str) -> None:
+        """Remove the entry, then its key. If the keyring fails, the key is left as an
+        orphan (see :meth:`orphans`) and the error is raised."""
+
+        def drop(entries: list[Entry]) -> list[Entry]:
+            return [e for e in entries if e.id != entry_id]
+
+        self.config.update(drop)
+        self.state.update(lambda s: s.forget([entry_id]))
+        self.secrets.delete(entry_id)
+        self.state.update(lambda s: s.secret_ids.discard(entry_id))
+
+    def _forget_secret(self, entry_id: str) -> None:
+        """Undo a keyring write; if even that fails, the id stays listed as an orphan."""
+        try:
+            self.secrets.delete(entry_id)
+        except SecretStoreError:
+            log.warning("could not undo a keyring write; it stays listed as an orphan")
+            return
+        with contextlib.suppress(Exception):
+            self.state.update(lambda s: s.secret_ids.discard(entry_id))
+
+    def orphans(self) -> list[str]:
+        """Ids of keys this app stored in the keyring that belong to no entry."""
+        known = {e.id for e in self.entries()}
+        candidates = sorted(self.state.load().secret_ids - known)
+        return [i for i in candidates if self.secrets.get(i) is not None]
+
+    def remove_orphan(self, entry_id: str) -> None:
+        if any(e.id == entry_id for e in self.entries()):
+            raise EntryError("This key belongs to an entry; remove the entry instead.")
+        self.secrets.delete(entry_id)
+        self.state.update(lambda s: s.secret_ids.discard(entry_id))
+
+    def backend_info(self) -> BackendInfo:
+        return self.secrets.backend_info()
+
+    def load_state(self) -> State:
+        return self.state.load()
+
+    def record(self, results: Iterable[tuple[str, CheckResult]]) -> State:
+        """Keep results as the entries' latest, and count the requests they sent."""
+        results = list(results)
+
+        def apply(state: State) -> State:
+            for entry_id, result in results:
+                state.record_result(entry_id, result)
+                if result.counted:
+                    state.record_request(entry_id, result.checked_at)
+            return state
+
+        return self.state.update(apply)
