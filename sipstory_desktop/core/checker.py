@@ -68,31 +68,32 @@ def check_entries(
 ) -> list[CheckResult]:
     """Check ``entries`` concurrently (at most ``max_workers`` at a time), in their order.
 
-    Keys are read from the keyring one after another on this thread (keyring backends
-    are not all safe to share between threads); only the HTTP checks run in parallel.
+    The first key is read alone, so that a keyring that is locked, missing or slow to
+    answer is met once (one prompt, one timeout) rather than by every worker; when that
+    fails, every entry gets the failure without asking the keyring again.
     """
-    keys: list[str | CheckResult] = []
-    keyring_failure: SecretStoreError | None = None
-    for entry in entries:
-        if keyring_failure is not None:
-            keys.append(keyring_error_result(keyring_failure))
-            continue
-        try:
-            key = secrets.get(entry.id)
-        except SecretStoreError as error:
-            keyring_failure = error
-            keys.append(keyring_error_result(error))
-            continue
-        keys.append(key if key is not None else no_secret_result())
+    if not entries:
+        return []
+    try:
+        first_key = secrets.get(entries[0].id)
+    except SecretStoreError as error:
+        failed = keyring_error_result(error)
+        for entry in entries:
+            if on_result is not None:
+                on_result(entry, failed)
+        return [failed] * len(entries)
 
     def run(index: int) -> CheckResult:
-        entry, key = entries[index], keys[index]
-        result = key if isinstance(key, CheckResult) else check_key(client, entry.base_url, key)
+        entry = entries[index]
+        if index:
+            result = check_entry(client, secrets, entry)
+        elif first_key is None:
+            result = no_secret_result()
+        else:
+            result = check_key(client, entry.base_url, first_key)
         if on_result is not None:
             on_result(entry, result)
         return result
 
-    if not entries:
-        return []
     with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(entries)))) as pool:
         return list(pool.map(run, range(len(entries))))

@@ -71,7 +71,6 @@ def _ssl_context() -> ssl.SSLContext:
 def new_session() -> requests.Session:
     session = requests.Session()
     session.trust_env = False  # no ~/.netrc; proxies are read from the environment per request
-    session.max_redirects = 0
     adapter = _TrustStoreAdapter(max_retries=0)
     session.mount("https://", adapter)
     session.mount("http://", requests.adapters.HTTPAdapter(max_retries=0))

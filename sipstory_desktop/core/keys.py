@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 MAX_KEY_LENGTH = 1024  # Windows' Credential Locker holds 2560 bytes, UTF-16: keep well below.
-_BEARER = re.compile(r"^bearer\s+", re.IGNORECASE)
+_BEARER = re.compile(r"^bearer(\s+|$)", re.IGNORECASE)
 
 
 class InvalidKeyText(ValueError):

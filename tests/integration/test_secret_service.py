@@ -1,0 +1,77 @@
+"""The secret store on the real Secret Service: gnome-keyring on a private D-Bus session."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring.backends.SecretService
+import pytest
+import secretstorage
+from real_parts import running_secret_service
+
+from sipstory_desktop.core.secrets import SecretErrorKind, SecretStore, SecretStoreError
+
+pytestmark = pytest.mark.secret_service
+
+
+@pytest.fixture
+def on_test_bus(secret_service: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in secret_service.items():
+        monkeypatch.setenv(name, value)
+
+
+def real_store(timeout: float = 10.0) -> SecretStore:
+    return SecretStore(backend=keyring.backends.SecretService.Keyring(), timeout=timeout)
+
+
+@pytest.mark.usefixtures("on_test_bus")
+def test_store_read_and_delete_a_key():
+    store = real_store()
+    key, entry_id = secrets.token_hex(32), secrets.token_hex(16)
+    info = store.backend_info()
+    assert (info.name, info.secure, info.available) == (
+        "GNOME Keyring (Secret Service)",
+        True,
+        True,
+    )
+    assert store.get(entry_id) is None
+    store.set(entry_id, key)
+    assert store.get(entry_id) == key
+    assert real_store().get(entry_id) == key  # a second connection sees it too
+    assert store.delete(entry_id) is True
+    assert store.get(entry_id) is None
+    assert store.delete(entry_id) is False
+
+
+@pytest.mark.usefixtures("on_test_bus")
+def test_keyring_default_backend_is_found_on_the_bus(monkeypatch: pytest.MonkeyPatch):
+    import keyring.core
+
+    monkeypatch.setattr(keyring.core, "_keyring_backend", None)  # let keyring choose
+    store = SecretStore(timeout=10)
+    assert store.backend_info().name == "GNOME Keyring (Secret Service)"
+
+
+@pytest.fixture
+def locked_bus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    with running_secret_service(tmp_path) as env:
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        yield
+
+
+@pytest.mark.usefixtures("locked_bus")
+def test_a_locked_collection_gives_a_clear_error_not_a_hang():
+    store = real_store(timeout=10)
+    entry_id, key = secrets.token_hex(16), secrets.token_hex(32)
+    store.set(entry_id, key)
+    connection = secretstorage.dbus_init()
+    secretstorage.get_default_collection(connection).lock()
+    with pytest.raises(SecretStoreError) as caught:
+        store.get(entry_id)
+    assert caught.value.kind in (SecretErrorKind.LOCKED, SecretErrorKind.TIMEOUT)
+    assert "lock" in caught.value.message.lower() or "answer" in caught.value.message.lower()
+    assert caught.value.hint
+    assert key not in str(caught.value)
