@@ -30,7 +30,17 @@ def check_key(client: ApiClient, base_url: str, key: str) -> CheckResult:
         elapsed = round((time.monotonic() - started) * 1000)
         log.debug("check of %s failed: %s", base_url, type(exc).__name__)
         return classify_failure(exc, base_url, client.timeouts.total, latency_ms=elapsed)
-    return classify_answer(answer, base_url)
+    try:
+        return classify_answer(answer, base_url)
+    except Exception as exc:  # a server answer we failed to read must not stop a whole run
+        log.exception("could not classify an answer from %s", base_url)
+        return CheckResult(
+            Status.UNEXPECTED,
+            f"The answer (HTTP {answer.status}) could not be read: {type(exc).__name__}.",
+            "Check the base URL; if this persists, report it with the app's log.",
+            http_status=answer.status,
+            latency_ms=answer.latency_ms,
+        )
 
 
 def no_secret_result() -> CheckResult:

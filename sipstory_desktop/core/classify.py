@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import socket
 import ssl
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -27,13 +27,17 @@ ROTATION_HINT = (
 )
 
 
+_NOT_JSON = object()  # what _json_body returns for a body that is not JSON (JSON null is None)
+MAX_WAIT_SECONDS = 7 * 86400  # a Retry-After longer than a week is not believed
+
+
 def _json_body(answer: Answer) -> Any:
     if "json" not in answer.content_type or answer.truncated:
-        return None
+        return _NOT_JSON
     try:
         return json.loads(answer.body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        return None
+    except (UnicodeDecodeError, ValueError, RecursionError):  # ValueError: JSONDecodeError too
+        return _NOT_JSON
 
 
 def _looks_like_html(answer: Answer) -> bool:
@@ -44,10 +48,12 @@ def _looks_like_html(answer: Answer) -> bool:
 
 
 def _int_header(answer: Answer, name: str) -> int | None:
-    try:
-        return int(answer.headers.get(name, "").strip())
-    except ValueError:
+    """A header holding a whole number of plain ASCII digits (at most 12), else None."""
+    value = answer.headers.get(name, "").strip()
+    digits = value[1:] if value.startswith("-") else value
+    if not digits or not digits.isascii() or not digits.isdigit() or len(digits) > 12:
         return None
+    return int(value)
 
 
 def _rate_limit(answer: Answer) -> RateLimit | None:
@@ -60,16 +66,24 @@ def _rate_limit(answer: Answer) -> RateLimit | None:
 
 
 def _retry_at(answer: Answer, now: datetime) -> datetime | None:
+    """When a throttled key may be checked again: ``Retry-After`` (seconds or an HTTP date),
+    else ``X-RateLimit-Reset`` (seconds); None when neither is usable."""
+    seconds = _int_header(answer, "Retry-After")
     value = answer.headers.get("Retry-After", "").strip()
-    if value.isdigit():
-        return now + timedelta(seconds=int(value))
-    if value:
+    if seconds is None and value:
         try:
-            return parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            pass
-    reset = _int_header(answer, "X-RateLimit-Reset")
-    return now + timedelta(seconds=reset) if reset is not None and reset >= 0 else None
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            moment = None
+        if moment is not None:
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=timezone.utc)
+            seconds = round((moment - now).total_seconds())
+    if seconds is None:
+        seconds = _int_header(answer, "X-RateLimit-Reset")
+    if seconds is None or seconds < 0:
+        return None
+    return now + timedelta(seconds=min(seconds, MAX_WAIT_SECONDS))
 
 
 def _describe_wait(retry_at: datetime | None, now: datetime) -> str:
@@ -163,10 +177,10 @@ def classify_answer(answer: Answer, base_url: str, *, now: datetime | None = Non
             "The fault is on the server's side, not your key: try again later, or look at "
             "the instance's logs if it is yours.",
         )
-    if status == 404 or (200 <= status < 300 and body is None and _looks_like_html(answer)):
+    if status == 404 or (200 <= status < 300 and body is _NOT_JSON and _looks_like_html(answer)):
         return _not_api(result, answer, base_url)
     if 200 <= status < 300:
-        if body is None:
+        if body is _NOT_JSON:
             kind = answer.content_type or "no content type"
             return result(
                 Status.NOT_API,

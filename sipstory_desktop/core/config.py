@@ -37,7 +37,7 @@ def _parse(raw: bytes) -> list[Entry]:
         raise _Damaged("the file is too large to be a config")
     try:
         document = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # ValueError: huge ints
         raise _Damaged(f"not valid JSON ({type(exc).__name__})") from None
     if not isinstance(document, dict):
         raise _Damaged("not a JSON object")
@@ -140,6 +140,10 @@ class ConfigStore:
             reason = str(exc)
         stamp = utc_now().strftime("%Y%m%dT%H%M%SZ")
         aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        number = 1
+        while aside.exists():  # never overwrite a file set aside earlier
+            number += 1
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{number}")
         self.path.replace(aside)
         log.warning("config damaged (%s); set aside as %s", reason, aside.name)
         entries = self._read_backup()

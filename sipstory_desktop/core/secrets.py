@@ -89,7 +89,7 @@ def describe_backend(backend: keyring.backend.KeyringBackend) -> BackendInfo:
     return BackendInfo(name, secure=secure, available=True, technical_name=technical)
 
 
-def _no_keyring_hint() -> str:
+def no_keyring_hint() -> str:
     if sys.platform.startswith("linux"):
         return (
             "Install and start a Secret Service provider (GNOME Keyring: "
@@ -130,7 +130,7 @@ def _translate(exc: BaseException, what: str) -> SecretStoreError:
     text = str(exc).strip()
     if isinstance(exc, keyring.errors.NoKeyringError):
         return SecretStoreError(
-            SecretErrorKind.UNAVAILABLE, "No system keyring is available.", _no_keyring_hint()
+            SecretErrorKind.UNAVAILABLE, "No system keyring is available.", no_keyring_hint()
         )
     if isinstance(exc, keyring.errors.KeyringLocked):
         return SecretStoreError(
@@ -148,7 +148,7 @@ def _translate(exc: BaseException, what: str) -> SecretStoreError:
         return SecretStoreError(
             SecretErrorKind.UNAVAILABLE,
             f"The keyring could not be opened ({text or type(exc).__name__}).",
-            _no_keyring_hint(),
+            no_keyring_hint(),
         )
     if isinstance(exc, keyring.errors.PasswordSetError):
         return SecretStoreError(

@@ -135,7 +135,7 @@ class StateStore:
             return State()
         try:
             return State.from_dict(json.loads(raw.decode("utf-8")))
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             log.warning("%s is damaged; starting a new one", self.path.name)
             return State()
 

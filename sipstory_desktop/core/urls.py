@@ -98,7 +98,7 @@ def _rebuild(parts: SplitResult, path: str) -> str:
 
 def normalize_base_url(text: str) -> str:
     """Check a custom base URL and return it as given, less a trailing slash."""
-    if text and not _HAS_SCHEME.match(text.strip()):
+    if text and text.strip() and not _HAS_SCHEME.match(text.strip()):
         raise UrlError(
             "The base URL needs a scheme: start it with https:// (or http:// for a local server)."
         )

@@ -1,0 +1,767 @@
+"""Every status of design.md's table, from what a server answers (or fails to).
+
+HTTP answers come from ``responses`` through the real :class:`ApiClient` and
+:func:`check_key`; transport failures from ``responses`` raising the exceptions requests
+raises, and from real sockets on 127.0.0.1 (refused, no answer, cut, not TLS).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import ssl
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+import requests
+import responses
+import urllib3.exceptions
+from requests.structures import CaseInsensitiveDict
+
+from sipstory_desktop.core.checker import IS_CONNECTED_PATH, check_key
+from sipstory_desktop.core.classify import ROTATION_HINT, classify_answer, classify_failure
+from sipstory_desktop.core.client import (
+    MAX_BODY_BYTES,
+    USER_AGENT,
+    Answer,
+    ApiClient,
+    DeadlineExceeded,
+    Timeouts,
+)
+from sipstory_desktop.core.status import CheckResult, Light, RateLimit, Status
+
+KEY = "7c" * 32
+BASE = "https://sipstory.example.com/api/public/v1"
+URL = BASE + IS_CONNECTED_PATH
+WEB_BASE = "https://sipstory.example.com"  # /api left out: the web app answers
+NOW = datetime(2026, 11, 28, 12, 0, 0, tzinfo=timezone.utc)
+JSON = "application/json; charset=utf-8"
+LOGIN_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Sipstory</title></head>"
+    b"<body><form action='/auth/login'>Sign in</form></body></html>"
+)
+
+
+@pytest.fixture
+def mocked() -> Iterator[responses.RequestsMock]:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        yield rsps
+
+
+@pytest.fixture
+def client() -> ApiClient:
+    return ApiClient(Timeouts(connect=2.0, read=2.0))
+
+
+@pytest.fixture
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("all_proxy", raising=False)
+
+
+def _answer(
+    status: int, headers: dict[str, str] | None = None, body: bytes = b"", truncated: bool = False
+) -> Answer:
+    return Answer(status, CaseInsensitiveDict(headers or {}), body, truncated, 12)
+
+
+def _json_answer(status: int, document: Any, headers: dict[str, str] | None = None) -> Answer:
+    return _answer(status, {"Content-Type": JSON, **(headers or {})}, json.dumps(document).encode())
+
+
+def _no_key_in(result: CheckResult) -> None:
+    text = json.dumps(result.to_dict())
+    leaked = KEY in text
+    assert not leaked, "the key appears in a result"
+
+
+def _check(mocked: responses.RequestsMock, client: ApiClient, base: str = BASE) -> CheckResult:
+    result = check_key(client, base, KEY)
+    _no_key_in(result)
+    return result
+
+
+# --- connected and the 2xx that are not ------------------------------------------------------
+
+
+def test_connected(mocked: responses.RequestsMock, client: ApiClient) -> None:
+    mocked.get(URL, json={"connected": True})
+    result = _check(mocked, client)
+    assert result.status is Status.CONNECTED
+    assert result.ok
+    assert result.light is Light.GREEN
+    assert result.http_status == 200
+    assert result.latency_ms is not None
+    assert result.latency_ms >= 0
+    assert result.request_sent
+    assert len(mocked.calls) == 1
+
+
+def test_request_carries_the_raw_key_and_names_the_app(
+    mocked: responses.RequestsMock, client: ApiClient
+) -> None:
+    mocked.get(URL, json={"connected": True})
+    _check(mocked, client)
+    request = mocked.calls[0].request
+    sent = request.headers["Authorization"]
+    raw = sent == KEY
+    assert raw, "the Authorization header is not exactly the raw key"
+    bearer = sent.lower().startswith("bearer")
+    assert not bearer, "a Bearer prefix was sent"
+    assert request.headers["User-Agent"] == USER_AGENT
+    assert "SipstoryDesktop/" in request.headers["User-Agent"]
+    assert request.method == "GET"
+    assert request.url == URL
+
+
+def test_trailing_slash_of_the_base_is_not_doubled(
+    mocked: responses.RequestsMock, client: ApiClient
+) -> None:
+    mocked.get(URL, json={"connected": True})
+    assert _check(mocked, client, BASE + "/").status is Status.CONNECTED
+    assert mocked.calls[0].request.url == URL
+
+
+def test_html_login_page_is_not_the_api(mocked: responses.RequestsMock, client: ApiClient) -> None:
+    mocked.get(WEB_BASE + IS_CONNECTED_PATH, body=LOGIN_PAGE, content_type="text/html")
+    result = _check(mocked, client, WEB_BASE)
+    assert result.status is Status.NOT_API
+    assert not result.ok
+    assert result.http_status == 200
+    assert result.suggested_base_url == "https://sipstory.example.com/api/public/v1"
+    assert "/api/public/v1" in result.hint
+    assert "web app" in result.message
+
+
+def test_html_without_a_content_type_is_recognised() -> None:
+    result = classify_answer(_answer(200, {}, b"  \n<!doctype html><html></html>"), WEB_BASE)
+    assert result.status is Status.NOT_API
+    assert result.suggested_base_url == WEB_BASE + "/api/public/v1"
+
+
+def test_backend_path_without_api_gets_the_api_suggestion() -> None:
+    result = classify_answer(
+        _answer(200, {"Content-Type": "text/html"}, LOGIN_PAGE), "https://x.example/public/v1"
+    )
+    assert result.status is Status.NOT_API
+    assert result.suggested_base_url == "https://x.example/api/public/v1"
+
+
+def test_plain_text_is_not_the_api(mocked: responses.RequestsMock, client: ApiClient) -> None:
+    mocked.get(URL, body="OK", content_type="text/plain")
+    result = _check(mocked, client)
+    assert result.status is Status.NOT_API
+    assert "text/plain" in result.message
+    assert result.suggested_base_url is None  # already the /api/public/v1 path
+
+
+@pytest.mark.parametrize(
+    ("body", "shown"),
+    [
+        ({"connected": False}, "false"),
+        ({"connected": "true"}, '"true"'),
+        ({"connected": 1}, "1"),
+        ({"status": "ok"}, "ok"),
+        ([{"connected": True}], "["),
+        (True, "true"),
+        ("connected", "connected"),
+    ],
+)
+def test_json_without_connected_true_is_unexpected(
+    mocked: responses.RequestsMock, client: ApiClient, body: Any, shown: str
+) -> None:
+    mocked.get(URL, body=json.dumps(body), content_type="application/json")
+    result = _check(mocked, client)
+    assert result.status is Status.UNEXPECTED
+    assert not result.ok
+    assert shown in result.message
+    assert "connected" in result.hint
+
+
+def test_json_null_is_unexpected_not_non_json() -> None:
+    result = classify_answer(_answer(200, {"Content-Type": JSON}, b"null"), BASE)
+    assert result.status is Status.UNEXPECTED
+
+
+def test_201_with_connected_true_is_not_connected() -> None:
+    result = classify_answer(_json_answer(201, {"connected": True}), BASE)
+    assert result.status is Status.UNEXPECTED
+
+
+def test_204_no_content_is_not_connected(mocked: responses.RequestsMock, client: ApiClient) -> None:
+    mocked.get(URL, status=204, body=b"")
+    result = _check(mocked, client)
+    assert result.status is Status.NOT_API
+    assert not result.ok
+    assert result.http_status == 204
+
+
+def test_invalid_json_with_a_json_type_is_not_connected() -> None:
+    result = classify_answer(_answer(200, {"Content-Type": JSON}, b"{connected: true"), BASE)
+    assert result.status is Status.NOT_API
+    assert not result.ok
+
+
+def test_json_body_in_another_encoding_is_not_parsed() -> None:
+    result = classify_answer(
+        _answer(200, {"Content-Type": JSON}, '{"connected": true}'.encode("utf-16")), BASE
+    )
+    assert not result.ok
+
+
+def test_json_content_type_variants_are_accepted() -> None:
+    for content_type in ("application/json", "Application/JSON", "application/vnd.api+json"):
+        answer = _answer(200, {"Content-Type": content_type}, b'{"connected":true}')
+        assert classify_answer(answer, BASE).status is Status.CONNECTED
+
+
+def test_json_with_an_html_type_is_not_the_api() -> None:
+    answer = _answer(200, {"Content-Type": "text/html"}, b'{"connected":true}')
+    assert classify_answer(answer, BASE).status is Status.NOT_API
+
+
+# --- 401 / 403 -------------------------------------------------------------------------------
+
+
+def test_invalid_api_key(mocked: responses.RequestsMock, client: ApiClient) -> None:
+    mocked.get(URL, status=401, json={"msg": "Invalid API key"})
+    result = _check(mocked, client)
+    assert result.status is Status.INVALID_KEY
+    assert result.light is Light.RED
+    assert result.http_status == 401
+    assert "Invalid API key" in result.message
+    assert result.hint == ROTATION_HINT
+    assert "rotated" in result.hint
+    assert not result.counted
+
+
+def test_no_subscription(mocked: responses.RequestsMock, client: ApiClient) -> None:
+    mocked.get(URL, status=401, json={"msg": "No subscription found"})
+    result = _check(mocked, client)
+    assert result.status is Status.NO_SUBSCRIPTION
+    assert "subscription" in result.message
+    assert "billing" in result.hint
+    assert not result.counted
+
+
+def test_no_api_key_found_points_at_a_proxy(
+    mocked: responses.RequestsMock, client: ApiClient
+) -> None:
+    mocked.get(URL, status=401, json={"msg": "No API Key found"})
+    result = _check(mocked, client)
+    assert result.status is Status.INVALID_KEY
+    assert "received no key" in result.message
+    assert "Authorization" in result.hint
+
+
+@pytest.mark.parametrize("body", [b"", b"   \n"])
+def test_401_with_an_empty_body(
+    mocked: responses.RequestsMock, client: ApiClient, body: bytes
+) -> None:
+    mocked.get(URL, status=401, body=body)
+    result = _check(mocked, client)
+    assert result.status is Status.INVALID_KEY
+    assert "without a reason" in result.message
+    assert "again" in result.hint
+
+
+def test_403_is_a_refused_key(mocked: responses.RequestsMock, client: ApiClient) -> None:
+    mocked.get(URL, status=403, json={"message": "Forbidden resource"})
+    result = _check(mocked, client)
+    assert result.status is Status.INVALID_KEY
+    assert "403" in result.message
+    assert "Forbidden resource" in result.message
+    assert result.hint == ROTATION_HINT
+    assert not result.counted
+
+
+def test_401_with_another_message_keeps_it() -> None:
+    result = classify_answer(_answer(401, {"Content-Type": "text/plain"}, b"nope"), BASE)
+    assert result.status is Status.INVALID_KEY
+    assert "HTTP 401" in result.message
+
+
+# --- not the API, redirects --------------------------------------------------------------------
+
+
+def test_404_is_not_the_api(mocked: responses.RequestsMock, client: ApiClient) -> None:
+    base = "http://localhost:3000"
+    mocked.get(
+        base + IS_CONNECTED_PATH,
+        status=404,
+        json={"message": "Cannot GET /is-connected", "statusCode": 404},
+    )
+    result = _check(mocked, client, base)
+    assert result.status is Status.NOT_API
+    assert "404" in result.message
+    assert f"{base}/is-connected" in result.message
+    assert result.suggested_base_url == "http://localhost:3000/api/public/v1"
+
+
+@pytest.mark.parametrize("code", [301, 302, 307, 308])
+def test_redirect_is_reported_and_not_followed(
+    mocked: responses.RequestsMock, client: ApiClient, code: int
+) -> None:
+    target = "https://elsewhere.example.net/api/public/v1/is-connected"
+    mocked.get(URL, status=code, headers={"Location": target})
+    mocked.get(target, json={"connected": True})
+    result = _check(mocked, client)
+    assert result.status is Status.REDIRECTED
+    assert result.location == target
+    assert target in result.message
+    assert "never follows" in result.hint
+    assert len(mocked.calls) == 1
+    assert mocked.calls[0].request.url == URL
+
+
+def test_redirect_without_a_location() -> None:
+    result = classify_answer(_answer(302), BASE)
+    assert result.status is Status.REDIRECTED
+    assert result.location is None
+
+
+# --- rate limits -----------------------------------------------------------------------------
+
+
+def test_429_with_retry_after_and_rate_limit_figures(
+    mocked: responses.RequestsMock, client: ApiClient
+) -> None:
+    mocked.get(
+        URL,
+        status=429,
+        json={"statusCode": 429, "message": "ThrottlerException: Too Many Requests"},
+        headers={
+            "Retry-After": "1200",
+            "X-RateLimit-Limit": "30",
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": "1200",
+        },
+    )
+    result = _check(mocked, client)
+    assert result.status is Status.RATE_LIMITED
+    assert result.light is Light.AMBER
+    assert not result.ok
+    assert result.retry_at == result.checked_at + timedelta(seconds=1200)
+    assert result.rate_limit == RateLimit(limit=30, remaining=0, reset_seconds=1200)
+    assert "valid" in result.message
+    assert "20 min" in result.message
+    assert result.counted
+
+
+def test_retry_after_seconds_from_checked_at() -> None:
+    result = classify_answer(_answer(429, {"Retry-After": " 90 "}), BASE, now=NOW)
+    assert result.retry_at == NOW + timedelta(seconds=90)
+    assert result.checked_at == NOW
+    assert "12:01 UTC" in result.message
+
+
+def test_retry_after_as_an_http_date() -> None:
+    answer = _answer(429, {"Retry-After": "Sat, 28 Nov 2026 12:30:00 GMT"})
+    result = classify_answer(answer, BASE, now=NOW)
+    assert result.retry_at == NOW + timedelta(minutes=30)
+    assert "30 min" in result.message
+
+
+def test_rate_limit_reset_is_used_without_retry_after() -> None:
+    answer = _answer(429, {"X-RateLimit-Reset": "600", "X-RateLimit-Limit": "30"})
+    result = classify_answer(answer, BASE, now=NOW)
+    assert result.retry_at == NOW + timedelta(seconds=600)
+    assert result.rate_limit == RateLimit(limit=30, remaining=None, reset_seconds=600)
+
+
+@pytest.mark.parametrize("headers", [{}, {"Retry-After": "soon"}, {"X-RateLimit-Reset": "-1"}])
+def test_429_without_a_usable_time(headers: dict[str, str]) -> None:
+    result = classify_answer(_answer(429, headers), BASE, now=NOW)
+    assert result.status is Status.RATE_LIMITED
+    assert result.retry_at is None
+    assert "within the hour" in result.message
+
+
+def test_rate_limit_figures_on_a_connected_answer() -> None:
+    answer = _json_answer(
+        200,
+        {"connected": True},
+        {"X-RateLimit-Limit": "30", "X-RateLimit-Remaining": "29", "X-RateLimit-Reset": "3600"},
+    )
+    result = classify_answer(answer, BASE)
+    assert result.status is Status.CONNECTED
+    assert result.rate_limit == RateLimit(30, 29, 3600)
+
+
+def test_bad_rate_limit_figures_are_ignored() -> None:
+    answer = _json_answer(200, {"connected": True}, {"X-RateLimit-Limit": "thirty"})
+    assert classify_answer(answer, BASE).rate_limit is None
+
+
+_RETRY_BUG = (
+    "BUG: _retry_at (classify.py) lets a Retry-After/X-RateLimit-Reset value crash "
+    "classify_answer: huge seconds -> OverflowError (timedelta, or a date past year 9999); "
+    "a non-ASCII digit such as '²' passes isdigit() but not int() -> ValueError"
+)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        pytest.param({"Retry-After": "99999999999999"}, id="huge-retry-after"),
+        pytest.param({"X-RateLimit-Reset": "99999999999999"}, id="huge-reset"),
+        pytest.param({"Retry-After": "252000000000"}, id="past-year-9999"),
+        pytest.param({"Retry-After": "\u00b2"}, id="superscript-digit"),
+    ],
+)
+def test_odd_retry_values_do_not_crash(headers: dict[str, str]) -> None:
+    result = classify_answer(_answer(429, headers), BASE, now=NOW)
+    assert result.status is Status.RATE_LIMITED
+
+
+def test_retry_after_date_with_minus_zero_zone() -> None:
+    answer = _answer(429, {"Retry-After": "Sat, 28 Nov 2026 12:30:00 -0000"})
+    result = classify_answer(answer, BASE, now=NOW)
+    assert result.retry_at == NOW + timedelta(minutes=30)
+
+
+def test_check_key_survives_an_odd_retry_after(
+    mocked: responses.RequestsMock, client: ApiClient
+) -> None:
+    mocked.get(URL, status=429, headers={"Retry-After": "99999999999999"})
+    result = check_key(client, BASE, KEY)
+    assert result.status is Status.RATE_LIMITED
+
+
+# --- server errors and other answers ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", [500, 502, 503, 504, 599])
+def test_server_errors(mocked: responses.RequestsMock, client: ApiClient, code: int) -> None:
+    mocked.get(URL, status=code, body="<html>Bad Gateway</html>", content_type="text/html")
+    result = _check(mocked, client)
+    assert result.status is Status.SERVER_ERROR
+    assert str(code) in result.message
+    assert "not your key" in result.hint
+
+
+def test_402_is_unexpected_with_a_billing_hint(
+    mocked: responses.RequestsMock, client: ApiClient
+) -> None:
+    mocked.get(URL, status=402, json={"message": "Payment Required"})
+    result = _check(mocked, client)
+    assert result.status is Status.UNEXPECTED
+    assert "402" in result.message
+    assert "Payment Required" in result.message
+    assert "billing" in result.hint
+
+
+@pytest.mark.parametrize("code", [400, 405, 418, 451, 100, 199])
+def test_other_codes_are_unexpected(code: int) -> None:
+    result = classify_answer(_json_answer(code, {"error": "odd"}), BASE)
+    assert result.status is Status.UNEXPECTED
+    assert str(code) in result.message
+
+
+# --- bodies ----------------------------------------------------------------------------------
+
+
+def test_a_large_body_is_truncated_and_not_parsed(
+    mocked: responses.RequestsMock, client: ApiClient
+) -> None:
+    padding = "x" * (MAX_BODY_BYTES + 10_000)
+    body = json.dumps({"connected": True, "padding": padding}).encode()
+    mocked.get(URL, body=body, content_type="application/json")
+    answer = client.get(BASE, IS_CONNECTED_PATH, KEY)
+    assert answer.truncated
+    assert len(answer.body) == MAX_BODY_BYTES
+    result = check_key(client, BASE, KEY)
+    assert not result.ok
+    assert result.status is Status.NOT_API
+
+
+def test_a_body_of_exactly_the_limit_is_whole(
+    mocked: responses.RequestsMock, client: ApiClient
+) -> None:
+    head = b'{"connected": true, "p": "'
+    body = head + b"x" * (MAX_BODY_BYTES - len(head) - 2) + b'"}'
+    assert len(body) == MAX_BODY_BYTES
+    mocked.get(URL, body=body, content_type="application/json")
+    answer = client.get(BASE, IS_CONNECTED_PATH, KEY)
+    assert not answer.truncated
+    assert classify_answer(answer, BASE).status is Status.CONNECTED
+
+
+def test_truncated_flag_alone_prevents_parsing() -> None:
+    answer = _answer(200, {"Content-Type": JSON}, b'{"connected": true}', truncated=True)
+    assert classify_answer(answer, BASE).status is not Status.CONNECTED
+
+
+def test_long_unexpected_json_is_cut_in_the_message() -> None:
+    result = classify_answer(_json_answer(200, {"connected": False, "x": "y" * 1000}), BASE)
+    assert result.status is Status.UNEXPECTED
+    assert len(result.message) < 300
+
+
+def test_json_with_a_huge_integer_does_not_crash() -> None:
+    body = b'{"connected": ' + b"1" * 5000 + b"}"
+    result = classify_answer(_answer(200, {"Content-Type": JSON}, body), BASE)
+    assert not result.ok
+
+
+# --- transport failures through responses ----------------------------------------------------
+
+
+def _refused() -> requests.exceptions.ConnectionError:
+    inner = urllib3.exceptions.NewConnectionError(
+        None, "Failed to establish a new connection: [Errno 111] Connection refused"
+    )
+    inner.__cause__ = ConnectionRefusedError(111, "Connection refused")
+    return requests.exceptions.ConnectionError(
+        urllib3.exceptions.MaxRetryError(None, URL, inner)  # type: ignore[arg-type]
+    )
+
+
+def _dns_failure() -> requests.exceptions.ConnectionError:
+    inner = urllib3.exceptions.NameResolutionError(
+        "sipstory.example.com", None, socket.gaierror(-2, "Name or service not known")
+    )
+    return requests.exceptions.ConnectionError(
+        urllib3.exceptions.MaxRetryError(None, URL, inner)  # type: ignore[arg-type]
+    )
+
+
+def _reset() -> requests.exceptions.ConnectionError:
+    return requests.exceptions.ConnectionError(
+        urllib3.exceptions.ProtocolError(
+            "Connection aborted.", ConnectionResetError(104, "Connection reset by peer")
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("exc", "status", "words"),
+    [
+        (_refused(), Status.UNREACHABLE, "refused"),
+        (_dns_failure(), Status.UNREACHABLE, "could not be found"),
+        (_reset(), Status.UNREACHABLE, "cut"),
+        (requests.exceptions.ConnectionError("no route"), Status.UNREACHABLE, "Cannot connect"),
+        (requests.exceptions.ConnectTimeout("slow"), Status.TIMEOUT, "No answer"),
+        (requests.exceptions.ReadTimeout("slow"), Status.TIMEOUT, "No answer"),
+        (
+            requests.exceptions.SSLError(
+                ssl.SSLCertVerificationError(
+                    1, "certificate verify failed: certificate has expired"
+                )
+            ),
+            Status.TLS_ERROR,
+            "expired",
+        ),
+        (
+            requests.exceptions.SSLError("hostname 'x' doesn't match 'y'"),
+            Status.TLS_ERROR,
+            "TLS",
+        ),
+        (requests.exceptions.ChunkedEncodingError("cut"), Status.UNREACHABLE, "cut"),
+        (requests.exceptions.InvalidURL("bad"), Status.UNEXPECTED, "InvalidURL"),
+    ],
+)
+def test_transport_failures(
+    mocked: responses.RequestsMock,
+    client: ApiClient,
+    exc: Exception,
+    status: Status,
+    words: str,
+) -> None:
+    mocked.get(URL, body=exc)
+    result = _check(mocked, client)
+    assert result.status is status
+    assert words in result.message
+    assert result.http_status is None
+    assert result.hint
+    assert not result.ok
+
+
+@pytest.mark.parametrize(
+    ("exc", "words"),
+    [
+        (ssl.SSLCertVerificationError(1, "self-signed certificate in chain"), "self-signed"),
+        (ssl.SSLCertVerificationError(1, "unable to get local issuer certificate"), "authority"),
+        (ssl.SSLError(1, "IP address mismatch"), "another host"),
+        (ssl.SSLError(1, "sslv3 alert handshake failure"), "handshake"),
+    ],
+)
+def test_tls_reasons(exc: Exception, words: str) -> None:
+    result = classify_failure(requests.exceptions.SSLError(exc), BASE, 15.0)
+    assert result.status is Status.TLS_ERROR
+    assert words in result.message
+    assert "trust store" in result.hint
+
+
+def test_deadline_is_a_timeout() -> None:
+    result = classify_failure(DeadlineExceeded("too slow"), BASE, 15.0, latency_ms=15_000)
+    assert result.status is Status.TIMEOUT
+    assert "15 s" in result.message
+    assert result.latency_ms == 15_000
+
+
+def test_refused_on_this_machine_suggests_starting_the_instance() -> None:
+    local = classify_failure(_refused(), "http://localhost:4007/api/public/v1", 15.0)
+    remote = classify_failure(_refused(), BASE, 15.0)
+    assert "docker compose" in local.hint
+    assert "docker compose" not in remote.hint
+    assert "localhost:4007" in local.message
+
+
+# --- transport failures over real sockets ----------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+@pytest.fixture
+def listener() -> Iterator[socket.socket]:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    yield sock
+    sock.close()
+
+
+@pytest.mark.usefixtures("no_proxy")
+def test_real_connection_refused() -> None:
+    base = f"http://127.0.0.1:{_free_port()}/api/public/v1"
+    result = check_key(ApiClient(Timeouts(2.0, 2.0)), base, KEY)
+    assert result.status is Status.UNREACHABLE
+    assert "refused" in result.message
+    assert "running" in result.hint
+    assert not result.counted
+
+
+@pytest.mark.usefixtures("no_proxy")
+def test_real_dns_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_such_host(*args: Any, **kwargs: Any) -> Any:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_host)
+    result = check_key(ApiClient(Timeouts(2.0, 2.0)), "https://no-such-host.invalid", KEY)
+    assert result.status is Status.UNREACHABLE
+    assert "no-such-host.invalid" in result.message
+    assert "could not be found" in result.message
+
+
+@pytest.mark.usefixtures("no_proxy")
+def test_real_read_timeout(listener: socket.socket) -> None:
+    """The kernel accepts the connection; nobody ever answers."""
+    port = listener.getsockname()[1]
+    client = ApiClient(Timeouts(connect=2.0, read=0.3))
+    result = check_key(client, f"http://127.0.0.1:{port}", KEY)
+    assert result.status is Status.TIMEOUT
+    assert "2.3 s" in result.message
+    assert result.counted  # the request may have reached the server
+
+
+def _serve_once(listener: socket.socket, reply: bytes | None) -> threading.Thread:
+    def serve() -> None:
+        try:
+            conn, _ = listener.accept()
+        except OSError:
+            return
+        with conn:
+            conn.settimeout(5)
+            try:
+                conn.recv(4096)
+                if reply is None:  # reset: close with an RST
+                    conn.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
+                    )
+                else:
+                    conn.sendall(reply)
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.usefixtures("no_proxy")
+def test_real_connection_cut(listener: socket.socket) -> None:
+    thread = _serve_once(listener, None)
+    port = listener.getsockname()[1]
+    result = check_key(ApiClient(Timeouts(2.0, 2.0)), f"http://127.0.0.1:{port}", KEY)
+    thread.join(5)
+    assert result.status is Status.UNREACHABLE
+    assert "cut" in result.message
+
+
+@pytest.mark.usefixtures("no_proxy")
+def test_real_tls_failure_against_a_plain_http_server(listener: socket.socket) -> None:
+    thread = _serve_once(listener, b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+    port = listener.getsockname()[1]
+    result = check_key(ApiClient(Timeouts(2.0, 2.0)), f"https://127.0.0.1:{port}", KEY)
+    thread.join(5)
+    assert result.status is Status.TLS_ERROR
+    assert "127.0.0.1" in result.message
+    assert not result.counted
+
+
+@pytest.mark.usefixtures("no_proxy")
+def test_real_answer_over_a_socket(listener: socket.socket) -> None:
+    body = b'{"connected":true}'
+    reply = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+        + str(len(body)).encode()
+        + b"\r\nConnection: close\r\n\r\n"
+        + body
+    )
+    thread = _serve_once(listener, reply)
+    port = listener.getsockname()[1]
+    result = check_key(ApiClient(Timeouts(2.0, 2.0)), f"http://127.0.0.1:{port}", KEY)
+    thread.join(5)
+    assert result.status is Status.CONNECTED
+
+
+# --- counted ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("result", "counted"),
+    [
+        (CheckResult(Status.CONNECTED, "", http_status=200), True),
+        (CheckResult(Status.RATE_LIMITED, "", http_status=429), True),
+        (CheckResult(Status.NOT_API, "", http_status=404), True),
+        (CheckResult(Status.SERVER_ERROR, "", http_status=500), True),
+        (CheckResult(Status.TIMEOUT, ""), True),
+        (CheckResult(Status.INVALID_KEY, "", http_status=401), False),
+        (CheckResult(Status.NO_SUBSCRIPTION, "", http_status=401), False),
+        (CheckResult(Status.INVALID_KEY, "", http_status=403), False),
+        (CheckResult(Status.UNREACHABLE, ""), False),
+        (CheckResult(Status.TLS_ERROR, ""), False),
+        (CheckResult(Status.NO_SECRET, "", request_sent=False), False),
+        (CheckResult(Status.KEYRING_ERROR, "", request_sent=False), False),
+    ],
+)
+def test_counted(result: CheckResult, counted: bool) -> None:
+    assert result.counted is counted
+
+
+def test_lights_and_labels_cover_every_status() -> None:
+    assert {s.light for s in Status} == {Light.GREEN, Light.AMBER, Light.RED, Light.GREY}
+    assert Status.UNCHECKED.light is Light.GREY
+    assert all(s.label for s in Status)
+    assert len({s.label for s in Status}) == len(Status)
+
+
+def test_result_to_dict_has_the_public_fields() -> None:
+    result = classify_answer(_json_answer(200, {"connected": True}), BASE, now=NOW)
+    data = result.to_dict()
+    assert data["status"] == "connected"
+    assert data["ok"] is True
+    assert data["http_status"] == 200
+    assert data["latency_ms"] == 12
+    assert data["checked_at"] == "2026-11-28T12:00:00Z"
+    assert CheckResult.from_dict(data) == result

@@ -1,0 +1,325 @@
+"""The keyring store: reads and writes, backend names, error mapping and timeouts."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import ClassVar
+
+import keyring.backends.fail
+import keyring.backends.null
+import keyring.errors
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends.chainer import ChainerBackend
+
+from sipstory_desktop.core.secrets import (
+    SERVICE_NAME,
+    SecretErrorKind,
+    SecretStore,
+    SecretStoreError,
+    describe_backend,
+)
+from sipstory_desktop.demo.memory_keyring import MemoryKeyring
+
+KEY = "5e" * 32
+
+
+def _no_key_in(text: str) -> None:
+    leaked = KEY in text or KEY[:16] in text
+    assert not leaked, "the key text appears in an error"
+
+
+class _Raising(KeyringBackend):
+    """A backend whose every call raises what ``make`` returns."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self, make: Callable[[], BaseException]) -> None:
+        super().__init__()
+        self._make = make
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise self._make()
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise self._make()
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise self._make()
+
+
+class _DeleteFails(MemoryKeyring):
+    def delete_password(self, service: str, username: str) -> None:
+        raise keyring.errors.PasswordDeleteError("Item is locked")
+
+
+class _SetFails(MemoryKeyring):
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise keyring.errors.PasswordSetError("Failed to unlock the collection!")
+
+
+class _Blocking(KeyringBackend):
+    """A backend whose calls wait on ``release``, like an unlock prompt nobody answers."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self, release: threading.Event) -> None:
+        super().__init__()
+        self.release = release
+        self.entered = threading.Event()
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.entered.set()
+        self.release.wait(30)
+        return None
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entered.set()
+        self.release.wait(30)
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.release.wait(30)
+
+
+@pytest.fixture
+def release() -> Iterator[threading.Event]:
+    event = threading.Event()
+    yield event
+    event.set()  # let the blocked worker threads end
+
+
+# --- reads and writes ------------------------------------------------------------------------
+
+
+def test_set_get_delete(secrets: SecretStore, memory_keyring: MemoryKeyring) -> None:
+    assert secrets.get("entry1") is None
+    secrets.set("entry1", KEY)
+    stored = secrets.get("entry1")
+    same = stored == KEY
+    assert same, "the key read back differs"
+    in_backend = memory_keyring.get_password(SERVICE_NAME, "entry1") == KEY
+    assert in_backend, "the key is not stored under the app's service name"
+    assert secrets.delete("entry1") is True
+    assert secrets.get("entry1") is None
+    assert len(memory_keyring) == 0
+
+
+def test_delete_of_an_absent_key_is_false(secrets: SecretStore) -> None:
+    assert secrets.delete("never-stored") is False
+
+
+def test_keys_are_per_entry(secrets: SecretStore) -> None:
+    secrets.set("a", KEY)
+    secrets.set("b", KEY[::-1])
+    secrets.delete("a")
+    assert secrets.get("a") is None
+    assert secrets.get("b") is not None
+
+
+def test_default_backend_is_keyrings_choice() -> None:
+    store = SecretStore(timeout=5.0)  # the autouse fixture made it a MemoryKeyring
+    store.set("x", KEY)
+    assert store.get("x") is not None
+    assert store.backend_info().name.startswith("Demo keyring")
+
+
+# --- backend names ---------------------------------------------------------------------------
+
+
+def test_describe_memory_keyring() -> None:
+    info = describe_backend(MemoryKeyring())
+    assert info.name == "Demo keyring (in memory, this session only)"
+    assert info.available
+    assert info.secure
+    assert info.technical_name == "sipstory_desktop.demo.memory_keyring.MemoryKeyring"
+
+
+@pytest.mark.parametrize(
+    "backend", [keyring.backends.fail.Keyring(), keyring.backends.null.Keyring()]
+)
+def test_describe_no_keyring(backend: KeyringBackend) -> None:
+    info = describe_backend(backend)
+    assert info.available is False
+    assert info.secure is False
+    assert info.name == "no keyring"
+
+
+def test_describe_a_chainer_names_its_first_backend() -> None:
+    class _Chain(ChainerBackend):
+        backends: ClassVar[list[KeyringBackend]] = [  # type: ignore[misc]
+            MemoryKeyring(),
+            keyring.backends.fail.Keyring(),
+        ]
+
+    info = describe_backend(_Chain())
+    assert info.name.startswith("Demo keyring")
+    assert info.available
+
+
+def test_describe_an_unknown_backend_by_its_class_name() -> None:
+    class SomeVendorKeyring(MemoryKeyring):
+        pass
+
+    info = describe_backend(SomeVendorKeyring())
+    assert info.name == "SomeVendorKeyring"
+    assert info.available
+    assert info.technical_name.endswith(".SomeVendorKeyring")
+
+
+def test_backend_info_is_probed_once(memory_keyring: MemoryKeyring) -> None:
+    store = SecretStore(backend=memory_keyring, timeout=5.0)
+    first = store.backend_info()
+    assert store.backend_info() is first
+
+
+def test_fail_keyring_is_unavailable_for_every_call() -> None:
+    store = SecretStore(backend=keyring.backends.fail.Keyring(), timeout=5.0)
+    for call in (lambda: store.get("a"), lambda: store.set("a", KEY), lambda: store.delete("a")):
+        with pytest.raises(SecretStoreError) as caught:
+            call()
+        assert caught.value.kind is SecretErrorKind.UNAVAILABLE
+        assert caught.value.hint
+        _no_key_in(str(caught.value))
+
+
+# --- error mapping ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "kind", "words"),
+    [
+        (keyring.errors.NoKeyringError, SecretErrorKind.UNAVAILABLE, "No system keyring"),
+        (lambda: keyring.errors.KeyringLocked("locked"), SecretErrorKind.LOCKED, "locked"),
+        (
+            lambda: keyring.errors.InitError("Failed to create the collection: Prompt dismissed."),
+            SecretErrorKind.LOCKED,
+            "prompt was dismissed",
+        ),
+        (
+            lambda: keyring.errors.InitError("Failed to open the D-Bus session"),
+            SecretErrorKind.UNAVAILABLE,
+            "could not be opened",
+        ),
+        (
+            lambda: keyring.errors.PasswordSetError("Failed to unlock the collection!"),
+            SecretErrorKind.FAILED,
+            "refused to store",
+        ),
+        (
+            lambda: keyring.errors.PasswordDeleteError("Item not found"),
+            SecretErrorKind.FAILED,
+            "refused to delete",
+        ),
+        (lambda: RuntimeError("dbus went away"), SecretErrorKind.FAILED, "RuntimeError"),
+        (lambda: OSError(5, "I/O error"), SecretErrorKind.FAILED, "OSError"),
+    ],
+)
+@pytest.mark.parametrize("operation", ["get", "set", "delete"])
+def test_errors_are_mapped(
+    make: Callable[[], BaseException], kind: SecretErrorKind, words: str, operation: str
+) -> None:
+    store = SecretStore(backend=_Raising(make), timeout=5.0)
+    calls = {
+        "get": lambda: store.get("entry"),
+        "set": lambda: store.set("entry", KEY),
+        "delete": lambda: store.delete("entry"),
+    }
+    with pytest.raises(SecretStoreError) as caught:
+        calls[operation]()
+    error = caught.value
+    assert error.kind is kind
+    assert words.lower() in error.message.lower()
+    assert error.hint.strip()
+    assert error.__cause__ is None  # raised "from None": no backend traceback attached
+    _no_key_in(str(error))
+    _no_key_in(error.message + error.hint)
+
+
+def test_generic_failure_names_the_operation() -> None:
+    store = SecretStore(backend=_Raising(lambda: RuntimeError("boom")), timeout=5.0)
+    with pytest.raises(SecretStoreError, match="store"):
+        store.set("entry", KEY)
+    with pytest.raises(SecretStoreError, match="read"):
+        store.get("entry")
+
+
+def test_generic_failure_message_is_bounded() -> None:
+    store = SecretStore(backend=_Raising(lambda: RuntimeError("x" * 10_000)), timeout=5.0)
+    with pytest.raises(SecretStoreError) as caught:
+        store.get("entry")
+    assert len(caught.value.message) < 400
+
+
+def test_error_str_is_message_and_hint() -> None:
+    error = SecretStoreError(SecretErrorKind.LOCKED, "It is locked.", "Unlock it.")
+    assert str(error) == "It is locked. Unlock it."
+
+
+def test_set_failure_on_a_real_backend_class(memory_keyring: MemoryKeyring) -> None:
+    store = SecretStore(backend=_SetFails(), timeout=5.0)
+    with pytest.raises(SecretStoreError) as caught:
+        store.set("a", KEY)
+    assert caught.value.kind is SecretErrorKind.FAILED
+    assert "unlock" in caught.value.message.lower()
+    _no_key_in(str(caught.value))
+
+
+def test_delete_failure_is_mapped_after_a_successful_read() -> None:
+    backend = _DeleteFails()
+    backend.set_password(SERVICE_NAME, "a", KEY)
+    store = SecretStore(backend=backend, timeout=5.0)
+    with pytest.raises(SecretStoreError) as caught:
+        store.delete("a")
+    assert caught.value.kind is SecretErrorKind.FAILED
+    assert store.get("a") is not None
+
+
+def test_base_exceptions_pass_through_untranslated() -> None:
+    """Only ``Exception`` is translated; a BaseException passes through as it is."""
+    store = SecretStore(backend=_Raising(SystemExit), timeout=5.0)
+    with pytest.raises(SystemExit):
+        store.get("a")
+
+
+# --- timeouts --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("operation", ["get", "set", "delete"])
+def test_a_blocking_backend_times_out(release: threading.Event, operation: str) -> None:
+    backend = _Blocking(release)
+    store = SecretStore(backend=backend, timeout=0.2)
+    calls = {
+        "get": lambda: store.get("a"),
+        "set": lambda: store.set("a", KEY),
+        "delete": lambda: store.delete("a"),
+    }
+    with pytest.raises(SecretStoreError) as caught:
+        calls[operation]()
+    assert caught.value.kind is SecretErrorKind.TIMEOUT
+    assert "did not answer" in caught.value.message
+    assert "prompt" in caught.value.hint
+    _no_key_in(str(caught.value))
+
+
+def test_store_works_again_once_the_backend_answers(release: threading.Event) -> None:
+    backend = _Blocking(release)
+    store = SecretStore(backend=backend, timeout=0.2)
+    with pytest.raises(SecretStoreError):
+        store.get("a")
+    release.set()
+    assert store.get("a") is None
+
+
+def test_a_blocking_probe_times_out(
+    release: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def slow_get_keyring() -> KeyringBackend:
+        release.wait(30)
+        return MemoryKeyring()
+
+    monkeypatch.setattr(keyring, "get_keyring", slow_get_keyring)
+    store = SecretStore(timeout=0.2)
+    with pytest.raises(SecretStoreError) as caught:
+        store.backend_info()
+    assert caught.value.kind is SecretErrorKind.TIMEOUT

@@ -1,0 +1,258 @@
+"""The state file: results history, the request ledger, keyring ids, tolerant loading."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from sipstory_desktop.core.paths import AppPaths
+from sipstory_desktop.core.state import HISTORY_LENGTH, LEDGER_WINDOW, State, StateStore
+from sipstory_desktop.core.status import CheckResult, RateLimit, Status
+from sipstory_desktop.core.times import utc_now
+
+NOW = datetime(2026, 11, 28, 12, 0, 0, tzinfo=timezone.utc)
+
+
+def _result(n: int = 0, status: Status = Status.CONNECTED) -> CheckResult:
+    return CheckResult(
+        status, f"result {n}", http_status=200, latency_ms=n, checked_at=NOW + timedelta(seconds=n)
+    )
+
+
+@pytest.fixture
+def store(paths: AppPaths) -> StateStore:
+    return StateStore(paths)
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+def test_latest_of_an_unknown_entry_is_none() -> None:
+    assert State().latest("nobody") is None
+
+
+def test_latest_is_the_last_recorded() -> None:
+    state = State()
+    state.record_result("a", _result(1))
+    state.record_result("a", _result(2, Status.INVALID_KEY))
+    state.record_result("b", _result(3))
+    latest = state.latest("a")
+    assert latest is not None
+    assert latest.message == "result 2"
+    assert latest.status is Status.INVALID_KEY
+
+
+def test_history_is_capped_keeping_the_newest() -> None:
+    state = State()
+    for n in range(HISTORY_LENGTH + 25):
+        state.record_result("a", _result(n))
+    history = state.results["a"]
+    assert HISTORY_LENGTH == 50
+    assert len(history) == HISTORY_LENGTH
+    assert history[0].message == "result 25"
+    assert history[-1].message == f"result {HISTORY_LENGTH + 24}"
+
+
+# --- the ledger ------------------------------------------------------------------------------
+
+
+def test_requests_last_hour_counts_only_the_window() -> None:
+    state = State()
+    for minutes in (0, 1, 30, 59, 60, 61, 120):
+        state.record_request("a", NOW - timedelta(minutes=minutes))
+    state.record_request("b", NOW)
+    # within the hour: 0, 1, 30, 59 minutes ago; exactly 60 minutes ago is out
+    assert state.requests_last_hour("a", now=NOW) == 4
+    assert state.requests_last_hour("b", now=NOW) == 1
+    assert state.requests_last_hour("c", now=NOW) == 0
+    assert state.requests_last_hour("a", now=NOW + timedelta(hours=3)) == 0
+    assert state.requests_last_hour("a", now=NOW - timedelta(minutes=30)) == 6
+
+
+def test_record_request_defaults_to_now() -> None:
+    state = State()
+    state.record_request("a")
+    assert state.requests_last_hour("a") == 1
+    assert state.requests_last_hour("a", now=utc_now() + LEDGER_WINDOW + timedelta(1)) == 0
+
+
+def test_prune_drops_old_times_and_empty_budgets() -> None:
+    state = State()
+    state.record_request("a", NOW - timedelta(minutes=10))
+    state.record_request("a", NOW - timedelta(minutes=90))
+    state.record_request("b", NOW - timedelta(hours=2))
+    state.prune(now=NOW)
+    assert state.requests == {"a": [NOW - timedelta(minutes=10)]}
+
+
+def test_forget_drops_results_and_ledger_but_not_secret_ids() -> None:
+    state = State()
+    state.record_result("a", _result())
+    state.record_result("b", _result())
+    state.record_request("a", NOW)
+    state.secret_ids.add("a")
+    state.forget(["a", "never-there"])
+    assert "a" not in state.results
+    assert "a" not in state.requests
+    assert state.latest("b") is not None
+    assert state.secret_ids == {"a"}
+
+
+# --- the file --------------------------------------------------------------------------------
+
+
+def test_absent_file_is_an_empty_state(store: StateStore) -> None:
+    state = store.load()
+    assert state.results == {}
+    assert state.requests == {}
+    assert state.secret_ids == set()
+
+
+def test_update_saves_and_returns_the_change_result(store: StateStore) -> None:
+    recent = utc_now() - timedelta(minutes=5)
+    result = _result(7)
+
+    def change(state: State) -> str:
+        state.record_result("a", result)
+        state.record_request("a", recent)
+        state.secret_ids.update({"a", "b"})
+        return "outcome"
+
+    assert store.update(change) == "outcome"
+    loaded = store.load()
+    assert loaded.latest("a") == result
+    assert loaded.requests == {"a": [recent]}
+    assert loaded.secret_ids == {"a", "b"}
+    assert json.loads(store.path.read_text())["secret_ids"] == ["a", "b"]
+
+
+def test_update_prunes_the_ledger(store: StateStore) -> None:
+    store.update(lambda s: s.record_request("a", utc_now() - timedelta(hours=2)))
+    assert store.load().requests == {}
+
+
+def test_update_that_raises_writes_nothing(store: StateStore) -> None:
+    store.update(lambda s: s.secret_ids.add("kept"))
+    before = store.path.read_bytes()
+
+    def change(state: State) -> None:
+        state.secret_ids.add("lost")
+        raise RuntimeError("abort")
+
+    with pytest.raises(RuntimeError):
+        store.update(change)
+    assert store.path.read_bytes() == before
+
+
+def test_round_trip_of_every_result_field() -> None:
+    state = State()
+    full = CheckResult(
+        Status.RATE_LIMITED,
+        "slow down",
+        "wait",
+        http_status=429,
+        latency_ms=12,
+        checked_at=NOW,
+        retry_at=NOW + timedelta(seconds=90),
+        rate_limit=RateLimit(30, 0, 90),
+        location=None,
+        suggested_base_url="https://x.example/api/public/v1",
+        request_sent=True,
+    )
+    state.record_result("a", full)
+    state.record_result("a", CheckResult(Status.NO_SECRET, "none", request_sent=False))
+    again = State.from_dict(json.loads(json.dumps(state.to_dict())))
+    assert again.results == state.results
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"\xff\xfe garbage",
+        b"{not json",
+        b"[1, 2, 3]",
+        b'"state"',
+        b"null",
+        b"[" * 100_000 + b"]" * 100_000,
+    ],
+)
+def test_damaged_state_file_loads_as_empty(store: StateStore, raw: bytes) -> None:
+    store.path.parent.mkdir(parents=True)
+    store.path.write_bytes(raw)
+    state = store.load()
+    assert state.results == {}
+    assert state.requests == {}
+    assert state.secret_ids == set()
+
+
+def test_partly_damaged_state_keeps_what_it_can_read(store: StateStore) -> None:
+    good = _result(1).to_dict()
+    document = {
+        "schema": 1,
+        "results": {
+            "a": [good, {"status": "no-such-status"}, "text", None, [], {**good, "message": "2"}],
+            "b": "not a list",
+            "c": [{**good, "latency_ms": "12"}, {**good, "checked_at": "yesterday"}],
+            "d": [{**good, "rate_limit": {"limit": 1.5}}],
+        },
+        "requests": {
+            "a": ["2026-11-28T11:30:00Z", "garbage", 12, None],
+            "b": {"not": "a list"},
+        },
+        "secret_ids": ["x", 3, None, "y"],
+    }
+    store.path.parent.mkdir(parents=True)
+    store.path.write_text(json.dumps(document))
+    state = store.load()
+    assert [r.message for r in state.results["a"]] == ["result 1", "2"]
+    assert "b" not in state.results
+    assert state.results["c"] == []
+    assert state.results["d"] == []
+    assert state.requests == {"a": [datetime(2026, 11, 28, 11, 30, tzinfo=timezone.utc)]}
+    assert state.secret_ids == {"x", "y"}
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"results": [], "requests": [], "secret_ids": {}},
+        {"results": None, "requests": "x", "secret_ids": "abc"},
+        {},
+    ],
+)
+def test_wrong_shapes_are_skipped(store: StateStore, document: object) -> None:
+    store.path.parent.mkdir(parents=True)
+    store.path.write_text(json.dumps(document))
+    state = store.load()
+    assert state.results == {}
+    assert state.requests == {}
+    assert state.secret_ids == set()
+
+
+def test_damaged_state_is_replaced_on_the_next_update(store: StateStore) -> None:
+    store.path.parent.mkdir(parents=True)
+    store.path.write_bytes(b"{damaged")
+    store.update(lambda s: s.secret_ids.add("new"))
+    assert store.load().secret_ids == {"new"}
+
+
+def test_unreadable_state_loads_as_empty(store: StateStore) -> None:
+    store.path.parent.mkdir(parents=True)
+    store.path.mkdir()
+    assert store.load().secret_ids == set()
+
+
+def test_state_with_a_huge_integer_loads_as_empty(store: StateStore) -> None:
+    store.path.parent.mkdir(parents=True)
+    store.path.write_bytes(b'{"secret_ids": [], "n": ' + b"7" * 5000 + b"}")
+    assert store.load().secret_ids == set()
+
+
+def test_secret_ids_are_saved_sorted_and_without_duplicates(store: StateStore) -> None:
+    store.update(lambda s: s.secret_ids.update({"b", "a"}))
+    store.update(lambda s: s.secret_ids.add("a"))
+    store.update(lambda s: s.secret_ids.discard("b"))
+    assert json.loads(store.path.read_text())["secret_ids"] == ["a"]
