@@ -11,10 +11,10 @@ from keyring.errors import PasswordDeleteError
 class MemoryKeyring(KeyringBackend):
     """Keeps passwords in a dict; forgets them when the process ends."""
 
-    priority = 0.1  # type: ignore[assignment]  # never chosen unless asked for
+    priority = 0.1  # never chosen unless asked for
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._lock = threading.Lock()
         self._store: dict[tuple[str, str], str] = {}
 

@@ -1,0 +1,103 @@
+"""``sipstory-desktop``: start the window (or the demo)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import sys
+from collections.abc import Sequence
+
+from .. import APP_ID, APP_NAME, __version__
+from ..core.paths import AppPaths, app_paths
+from ..core.secrets import SecretStore
+from ..core.vault import Vault
+
+log = logging.getLogger(__name__)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="sipstory-desktop",
+        description="Keep Sipstory API keys in the OS keyring and check that they work.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open on a local demo server with a session-only keyring; your "
+        "keys and config are not touched",
+    )
+    parser.add_argument("--debug", action="store_true", help="log details")
+    return parser.parse_args(argv)
+
+
+def setup_logging(paths: AppPaths, debug: bool) -> None:
+    """Log to a rotating file in the log dir (never a key: none is ever logged)."""
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG if debug else logging.INFO)
+    try:
+        paths.log_dir.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            paths.log_dir / "sipstory-desktop.log",
+            maxBytes=512_000,
+            backupCount=2,
+            encoding="utf-8",
+        )
+    except OSError:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+
+
+def start_demo_process() -> None:
+    """ "Try the demo" from the empty window: the demo in a process of its own."""
+    from PySide6.QtCore import QProcess
+
+    if getattr(sys, "frozen", False):
+        QProcess.startDetached(sys.executable, ["--demo"])
+    else:
+        QProcess.startDetached(sys.executable, ["-m", "sipstory_desktop", "--demo"])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from ..demo.session import DemoSession
+    from .window import MainWindow
+
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("sipstory-desktop")
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("Sipstory")
+    QGuiApplication.setDesktopFileName(APP_ID)
+
+    demo = DemoSession() if args.demo else None
+    if demo is not None:
+        demo.start()
+        vault = demo.vault
+    else:
+        vault = Vault(app_paths(), SecretStore())
+    setup_logging(vault.paths, args.debug)
+    log.info("starting %s %s%s", APP_NAME, __version__, " (demo)" if demo else "")
+    try:
+        window = MainWindow(
+            vault, demo=demo is not None, on_try_demo=None if demo else start_demo_process
+        )
+        window.show()
+        return int(app.exec())
+    finally:
+        if demo is not None:
+            demo.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

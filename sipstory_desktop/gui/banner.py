@@ -1,0 +1,85 @@
+"""A banner across the top of the window: what is wrong, and what to do about it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout
+
+from ..core.status import Light
+from .lights import light_colour, light_icon
+
+
+class Banner(QFrame):
+    """Hidden until there is something to say.
+
+    Signals:
+        retry_requested(): the user pressed Retry.
+    """
+
+    retry_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("banner")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self._icon = QLabel()
+        self._title = QLabel()
+        self._title.setTextFormat(Qt.TextFormat.PlainText)
+        font = self._title.font()
+        font.setBold(True)
+        self._title.setFont(font)
+        self._text = QLabel()
+        self._text.setTextFormat(Qt.TextFormat.PlainText)
+        self._text.setWordWrap(True)
+        self._text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._retry = QPushButton(self.tr("&Retry"))
+        self._retry.setAccessibleName(self.tr("Retry"))
+        self._retry.clicked.connect(self.retry_requested.emit)
+        close = QToolButton()
+        close.setText("✕")
+        close.setAccessibleName(self.tr("Dismiss"))
+        close.setToolTip(self.tr("Dismiss"))
+        close.setAutoRaise(True)
+        close.clicked.connect(self.hide_message)
+
+        texts = QVBoxLayout()
+        texts.addWidget(self._title)
+        texts.addWidget(self._text)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 8, 8, 8)
+        layout.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(texts, 1)
+        layout.addWidget(self._retry, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    @property
+    def title(self) -> str:
+        return self._title.text()
+
+    @property
+    def text(self) -> str:
+        return self._text.text()
+
+    def show_message(self, light: Light, title: str, text: str, *, retry: bool = True) -> None:
+        self._icon.setPixmap(light_icon(light, 24).pixmap(24, 24))
+        self._title.setText(title)
+        self._text.setText(text)
+        self._retry.setVisible(retry)
+        palette = self.palette()
+        tint = light_colour(light, palette)
+        base = palette.color(QPalette.ColorRole.Window)
+        tint.setAlphaF(0.18)
+        mixed = base.toRgb()
+        mixed.setRedF(base.redF() * 0.82 + tint.redF() * 0.18)
+        mixed.setGreenF(base.greenF() * 0.82 + tint.greenF() * 0.18)
+        mixed.setBlueF(base.blueF() * 0.82 + tint.blueF() * 0.18)
+        palette.setColor(QPalette.ColorRole.Window, mixed)
+        self.setPalette(palette)
+        self.setAccessibleName(f"{title} {text}")
+        self.show()
+
+    def hide_message(self) -> None:
+        self.hide()

@@ -1,0 +1,278 @@
+"""The details pane: everything known about the selected entry, and what to do about it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.entries import Entry
+from ..core.keys import masked
+from ..core.status import CheckResult, Status
+from ..core.times import utc_now
+from .entry_model import RATE_LIMIT_PER_HOUR, status_text
+from .lights import light_icon
+
+REVEAL_SECONDS = 10
+RECENT_RESULTS = 10
+
+
+def _label(text: str = "", *, wrap: bool = False, selectable: bool = False) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(wrap)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class DetailsPane(QWidget):
+    """Shows one entry: status, message and hint, figures, recent results, and actions.
+
+    Signals:
+        test_requested, edit_requested, replace_requested, copy_requested,
+        reveal_requested, remove_requested: the user asked for that action on the
+        entry shown (the window carries it out).
+    """
+
+    test_requested = Signal()
+    edit_requested = Signal()
+    replace_requested = Signal()
+    copy_requested = Signal()
+    reveal_requested = Signal()
+    remove_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("details")
+        self.setAccessibleName(self.tr("Details of the selected key"))
+        self._entry: Entry | None = None
+        self._reveal_timer = QTimer(self, singleShot=True, interval=REVEAL_SECONDS * 1000)
+        self._reveal_timer.timeout.connect(self.hide_key)
+
+        self._message = _label(wrap=True, selectable=True)
+        self._hint = _label(wrap=True, selectable=True)
+        self._hint.setObjectName("hint")
+        self._recent = QListWidget()
+        self._recent.setAccessibleName(self.tr("Recent results"))
+        self._recent.setMaximumHeight(170)
+        self._recent.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_heading())
+        layout.addWidget(self._message)
+        layout.addWidget(self._hint)
+        layout.addWidget(line)
+        layout.addLayout(self._build_figures())
+        layout.addWidget(_label(self.tr("Recent results")))
+        layout.addWidget(self._recent)
+        layout.addStretch(1)
+        layout.addLayout(self._build_buttons())
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.show_entry(None)
+
+    def _build_heading(self) -> QHBoxLayout:
+        self._icon = QLabel()
+        self._icon.setFixedSize(36, 36)
+        self._title = _label(selectable=True)
+        title_font = QFont(self._title.font())
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.35)
+        title_font.setBold(True)
+        self._title.setFont(title_font)
+        self._status = _label()
+        status_font = QFont(self._status.font())
+        status_font.setBold(True)
+        self._status.setFont(status_font)
+        self._since = _label()
+        self._since.setEnabled(False)
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        for widget in (self._title, self._status, self._since):
+            titles.addWidget(widget)
+        heading = QHBoxLayout()
+        heading.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
+        heading.addLayout(titles, 1)
+        return heading
+
+    def _build_figures(self) -> QFormLayout:
+        self._base_url = _label(wrap=True, selectable=True)
+        self._key = _label(selectable=True)
+        self._key.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self._http = _label()
+        self._latency = _label()
+        self._checked = _label()
+        self._budget = _label(wrap=True)
+        self._keyring = _label(wrap=True)
+        self._note = _label(wrap=True, selectable=True)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for caption, field in (
+            (self.tr("Base URL"), self._base_url),
+            (self.tr("Key"), self._key),
+            (self.tr("HTTP status"), self._http),
+            (self.tr("Latency"), self._latency),
+            (self.tr("Checked"), self._checked),
+            (self.tr("Rate budget"), self._budget),
+            (self.tr("Stored in"), self._keyring),
+            (self.tr("Note"), self._note),
+        ):
+            form.addRow(caption + ":", field)
+        return form
+
+    def _build_buttons(self) -> QVBoxLayout:
+        self.buttons: dict[str, QPushButton] = {}
+        rows = (
+            (
+                ("test", self.tr("&Test"), self.test_requested),
+                ("edit", self.tr("&Edit…"), self.edit_requested),
+                ("replace", self.tr("Re&place key…"), self.replace_requested),
+            ),
+            (
+                ("copy", self.tr("&Copy key"), self.copy_requested),
+                ("reveal", self.tr("Re&veal"), self.reveal_requested),
+                ("remove", self.tr("Re&move…"), self.remove_requested),
+            ),
+        )
+        box = QVBoxLayout()
+        for row in rows:
+            line = QHBoxLayout()
+            for name, text, signal in row:
+                button = QPushButton(text)
+                button.setAccessibleName(text.replace("&", "").rstrip("…"))
+                button.clicked.connect(signal.emit)
+                self.buttons[name] = button
+                line.addWidget(button)
+            box.addLayout(line)
+        return box
+
+    @property
+    def entry(self) -> Entry | None:
+        return self._entry
+
+    def show_entry(
+        self,
+        entry: Entry | None,
+        result: CheckResult | None = None,
+        history: list[CheckResult] | None = None,
+        *,
+        checking: bool = False,
+        requests_last_hour: int = 0,
+        keyring_name: str = "",
+    ) -> None:
+        """Fill the pane for ``entry``, or show a prompt to pick one when it is None."""
+        if entry is None or self._entry is None or entry.id != self._entry.id:
+            self.hide_key()
+        self._entry = entry
+        for button in self.buttons.values():
+            button.setEnabled(entry is not None)
+        if entry is None:
+            self._clear()
+            return
+        now = utc_now()
+        status = result.status if result else Status.UNCHECKED
+        self._icon.setPixmap(light_icon(status.light, 32).pixmap(32, 32))
+        self._title.setText(entry.name)
+        self._status.setText(self.tr("Checking…") if checking else status_text(result, now))
+        self._message.setText(
+            result.message
+            if result
+            else self.tr(
+                "Not checked yet. Press Test (Ctrl+T) to check this key; each check may count "
+                "against the organization's 30 requests per hour."
+            )
+        )
+        self._hint.setText(result.hint if result and not result.ok else "")
+        self._hint.setVisible(bool(self._hint.text()))
+        self._since.setText(_since_text(history or [], now))
+        self._base_url.setText(entry.base_url)
+        if not self._reveal_timer.isActive():
+            self._key.setText(masked(entry.key_hint))
+        self._http.setText(str(result.http_status) if result and result.http_status else "—")
+        self._latency.setText(
+            f"{result.latency_ms} ms" if result and result.latency_ms is not None else "—"
+        )
+        self._checked.setText(
+            f"{result.checked_at.astimezone():%Y-%m-%d %H:%M:%S}" if result else self.tr("never")
+        )
+        self._budget.setText(_budget_text(result, requests_last_hour))
+        self._keyring.setText(keyring_name or "—")
+        self._note.setText(entry.note or "—")
+        self.buttons["test"].setEnabled(not checking)
+        self._fill_recent(history or [])
+
+    def _clear(self) -> None:
+        self._icon.clear()
+        self._title.setText(self.tr("No key selected"))
+        self._status.setText("")
+        self._message.setText(self.tr("Select a key in the list to see its details."))
+        self._hint.setVisible(False)
+        self._since.setText("")
+        for field in (
+            self._base_url,
+            self._key,
+            self._http,
+            self._latency,
+            self._checked,
+            self._budget,
+            self._keyring,
+            self._note,
+        ):
+            field.setText("—")
+        self._recent.clear()
+
+    def _fill_recent(self, history: list[CheckResult]) -> None:
+        self._recent.clear()
+        for result in reversed(history[-RECENT_RESULTS:]):
+            when = f"{result.checked_at.astimezone():%d %b %H:%M}"
+            latency = f" · {result.latency_ms} ms" if result.latency_ms is not None else ""
+            item = QListWidgetItem(
+                light_icon(result.light), f"{when}  {result.status.label}{latency}"
+            )
+            item.setToolTip(result.message)
+            self._recent.addItem(item)
+
+    def reveal_key(self, key: str) -> None:
+        """Show the key itself for :data:`REVEAL_SECONDS`, then mask it again."""
+        self._key.setText(key)
+        self._reveal_timer.start()
+
+    def hide_key(self) -> None:
+        self._reveal_timer.stop()
+        self._key.setText(masked(self._entry.key_hint) if self._entry else "—")
+
+
+def _since_text(history: list[CheckResult], now: object) -> str:
+    """ "Green since 28 Nov 18:47": how long the latest colour has lasted."""
+    if not history:
+        return ""
+    light = history[-1].light
+    since = history[-1].checked_at
+    for result in reversed(history):
+        if result.light != light:
+            break
+        since = result.checked_at
+    return f"{light.value.capitalize()} since {since.astimezone():%d %b %H:%M}"
+
+
+def _budget_text(result: CheckResult | None, used: int) -> str:
+    text = f"{used} of {RATE_LIMIT_PER_HOUR} checks sent in the last hour"
+    if result and result.rate_limit and result.rate_limit.remaining is not None:
+        text += f"; the server said {result.rate_limit.remaining} of "
+        text += f"{result.rate_limit.limit or RATE_LIMIT_PER_HOUR} left"
+        if result.rate_limit.reset_seconds is not None:
+            text += f", resetting in {max(1, result.rate_limit.reset_seconds // 60)} min"
+    return text

@@ -1,0 +1,720 @@
+"""The main window: every key's state at a glance, and a fix one click away."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import (
+    QByteArray,
+    QFileSystemWatcher,
+    QItemSelectionModel,
+    QModelIndex,
+    QSettings,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import APP_ID, APP_NAME, __version__
+from ..core.checker import check_key
+from ..core.client import ApiClient
+from ..core.entries import Entry
+from ..core.secrets import BackendInfo, SecretStore, SecretStoreError, no_keyring_hint
+from ..core.status import CheckResult, Light
+from ..core.vault import Saved, Vault
+from .banner import Banner
+from .details import DetailsPane
+from .empty_state import EmptyState
+from .entry_dialog import DialogMode, EntryDialog, EntryDraft
+from .entry_model import EntryModel
+from .lights import light_icon
+from .roles import Column, Role
+from .status_delegate import StatusDelegate, TestButtonDelegate
+from .workers import CheckRunner, Worker
+
+log = logging.getLogger(__name__)
+
+CLIPBOARD_CLEAR_MS = 30_000
+SPINNER_INTERVAL_MS = 80
+RELOAD_DELAY_MS = 250
+CLOCK_INTERVAL_MS = 30_000
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+def describe_error(error: Exception) -> str:
+    """A message for the user; never a traceback, never a key."""
+    if isinstance(error, SecretStoreError):
+        return f"{error.message}\n{error.hint}"
+    return str(error) or type(error).__name__
+
+
+class MainWindow(QMainWindow):
+    """The window over a :class:`Vault`.
+
+    Args:
+        vault: the entries, keys and state to show.
+        demo: a demo session (shown in the title; checks everything once at start).
+        on_try_demo: what "Try the demo" does (the app starts the demo in a new process).
+    """
+
+    def __init__(
+        self,
+        vault: Vault,
+        *,
+        demo: bool = False,
+        on_try_demo: Callable[[], None] | None = None,
+        client: ApiClient | None = None,
+    ) -> None:
+        super().__init__()
+        self.vault = vault
+        self.demo = demo
+        self._client = client or ApiClient()
+        self._backend: BackendInfo | None = None
+        self._clipboard_digest: bytes | None = None
+        self._selected_id: str | None = None
+
+        self.setObjectName("main-window")
+        title = APP_NAME + (self.tr(" — Demo") if demo else "")
+        self.setWindowTitle(title)
+        self.worker = Worker(2, self)  # keyring and config: add, edit, remove, copy, probe
+        self.runner = CheckRunner(vault, self._client, parent=self)
+        self.model = EntryModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setRecursiveFilteringEnabled(True)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setSortRole(Role.SORT)
+        self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+        self._build_actions()
+        self._build_view(on_try_demo)
+        self._build_status_bar()
+        self._connect()
+        self._settings = QSettings(
+            str(vault.paths.data_dir / "window.ini"), QSettings.Format.IniFormat
+        )
+        self._restore_layout()
+        self.reload()
+        QTimer.singleShot(0, self._probe_keyring)  # after the first paint: no keyring before
+
+    # --- building --------------------------------------------------------------------------
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], Any],
+        shortcut: Any = None,
+        tip: str = "",
+        context: Qt.ShortcutContext | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(
+                f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+                if shortcut is not None
+                else tip
+            )
+        if context is not None:
+            action.setShortcutContext(context)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        widget_only = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        self.add_action = self._action(
+            self.tr("&Add key…"), self.add_entry, QKeySequence.StandardKey.New, self.tr("Add a key")
+        )
+        self.check_all_action = self._action(
+            self.tr("Check &all"), self.check_all, Qt.Key.Key_F5, self.tr("Check every key")
+        )
+        self.test_action = self._action(
+            self.tr("&Test"), self.test_selected, "Ctrl+T", self.tr("Check the selected key")
+        )
+        self.edit_action = self._action(
+            self.tr("&Edit…"),
+            self.edit_selected,
+            tip=self.tr("Rename the entry or change its server"),
+        )
+        self.replace_action = self._action(
+            self.tr("Re&place key…"),
+            self.replace_selected,
+            tip=self.tr("Store a new key after a rotation"),
+        )
+        self.remove_action = self._action(
+            self.tr("&Remove…"),
+            self.remove_selected,
+            QKeySequence.StandardKey.Delete,
+            self.tr("Remove the entry and delete its key"),
+            widget_only,
+        )
+        self.copy_action = self._action(
+            self.tr("&Copy key"),
+            self.copy_selected,
+            QKeySequence.StandardKey.Copy,
+            self.tr("Copy the key; cleared from the clipboard after 30 s"),
+            widget_only,
+        )
+        self.reveal_action = self._action(
+            self.tr("Re&veal key"), self.reveal_selected, tip=self.tr("Show the key for 10 seconds")
+        )
+        self.filter_action = self._action(
+            self.tr("&Filter"),
+            self._focus_filter,
+            QKeySequence.StandardKey.Find,
+            self.tr("Filter the list"),
+        )
+        self.quit_action = self._action(
+            self.tr("&Quit"), self.close, "Ctrl+Q", self.tr("Quit after the running checks")
+        )
+        self.about_action = self._action(self.tr("&About Sipstory Desktop"), self.show_about)
+        self.selection_actions = [
+            self.test_action,
+            self.edit_action,
+            self.replace_action,
+            self.remove_action,
+            self.copy_action,
+            self.reveal_action,
+        ]
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu(self.tr("&File"))
+        file_menu.addActions([self.add_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = menu.addMenu(self.tr("&Edit"))
+        edit_menu.addActions([self.copy_action, self.reveal_action, self.filter_action])
+        keys_menu = menu.addMenu(self.tr("&Keys"))
+        keys_menu.addActions([self.test_action, self.check_all_action])
+        keys_menu.addSeparator()
+        keys_menu.addActions([self.edit_action, self.replace_action, self.remove_action])
+        help_menu = menu.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.about_action)
+
+        toolbar = QToolBar(self.tr("Main"), self)
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addActions([self.add_action, self.check_all_action, self.test_action])
+        toolbar.addSeparator()
+        toolbar.addActions([self.edit_action, self.remove_action])
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText(self.tr("Filter (Ctrl+F)"))
+        self.filter_edit.setAccessibleName(self.tr("Filter the keys"))
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setMaximumWidth(260)
+        toolbar.addWidget(self.filter_edit)
+        self.addToolBar(toolbar)
+
+    def _build_view(self, on_try_demo: Callable[[], None] | None) -> None:
+        self.tree = QTreeView()
+        self.tree.setObjectName("entries")
+        self.tree.setAccessibleName(self.tr("Saved keys"))
+        self.tree.setModel(self.proxy)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSortingEnabled(True)
+        self.tree.sortByColumn(Column.NAME, Qt.SortOrder.AscendingOrder)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setAllColumnsShowFocus(True)
+        self.tree.setMouseTracking(True)
+        self.status_delegate = StatusDelegate(self.tree)
+        self.button_delegate = TestButtonDelegate(self.tree)
+        self.tree.setItemDelegateForColumn(Column.LIGHT, self.status_delegate)
+        self.tree.setItemDelegateForColumn(Column.ACTION, self.button_delegate)
+        self.tree.addActions([self.copy_action, self.remove_action])
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(Column.INSTANCE, QHeaderView.ResizeMode.Stretch)
+        for column, width in (
+            (Column.LIGHT, 250),
+            (Column.NAME, 190),
+            (Column.KEY, 80),
+            (Column.CHECKED, 95),
+            (Column.LATENCY, 70),
+            (Column.BUDGET, 75),
+            (Column.ACTION, 60),
+        ):
+            self.tree.setColumnWidth(column, width)
+
+        self.details = DetailsPane()
+        self.details.setMinimumWidth(300)
+        self.splitter = QSplitter()
+        self.splitter.setObjectName("splitter")
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([1010, 350])
+
+        self.empty = EmptyState(self.add_entry, on_try_demo)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.empty)
+        self.pages.addWidget(self.splitter)
+
+        self.banner = Banner()
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        self.resize(1360, 720)
+
+    def _build_status_bar(self) -> None:
+        self.keyring_label = QLabel(self.tr("Looking for the keyring…"))
+        self.keyring_label.setAccessibleName(self.tr("Keyring status"))
+        self.keyring_icon = QLabel()
+        self.statusBar().addPermanentWidget(self.keyring_icon)
+        self.statusBar().addPermanentWidget(self.keyring_label)
+
+    def _connect(self) -> None:
+        self.tree.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.tree.doubleClicked.connect(lambda _: self.edit_selected())
+        self.button_delegate.clicked.connect(self._test_clicked)
+        self.filter_edit.textChanged.connect(self._filter_changed)
+        self.runner.started.connect(self._check_started)
+        self.runner.finished.connect(self._check_finished)
+        self.runner.progress.connect(self._check_progress)
+        self.runner.idle.connect(self._checks_idle)
+        for signal, slot in (
+            (self.details.test_requested, self.test_selected),
+            (self.details.edit_requested, self.edit_selected),
+            (self.details.replace_requested, self.replace_selected),
+            (self.details.copy_requested, self.copy_selected),
+            (self.details.reveal_requested, self.reveal_selected),
+            (self.details.remove_requested, self.remove_selected),
+        ):
+            signal.connect(slot)
+        self.banner.retry_requested.connect(self._retry_keyring)
+
+        self._spinner = QTimer(self, interval=SPINNER_INTERVAL_MS)
+        self._spinner.timeout.connect(self._spin)
+        self._clock = QTimer(self, interval=CLOCK_INTERVAL_MS)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start()
+        self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)
+        self._reload_timer.timeout.connect(self.reload)
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.directoryChanged.connect(lambda _: self._reload_timer.start())
+        self._watcher.fileChanged.connect(lambda _: self._reload_timer.start())
+        self._clipboard_timer = QTimer(self, singleShot=True, interval=CLIPBOARD_CLEAR_MS)
+        self._clipboard_timer.timeout.connect(self._clear_clipboard)
+
+    # --- loading and live sync -------------------------------------------------------------
+
+    def _watch(self) -> None:
+        data_dir = self.vault.paths.data_dir
+        paths = [
+            str(p)
+            for p in (data_dir, self.vault.paths.config_file, self.vault.paths.state_file)
+            if p.exists()
+        ]
+        missing = [p for p in paths if p not in self._watcher.files() + self._watcher.directories()]
+        if missing:
+            self._watcher.addPaths(missing)
+
+    def reload(self) -> None:
+        """Read the config and state again (they may have been changed by sipstory-keys)."""
+        try:
+            entries = self.vault.entries()
+        except Exception as exc:  # a config we cannot read: say so, keep what is shown
+            self.banner.show_message(
+                Light.RED, self.tr("The config cannot be read."), describe_error(exc)
+            )
+            return
+        state = self.vault.load_state()
+        for notice in self.vault.notices:
+            self.banner.show_message(
+                Light.AMBER, self.tr("Your config was repaired."), notice, retry=False
+            )
+        self.vault.notices.clear()
+        if self.model.same_entries(entries):
+            self.model.set_state(state)
+        else:
+            self.model.set_entries(entries, state)
+            self.tree.expandAll()
+            self._select(self._selected_id)
+        self.pages.setCurrentWidget(self.splitter if entries else self.empty)
+        self._watch()
+        self._update_details()
+
+    def _select(self, entry_id: str | None) -> None:
+        source = self.model.index_of(entry_id) if entry_id else QModelIndex()
+        index = self.proxy.mapFromSource(source)
+        if not index.isValid():
+            first_group = self.proxy.index(0, 0)
+            index = self.proxy.index(0, 0, first_group)
+        if index.isValid():
+            self.tree.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        else:
+            self._current_changed(QModelIndex())
+
+    # --- selection and details -------------------------------------------------------------
+
+    def selected_entry(self) -> Entry | None:
+        index = self.tree.selectionModel().currentIndex()
+        entry = index.data(Role.ENTRY) if index.isValid() else None
+        return entry if isinstance(entry, Entry) else None
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
+        entry = current.data(Role.ENTRY) if current.isValid() else None
+        self._selected_id = entry.id if isinstance(entry, Entry) else self._selected_id
+        for action in self.selection_actions:
+            action.setEnabled(isinstance(entry, Entry))
+        self._update_details()
+
+    def _update_details(self) -> None:
+        entry = self.selected_entry()
+        if entry is None:
+            self.details.show_entry(None)
+            return
+        self.details.show_entry(
+            entry,
+            self.model.result(entry.id),
+            self.model.history(entry.id),
+            checking=self.model.is_checking(entry.id),
+            requests_last_hour=self.model.requests_last_hour(entry.id),
+            keyring_name=self._backend.name if self._backend else "",
+        )
+
+    def _filter_changed(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text)
+        self.tree.expandAll()
+
+    def _focus_filter(self) -> None:
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    # --- checks ----------------------------------------------------------------------------
+
+    def test_selected(self) -> None:
+        entry = self.selected_entry()
+        if entry is not None:
+            self.runner.check([entry])
+
+    def _test_clicked(self, index: QModelIndex) -> None:
+        entry = index.data(Role.ENTRY)
+        if isinstance(entry, Entry):
+            self.runner.check([entry])
+
+    def check_all(self) -> None:
+        entries = self.model.entries()
+        if not entries:
+            self.statusBar().showMessage(self.tr("Nothing to check yet: add a key first."), 5000)
+            return
+        self.runner.check(entries)
+
+    def _check_started(self, entry_id: str) -> None:
+        self.model.set_checking(entry_id, True)
+        if not self._spinner.isActive():
+            self._spinner.start()
+        if entry_id == self._selected_id:
+            self._update_details()
+
+    def _check_finished(self, entry_id: str, result: object) -> None:
+        if isinstance(result, CheckResult):
+            self.model.set_result(entry_id, result)
+        if entry_id == self._selected_id:
+            self._update_details()
+
+    def _check_progress(self, done: int, asked: int) -> None:
+        if done < asked:
+            self.statusBar().showMessage(self.tr("Checking… %d of %d done") % (done, asked))
+        else:
+            self.statusBar().showMessage(self.tr("Checked %d key(s).") % asked, 8000)
+
+    def _checks_idle(self) -> None:
+        self._spinner.stop()
+        self.tree.viewport().update()
+
+    def _spin(self) -> None:
+        self.status_delegate.advance_spinner()
+        self.tree.viewport().update()
+
+    def _tick(self) -> None:
+        self.model.refresh_times()
+
+    # --- keyring ---------------------------------------------------------------------------
+
+    def _probe_keyring(self) -> None:
+        secrets = self.vault.secrets
+        self.worker.run(secrets.backend_info, self._keyring_found, self._keyring_failed)
+
+    def _retry_keyring(self) -> None:
+        self.vault.secrets = SecretStore()
+        self.keyring_label.setText(self.tr("Looking for the keyring…"))
+        self._probe_keyring()
+
+    def _keyring_found(self, info: BackendInfo) -> None:
+        self._backend = info
+        if not info.available:
+            self._keyring_failed(None)
+            return
+        light = Light.GREEN if info.secure else Light.AMBER
+        self.keyring_icon.setPixmap(light_icon(light, 16).pixmap(16, 16))
+        secure = self.tr("secure") if info.secure else self.tr("NOT encrypted")
+        self.keyring_label.setText(self.tr("Keys in %s (%s)") % (info.name, secure))
+        if not info.secure:
+            self.banner.show_message(
+                Light.AMBER,
+                self.tr("Your keys are stored without encryption."),
+                self.tr(
+                    "The keyring in use, %s, keeps keys in a plain file. Install a system "
+                    "keyring (GNOME Keyring, KWallet) and restart."
+                )
+                % info.name,
+            )
+        else:
+            self.banner.hide_message()
+        self._update_details()
+        if self.demo:
+            self.check_all()
+
+    def _keyring_failed(self, error: Exception | None) -> None:
+        self._backend = None
+        self.keyring_icon.setPixmap(light_icon(Light.RED, 16).pixmap(16, 16))
+        self.keyring_label.setText(self.tr("No keyring"))
+        if isinstance(error, SecretStoreError):
+            title, hint = error.message, error.hint
+        elif error is None:
+            title, hint = self.tr("No system keyring is available."), no_keyring_hint()
+        else:
+            title, hint = self.tr("The keyring could not be opened."), describe_error(error)
+        self.banner.show_message(
+            Light.RED,
+            title,
+            hint
+            + " "
+            + self.tr(
+                "Your entries are listed, but keys cannot be stored, read or checked until then."
+            ),
+        )
+
+    # --- entries ---------------------------------------------------------------------------
+
+    def _existing_names(self, except_id: str | None = None) -> list[str]:
+        return [e.name for e in self.model.entries() if e.id != except_id]
+
+    def _open_dialog(
+        self, mode: DialogMode, entry: Entry | None, save: Callable[[EntryDraft], Saved]
+    ) -> EntryDialog:
+        dialog = EntryDialog(
+            mode,
+            self,
+            entry=entry,
+            existing_names=self._existing_names(entry.id if entry else None),
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def saved(outcome: Saved) -> None:
+            dialog.save_succeeded()
+            self._selected_id = outcome.entry.id
+            self.reload()
+            self._select(outcome.entry.id)
+            if outcome.notes:
+                self.banner.show_message(
+                    Light.AMBER,
+                    self.tr("Saved, with a note."),
+                    "\n".join(outcome.notes),
+                    retry=False,
+                )
+            else:
+                self.statusBar().showMessage(self.tr("Saved “%s”.") % outcome.entry.name, 5000)
+
+        dialog.save_requested.connect(
+            lambda draft: self.worker.run(
+                lambda: save(draft), saved, lambda error: dialog.save_failed(describe_error(error))
+            )
+        )
+        dialog.test_requested.connect(
+            lambda base_url, key: self.worker.run(
+                lambda: check_key(self._client, base_url, key),
+                dialog.show_test_result,
+                lambda error: dialog.save_failed(describe_error(error)),
+            )
+        )
+        dialog.open()
+        return dialog
+
+    def add_entry(self) -> EntryDialog:
+        def save(draft: EntryDraft) -> Saved:
+            assert draft.key is not None
+            return self.vault.add(draft.name, draft.kind, draft.where, draft.key, draft.note)
+
+        return self._open_dialog(DialogMode.ADD, None, save)
+
+    def edit_selected(self) -> EntryDialog | None:
+        entry = self.selected_entry()
+        if entry is None:
+            return None
+        return self._open_dialog(
+            DialogMode.EDIT,
+            entry,
+            lambda draft: self.vault.edit(
+                entry.id, name=draft.name, kind=draft.kind, where=draft.where, note=draft.note
+            ),
+        )
+
+    def replace_selected(self) -> EntryDialog | None:
+        entry = self.selected_entry()
+        if entry is None:
+            return None
+
+        def save(draft: EntryDraft) -> Saved:
+            assert draft.key is not None
+            return self.vault.replace_key(entry.id, draft.key)
+
+        return self._open_dialog(DialogMode.REPLACE_KEY, entry, save)
+
+    def remove_selected(self) -> None:
+        entry = self.selected_entry()
+        if entry is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Remove “%s”?") % entry.name,
+            self.tr(
+                "Remove “%s” (%s) and delete its key from the keyring?\n\nThe key itself "
+                "stays valid in Sipstory until you rotate it there."
+            )
+            % (entry.name, entry.base_url),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.worker.run(
+            lambda: self.vault.remove(entry.id),
+            lambda _: self._removed(entry),
+            lambda error: self._failed(self.tr("Could not remove the entry"), error),
+        )
+
+    def _removed(self, entry: Entry) -> None:
+        self._selected_id = None
+        self.reload()
+        self.statusBar().showMessage(
+            self.tr("Removed “%s” and deleted its key.") % entry.name, 5000
+        )
+
+    def _failed(self, what: str, error: Exception) -> None:
+        self.reload()
+        QMessageBox.warning(self, what, describe_error(error))
+
+    def _with_key(self, then: Callable[[str], None]) -> None:
+        entry = self.selected_entry()
+        if entry is None:
+            return
+
+        def arrived(key: str | None) -> None:
+            if key is None:
+                QMessageBox.warning(
+                    self,
+                    self.tr("No key stored"),
+                    self.tr("The keyring holds no key for “%s”. Use Replace key to store it again.")
+                    % entry.name,
+                )
+            else:
+                then(key)
+
+        self.worker.run(
+            lambda: self.vault.secrets.get(entry.id),
+            arrived,
+            lambda error: self._failed(self.tr("Could not read the key"), error),
+        )
+
+    def copy_selected(self) -> None:
+        def copy(key: str) -> None:
+            QGuiApplication.clipboard().setText(key)
+            self._clipboard_digest = _digest(key)
+            self._clipboard_timer.start()
+            self.statusBar().showMessage(
+                self.tr("Key copied. It will be cleared from the clipboard in 30 s."), 8000
+            )
+
+        self._with_key(copy)
+
+    def _clear_clipboard(self) -> None:
+        clipboard = QGuiApplication.clipboard()
+        if self._clipboard_digest and _digest(clipboard.text()) == self._clipboard_digest:
+            clipboard.clear()
+            self.statusBar().showMessage(self.tr("The key was cleared from the clipboard."), 5000)
+        self._clipboard_digest = None
+
+    def reveal_selected(self) -> None:
+        self._with_key(self.details.reveal_key)
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About %s") % APP_NAME,
+            self.tr(
+                "<h3>%s %s</h3><p>Keep your Sipstory API keys in the system keyring and see at "
+                "a glance which ones work.</p><p>Application id: %s</p>"
+            )
+            % (APP_NAME, __version__, APP_ID),
+        )
+
+    # --- layout and quitting ---------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geometry = self._settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        header = self._settings.value("window/header")
+        if isinstance(header, QByteArray):
+            self.tree.header().restoreState(header)
+        splitter = self._settings.value("window/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+
+    def _save_layout(self) -> None:
+        self._settings.setValue("window/geometry", self.saveGeometry())
+        self._settings.setValue("window/header", self.tree.header().saveState())
+        self._settings.setValue("window/splitter", self.splitter.saveState())
+        self._settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Quit after cancelling queued checks and waiting for the running ones."""
+        self._save_layout()
+        if self.runner.active:
+            self.statusBar().showMessage(self.tr("Finishing the running checks…"))
+            self.hide()
+        self.runner.shutdown()
+        self.worker.wait()
+        self._clear_clipboard()
+        super().closeEvent(event)

@@ -1,0 +1,196 @@
+"""Work off the GUI thread: keyring calls, config writes and checks on a bounded pool.
+
+A runnable never touches a widget and never owns a QObject: it emits a signal owned by
+a GUI-thread object (:class:`Worker`), so its outcome arrives on the GUI thread through
+a queued connection.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+
+from ..core.checker import check_entry
+from ..core.client import ApiClient
+from ..core.entries import Entry
+from ..core.state import StateError
+from ..core.status import CheckResult
+from ..core.vault import Vault
+
+log = logging.getLogger(__name__)
+
+OnDone = Callable[[Any], None]
+OnError = Callable[[Exception], None]
+
+
+class Worker(QObject):
+    """Runs blocking calls on its own bounded :class:`QThreadPool`.
+
+    ``run(call, on_done, on_error)`` calls ``call()`` on a pool thread, then ``on_done``
+    with its return value, or ``on_error`` with its exception, on the GUI thread.
+    """
+
+    _finished = Signal(int, object, object)  # token, value, exception
+
+    def __init__(self, max_threads: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(max_threads)
+        self._tokens = itertools.count(1)
+        self._callbacks: dict[int, tuple[OnDone, OnError | None]] = {}
+        self._finished.connect(self._deliver)
+
+    def run(self, call: Callable[[], Any], on_done: OnDone, on_error: OnError | None = None) -> int:
+        token = next(self._tokens)
+        self._callbacks[token] = (on_done, on_error)
+        finished = self._finished
+
+        def task() -> None:
+            try:
+                value = call()
+            except Exception as exc:  # handed to on_error on the GUI thread
+                finished.emit(token, None, exc)
+            else:
+                finished.emit(token, value, None)
+
+        self.pool.start(QRunnable.create(task))
+        return token
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._callbacks)
+
+    def cancel_queued(self) -> None:
+        """Drop the tasks that have not started yet (their callbacks are never called)."""
+        self.pool.clear()
+
+    def wait(self, timeout_ms: int = -1) -> bool:
+        """Wait for the running tasks; True when all are done."""
+        return self.pool.waitForDone(timeout_ms)
+
+    @Slot(int, object, object)
+    def _deliver(self, token: int, value: object, error: object) -> None:
+        on_done, on_error = self._callbacks.pop(token, (None, None))
+        if isinstance(error, Exception):
+            if on_error is not None:
+                on_error(error)
+            else:
+                log.error("background task failed: %s", type(error).__name__)
+        elif on_done is not None:
+            on_done(value)
+
+
+class CheckRunner(QObject):
+    """Checks entries on a bounded pool, one check per entry at a time.
+
+    Results are saved to the state file in batches (one write for many results).
+
+    Signals:
+        started(str): a check of the entry with this id began (queued).
+        finished(str, object): its :class:`CheckResult` arrived.
+        idle(): no check is queued or running any more.
+        progress(int, int): checks done and checks asked for in this run.
+    """
+
+    started = Signal(str)
+    finished = Signal(str, object)
+    idle = Signal()
+    progress = Signal(int, int)
+
+    SAVE_DELAY_MS = 300
+
+    def __init__(
+        self, vault: Vault, client: ApiClient, max_threads: int = 8, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._vault = vault
+        self._client = client
+        self._worker = Worker(max_threads, self)
+        self._saver = Worker(1, self)
+        self._in_flight: set[str] = set()
+        self._unsaved: list[tuple[str, CheckResult]] = []  # filled on pool threads
+        self._unsaved_lock = threading.Lock()
+        self._asked = 0
+        self._done = 0
+        self._save_timer = QTimer(self, singleShot=True, interval=self.SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self._save)
+
+    def is_checking(self, entry_id: str) -> bool:
+        return entry_id in self._in_flight
+
+    @property
+    def active(self) -> bool:
+        return bool(self._in_flight)
+
+    def check(self, entries: Iterable[Entry]) -> int:
+        """Queue checks for ``entries`` not being checked already; returns how many."""
+        queued = 0
+        if not self._in_flight:
+            self._asked = self._done = 0
+        for entry in entries:
+            if entry.id in self._in_flight:
+                continue
+            self._in_flight.add(entry.id)
+            queued += 1
+            self.started.emit(entry.id)
+            self._worker.run(partial(self._check, entry), partial(self._arrived, entry.id))
+        self._asked += queued
+        if queued:
+            self.progress.emit(self._done, self._asked)
+        return queued
+
+    def _check(self, entry: Entry) -> CheckResult:
+        """On a pool thread: check, and keep the result to be saved with the next batch."""
+        result = check_entry(self._client, self._vault.secrets, entry)
+        with self._unsaved_lock:
+            self._unsaved.append((entry.id, result))
+        return result
+
+    def _take_unsaved(self) -> list[tuple[str, CheckResult]]:
+        with self._unsaved_lock:
+            batch, self._unsaved = self._unsaved, []
+        return batch
+
+    def _arrived(self, entry_id: str, result: CheckResult) -> None:
+        self._in_flight.discard(entry_id)
+        self._done += 1
+        if not self._save_timer.isActive():
+            self._save_timer.start()
+        self.finished.emit(entry_id, result)
+        self.progress.emit(self._done, self._asked)
+        if not self._in_flight:
+            self.idle.emit()
+
+    def _save(self) -> None:
+        batch = self._take_unsaved()
+        if batch:
+            self._saver.run(lambda: self._vault.record(batch), lambda _: None, self._save_failed)
+
+    def _save_failed(self, error: Exception) -> None:
+        log.warning(
+            "results not saved: %s",
+            error if isinstance(error, StateError) else type(error).__name__,
+        )
+
+    def shutdown(self, timeout_ms: int = 20_000) -> bool:
+        """Cancel queued checks, wait for running ones, and save what arrived.
+
+        Called on quit; True when everything finished in time.
+        """
+        self._worker.cancel_queued()
+        finished = self._worker.wait(timeout_ms)
+        self._in_flight.clear()
+        self._save_timer.stop()
+        batch = self._take_unsaved()
+        if batch:
+            try:
+                self._vault.record(batch)
+            except StateError as exc:
+                log.warning("results not saved on quit: %s", exc)
+        return self._saver.wait(timeout_ms) and finished

@@ -1,0 +1,702 @@
+"""The Add / Edit / Replace key dialog: validation, signals, busy states, keyboard and privacy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from sipstory_desktop.core.entries import Entry, EntryKind
+from sipstory_desktop.core.status import CheckResult, Status
+from sipstory_desktop.core.urls import CLOUD_BASE_URL
+from sipstory_desktop.gui.entry_dialog import (
+    DialogMode,
+    EntryDialog,
+    EntryDraft,
+    instance_address_of,
+)
+
+pytestmark = [
+    pytest.mark.qt_log_level_fail("WARNING"),
+    # The offscreen platform says so for every top-level window with a minimum size.
+    pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+]
+
+KEY = "3c9f" * 16  # 64 hex characters, like today's keys
+OTHER_KEY = "pos_" + "Ab1" * 13 + "x"
+RESULT = CheckResult(
+    Status.INVALID_KEY,
+    "The server rejected the key: Invalid API key.",
+    hint="A key stops working at once when it is rotated: paste the new one.",
+    http_status=401,
+)
+
+# --- helpers ------------------------------------------------------------------------------
+
+OpenDialog = Callable[..., EntryDialog]
+
+
+@pytest.fixture
+def open_dialog(qtbot: QtBot) -> Iterator[OpenDialog]:
+    def open_(
+        mode: DialogMode = DialogMode.ADD,
+        entry: Entry | None = None,
+        existing_names: Collection[str] = (),
+    ) -> EntryDialog:
+        dialog = EntryDialog(mode, entry=entry, existing_names=existing_names)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        return dialog
+
+    yield open_
+
+
+def line_edit(dialog: QWidget, name: str) -> QLineEdit:
+    edit = dialog.findChild(QLineEdit, name)
+    assert edit is not None, name
+    return edit
+
+
+def radio(dialog: QWidget, name: str) -> QRadioButton:
+    button = dialog.findChild(QRadioButton, name)
+    assert button is not None, name
+    return button
+
+
+def label(dialog: QWidget, name: str) -> QLabel:
+    found = dialog.findChild(QLabel, name)
+    assert found is not None, name
+    return found
+
+
+def shown_text(dialog: QWidget, name: str) -> str:
+    """The text of a message label, or "" while it is hidden."""
+    found = label(dialog, name)
+    return found.text() if found.isVisible() else ""
+
+
+def button(dialog: QDialog, which: QDialogButtonBox.StandardButton) -> QPushButton:
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    return box.button(which)
+
+
+def ok_button(dialog: QDialog) -> QPushButton:
+    return button(dialog, QDialogButtonBox.StandardButton.Ok)
+
+
+def cancel_button(dialog: QDialog) -> QPushButton:
+    return button(dialog, QDialogButtonBox.StandardButton.Cancel)
+
+
+def check_button(dialog: QDialog) -> QPushButton:
+    found = dialog.findChild(QPushButton, "testButton")
+    assert found is not None
+    return found
+
+
+def type_into(qtbot: QtBot, edit: QLineEdit, text: str) -> None:
+    """Type as the user does (so that textEdited fires), replacing what was there."""
+    edit.clear()
+    qtbot.keyClicks(edit, text)
+
+
+def fill_add(
+    qtbot: QtBot,
+    dialog: EntryDialog,
+    name: str = "Globex",
+    address: str = "sipstory.example.com",
+    key: str = KEY,
+) -> None:
+    type_into(qtbot, line_edit(dialog, "nameEdit"), name)
+    radio(dialog, "instanceRadio").click()
+    type_into(qtbot, line_edit(dialog, "addressEdit"), address)
+    type_into(qtbot, line_edit(dialog, "keyEdit"), key)
+
+
+def all_shown_texts(dialog: QDialog) -> list[str]:
+    """Every text the dialog shows or tells assistive tools, apart from its inputs."""
+    texts = [dialog.windowTitle()]
+    texts += [found.text() for found in dialog.findChildren(QLabel)]
+    for widget in dialog.findChildren(QWidget):
+        texts += [widget.toolTip(), widget.accessibleName(), widget.accessibleDescription()]
+    return texts
+
+
+def entry(kind: EntryKind, base_url: str, name: str = "Acme") -> Entry:
+    return Entry(name=name, kind=kind, base_url=base_url, note="Client since 2024", key_hint="9f3a")
+
+
+# --- where the key belongs --------------------------------------------------------------
+
+
+def test_cloud_is_chosen_at_first_and_shows_its_base_url(open_dialog: OpenDialog) -> None:
+    dialog = open_dialog()
+
+    assert radio(dialog, "cloudRadio").isChecked()
+    assert shown_text(dialog, "baseUrlMessage") == f"Base URL: {CLOUD_BASE_URL}"
+    assert not line_edit(dialog, "addressEdit").isEnabled()
+    assert not line_edit(dialog, "urlEdit").isEnabled()
+
+
+FIELD_OF = {EntryKind.SELF_HOSTED: "addressEdit", EntryKind.CUSTOM: "urlEdit"}
+RADIO_OF = {EntryKind.SELF_HOSTED: "instanceRadio", EntryKind.CUSTOM: "customRadio"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "typed", "base_url"),
+    [
+        (
+            EntryKind.SELF_HOSTED,
+            "sipstory.example.com",
+            "https://sipstory.example.com/api/public/v1",
+        ),
+        (EntryKind.SELF_HOSTED, "http://localhost:4007", "http://localhost:4007/api/public/v1"),
+        (EntryKind.CUSTOM, "http://localhost:3000/public/v1", "http://localhost:3000/public/v1"),
+        (
+            EntryKind.CUSTOM,
+            "https://example.org/sipstory/api/public/v1/",
+            "https://example.org/sipstory/api/public/v1",
+        ),
+    ],
+)
+def test_the_base_url_is_shown_live(
+    qtbot: QtBot, open_dialog: OpenDialog, kind: EntryKind, typed: str, base_url: str
+) -> None:
+    dialog = open_dialog()
+    radio(dialog, RADIO_OF[kind]).click()
+    type_into(qtbot, line_edit(dialog, FIELD_OF[kind]), typed)
+
+    assert shown_text(dialog, "baseUrlMessage") == f"Base URL: {base_url}"
+    assert label(dialog, "baseUrlMessage").property("tone") == "plain"
+    assert shown_text(dialog, "httpWarning") == ""
+
+
+def test_only_the_chosen_options_field_is_enabled(open_dialog: OpenDialog) -> None:
+    dialog = open_dialog()
+    address, url = line_edit(dialog, "addressEdit"), line_edit(dialog, "urlEdit")
+
+    radio(dialog, "instanceRadio").click()
+    assert (address.isEnabled(), url.isEnabled()) == (True, False)
+    radio(dialog, "customRadio").click()
+    assert (address.isEnabled(), url.isEnabled()) == (False, True)
+    radio(dialog, "cloudRadio").click()
+    assert (address.isEnabled(), url.isEnabled()) == (False, False)
+
+
+def test_an_empty_address_guides_before_it_scolds(open_dialog: OpenDialog) -> None:
+    dialog = open_dialog()
+    radio(dialog, "instanceRadio").click()
+
+    assert "sipstory.example.com" in shown_text(dialog, "baseUrlMessage")
+    assert label(dialog, "baseUrlMessage").property("tone") == "plain"
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("ftp://sipstory.example.com/public/v1", "only https://"),
+        ("sipstory.example.com/api/public/v1", "needs a scheme"),
+        ("https://sipstory.example.com/public/v1?x=1", "query"),
+    ],
+)
+def test_an_invalid_url_shows_why_in_the_error_colour(
+    qtbot: QtBot, open_dialog: OpenDialog, typed: str, says: str
+) -> None:
+    dialog = open_dialog()
+    fill_add(qtbot, dialog)
+    radio(dialog, "customRadio").click()
+    type_into(qtbot, line_edit(dialog, "urlEdit"), typed)
+
+    assert says in shown_text(dialog, "baseUrlMessage")
+    assert label(dialog, "baseUrlMessage").property("tone") == "error"
+    assert not ok_button(dialog).isEnabled()
+    assert not check_button(dialog).isEnabled()
+
+
+def test_plain_http_to_another_machine_is_warned_about(
+    qtbot: QtBot, open_dialog: OpenDialog
+) -> None:
+    dialog = open_dialog()
+    fill_add(qtbot, dialog, address="http://sipstory.lan")
+
+    assert "travels unencrypted" in shown_text(dialog, "httpWarning")
+    assert label(dialog, "httpWarning").property("tone") == "warning"
+    assert ok_button(dialog).isEnabled()  # a warning, not an error
+
+    type_into(qtbot, line_edit(dialog, "addressEdit"), "http://localhost:4007")
+    assert shown_text(dialog, "httpWarning") == ""
+
+
+# --- name ---------------------------------------------------------------------------------
+
+
+def test_a_duplicate_name_ignoring_case_blocks_ok(qtbot: QtBot, open_dialog: OpenDialog) -> None:
+    dialog = open_dialog(existing_names=["Acme", "Initech"])
+    fill_add(qtbot, dialog, name="  aCME ")
+
+    assert "already" in shown_text(dialog, "nameMessage")
+    assert not ok_button(dialog).isEnabled()
+    assert dialog.draft() is None
+
+    type_into(qtbot, line_edit(dialog, "nameEdit"), "Acme staging")
+    assert shown_text(dialog, "nameMessage") == ""
+    assert ok_button(dialog).isEnabled()
+
+
+def test_an_empty_name_is_an_error_once_typed_into(qtbot: QtBot, open_dialog: OpenDialog) -> None:
+    dialog = open_dialog()
+    assert shown_text(dialog, "nameMessage") == ""
+
+    type_into(qtbot, line_edit(dialog, "nameEdit"), "   ")
+    assert shown_text(dialog, "nameMessage") == "The name is empty."
+
+
+# --- key ----------------------------------------------------------------------------------
+
+
+def test_a_bearer_prefix_is_warned_about_and_stripped(
+    qtbot: QtBot, open_dialog: OpenDialog
+) -> None:
+    dialog = open_dialog()
+    fill_add(qtbot, dialog, key=f"Bearer {KEY}")
+
+    assert shown_text(dialog, "keyMessage") == (
+        "The 'Bearer ' prefix will be removed: Sipstory expects the raw key."
+    )
+    assert label(dialog, "keyMessage").property("tone") == "warning"
+    draft = dialog.draft()
+    assert draft is not None
+    assert draft.key == KEY
+
+
+def test_an_empty_key_blocks_ok_without_an_error_until_typed(
+    qtbot: QtBot, open_dialog: OpenDialog
+) -> None:
+    dialog = open_dialog()
+    fill_add(qtbot, dialog, key="")
+
+    assert shown_text(dialog, "keyMessage") == ""
+    assert not ok_button(dialog).isEnabled()
+
+    type_into(qtbot, line_edit(dialog, "keyEdit"), "   ")
+    assert shown_text(dialog, "keyMessage").startswith("The key is empty")
+    assert label(dialog, "keyMessage").property("tone") == "error"
+    assert not ok_button(dialog).isEnabled()
+    assert dialog.draft() is None
+
+
+def test_enter_on_an_invalid_form_shows_every_error(qtbot: QtBot, open_dialog: OpenDialog) -> None:
+    dialog = open_dialog()
+
+    with qtbot.assertNotEmitted(dialog.save_requested):
+        qtbot.keyClick(line_edit(dialog, "nameEdit"), Qt.Key.Key_Return)
+
+    assert dialog.isVisible()
+    assert shown_text(dialog, "nameMessage") == "The name is empty."
+    assert shown_text(dialog, "keyMessage").startswith("The key is empty")
+
+
+def test_a_key_with_spaces_inside_is_an_error(qtbot: QtBot, open_dialog: OpenDialog) -> None:
+    dialog = open_dialog()
+    fill_add(qtbot, dialog, key="abc def")
+
+    assert "one word" in shown_text(dialog, "keyMessage")
+    assert label(dialog, "keyMessage").property("tone") == "error"
+    assert not ok_button(dialog).isEnabled()
+
+
+def test_the_key_hint_says_where_to_find_the_key(open_dialog: OpenDialog) -> None:
+    dialog = open_dialog()
+
+    assert shown_text(dialog, "keyHint") == (
+        "Find your key in Sipstory: Settings → Developers → API Key."
+    )
+
+
+def test_the_key_is_masked_and_can_be_revealed(qtbot: QtBot, open_dialog: OpenDialog) -> None:
+    dialog = open_dialog()
+    key_edit = line_edit(dialog, "keyEdit")
+    type_into(qtbot, key_edit, KEY)
+    reveal = next(a for a in key_edit.actions() if a.objectName() == "revealKeyAction")
+
+    assert key_edit.echoMode() is QLineEdit.EchoMode.Password
+    assert key_edit.maxLength() == 32767  # Qt's default: no length tricks
+    assert key_edit.inputMask() == ""
+    reveal.trigger()
+    assert key_edit.echoMode() is QLineEdit.EchoMode.Normal
+    assert reveal.text() == "Hide the key"
+    reveal.trigger()
+    assert key_edit.echoMode() is QLineEdit.EchoMode.Password
+
+
+# --- saving -------------------------------------------------------------------------------
+
+
+def test_ok_emits_the_exact_draft(qtbot: QtBot, open_dialog: OpenDialog) -> None:
+    dialog = open_dialog()
+    fill_add(qtbot, dialog, name=" Globex ")
+    line_edit(dialog, "keyEdit").setText(f"  {KEY}\n")  # as pasted, with a line break
+    note = dialog.findChild(QPlainTextEdit, "noteEdit")
+    assert note is not None
+    note.setPlainText("  Staging server  ")
+
+    assert ok_button(dialog).text() == "Add"
+    with qtbot.waitSignal(dialog.save_requested, timeout=1000) as blocker:
+        qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton)
+
+    assert blocker.args == [
+        EntryDraft(
+            name="Globex",
+            kind=EntryKind.SELF_HOSTED,
+            where="sipstory.example.com",
+            base_url="https://sipstory.example.com/api/public/v1",
+            key=KEY,
+            note="Staging server",
+        )
+    ]
+
+
+def test_the_cloud_draft_has_no_where(qtbot: QtBot, open_dialog: OpenDialog) -> None:
+    dialog = open_dialog()
+    type_into(qtbot, line_edit(dialog, "nameEdit"), "Cloud")
+    type_into(qtbot, line_edit(dialog, "keyEdit"), KEY)
+
+    assert dialog.draft() == EntryDraft("Cloud", EntryKind.CLOUD, "", CLOUD_BASE_URL, KEY, "")
+
+
+def test_saving_is_busy_then_a_failure_keeps_everything(
+    qtbot: QtBot, open_dialog: OpenDialog
+) -> None:
+    dialog = open_dialog()
+    fill_add(qtbot, dialog)
+    qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton)
+
+    assert shown_text(dialog, "saveMessage") == "Saving…"
+    assert not line_edit(dialog, "nameEdit").isEnabled()
+    assert not line_edit(dialog, "keyEdit").isEnabled()
+    assert not check_button(dialog).isEnabled()
+    assert not ok_button(dialog).isEnabled()
+    assert not cancel_button(dialog).isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible()  # no cancelling halfway through a save
+
+    dialog.save_failed("The keyring is locked: unlock it and try again.")
+
+    assert shown_text(dialog, "saveMessage") == "The keyring is locked: unlock it and try again."
+    assert label(dialog, "saveMessage").property("tone") == "error"
+    assert dialog.isVisible()
+    assert line_edit(dialog, "nameEdit").isEnabled()
+    assert line_edit(dialog, "nameEdit").text() == "Globex"
+    assert line_edit(dialog, "addressEdit").text() == "sipstory.example.com"
+    assert line_edit(dialog, "keyEdit").text() == KEY
+    assert ok_button(dialog).isEnabled()
+    assert cancel_button(dialog).isEnabled()
+    assert check_button(dialog).isEnabled()
+
+
+def test_save_succeeded_accepts_and_clears_the_key(qtbot: QtBot, open_dialog: OpenDialog) -> None:
+    dialog = open_dialog()
+    fill_add(qtbot, dialog)
+    qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton)
+
+    with qtbot.waitSignal(dialog.accepted, timeout=1000):
+        dialog.save_succeeded()
+
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert line_edit(dialog, "keyEdit").text() == ""
+
+
+def test_a_save_succeeded_without_a_save_is_ignored(qtbot: QtBot, open_dialog: OpenDialog) -> None:
+    dialog = open_dialog()
+
+    with qtbot.assertNotEmitted(dialog.accepted):
+        dialog.save_succeeded()
+    assert dialog.isVisible()
+
+
+def test_enter_is_ok_when_the_form_is_valid(qtbot: QtBot, open_dialog: OpenDialog) -> None:
+    dialog = open_dialog()
+    fill_add(qtbot, dialog)
+
+    with qtbot.waitSignal(dialog.save_requested, timeout=1000):
+        qtbot.keyClick(line_edit(dialog, "nameEdit"), Qt.Key.Key_Return)
+
+
+def test_escape_cancels_and_clears_the_key(qtbot: QtBot, open_dialog: OpenDialog) -> None:
+    dialog = open_dialog()
+    fill_add(qtbot, dialog)
+
+    with (
+        qtbot.assertNotEmitted(dialog.save_requested),
+        qtbot.waitSignal(dialog.rejected, timeout=1000),
+    ):
+        qtbot.keyClick(line_edit(dialog, "nameEdit"), Qt.Key.Key_Escape)
+
+    assert line_edit(dialog, "keyEdit").text() == ""
+    assert line_edit(dialog, "keyEdit").echoMode() is QLineEdit.EchoMode.Password
+
+
+# --- testing before saving ----------------------------------------------------------------
+
+
+def test_test_before_saving_asks_the_window_and_shows_the_result(
+    qtbot: QtBot, open_dialog: OpenDialog
+) -> None:
+    dialog = open_dialog()
+    assert not check_button(dialog).isEnabled()
+    fill_add(qtbot, dialog, key=f"Bearer {KEY}")
+    assert check_button(dialog).isEnabled()
+
+    with qtbot.waitSignal(dialog.test_requested, timeout=1000) as blocker:
+        qtbot.mouseClick(check_button(dialog), Qt.MouseButton.LeftButton)
+
+    assert blocker.args == ["https://sipstory.example.com/api/public/v1", KEY]
+    assert check_button(dialog).text() == "Checking…"
+    assert not check_button(dialog).isEnabled()
+
+    dialog.show_test_result(RESULT)
+
+    assert shown_text(dialog, "resultStatus") == "Invalid key"
+    assert shown_text(dialog, "resultMessage") == RESULT.message
+    assert shown_text(dialog, "resultHint") == RESULT.hint
+    assert label(dialog, "resultLight").pixmap() is not None
+    assert shown_text(dialog, "resultOutdated") == ""
+    assert check_button(dialog).isEnabled()
+    assert "Checking" not in check_button(dialog).text()
+
+
+def test_a_result_for_changed_inputs_says_so(qtbot: QtBot, open_dialog: OpenDialog) -> None:
+    dialog = open_dialog()
+    fill_add(qtbot, dialog)
+    check_button(dialog).click()
+    type_into(qtbot, line_edit(dialog, "keyEdit"), OTHER_KEY)
+
+    dialog.show_test_result(RESULT)
+
+    assert "changed" in shown_text(dialog, "resultOutdated")
+    type_into(qtbot, line_edit(dialog, "addressEdit"), "sipstory.example.org")
+    assert shown_text(dialog, "resultMessage") == ""  # hidden: it no longer applies
+
+
+def test_a_failed_test_reported_through_save_failed_ends_checking(
+    qtbot: QtBot, open_dialog: OpenDialog
+) -> None:
+    dialog = open_dialog()
+    fill_add(qtbot, dialog)
+    check_button(dialog).click()
+
+    dialog.save_failed("The check could not run.")
+
+    assert shown_text(dialog, "saveMessage") == "The check could not run."
+    assert check_button(dialog).isEnabled()
+    assert ok_button(dialog).isEnabled()
+
+
+# --- edit and replace ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("base_url", "address"),
+    [
+        ("https://sipstory.example.com/api/public/v1", "sipstory.example.com"),
+        ("http://localhost:4007/api/public/v1", "http://localhost:4007"),
+        ("https://example.org/tools/sipstory/api/public/v1", "example.org/tools/sipstory"),
+        ("https://sipstory.example.com:8443/api/public/v1", "sipstory.example.com:8443"),
+        ("http://localhost:3000/public/v1", "http://localhost:3000/public/v1"),
+    ],
+)
+def test_edit_prefills_a_self_hosted_address_that_gives_the_same_base_url(
+    open_dialog: OpenDialog, base_url: str, address: str
+) -> None:
+    assert instance_address_of(base_url) == address
+    existing = entry(EntryKind.SELF_HOSTED, base_url)
+    dialog = open_dialog(DialogMode.EDIT, existing, existing_names=["Acme", "Initech"])
+
+    assert radio(dialog, "instanceRadio").isChecked()
+    assert line_edit(dialog, "addressEdit").text() == address
+    assert shown_text(dialog, "baseUrlMessage") == f"Base URL: {base_url}"
+    assert dialog.draft() == EntryDraft(
+        "Acme", EntryKind.SELF_HOSTED, address, base_url, None, "Client since 2024"
+    )
+
+
+def test_edit_shows_everything_but_the_key(qtbot: QtBot, open_dialog: OpenDialog) -> None:
+    existing = entry(EntryKind.CUSTOM, "http://localhost:3000/public/v1")
+    dialog = open_dialog(DialogMode.EDIT, existing, existing_names=["acme", "Initech"])
+
+    assert dialog.windowTitle() == "Edit Acme"
+    assert dialog.findChild(QLineEdit, "keyEdit") is None
+    assert dialog.findChild(QPushButton, "testButton") is None
+    assert "••••9f3a" in shown_text(dialog, "keptKey")
+    assert line_edit(dialog, "nameEdit").text() == "Acme"
+    assert radio(dialog, "customRadio").isChecked()
+    assert line_edit(dialog, "urlEdit").text() == "http://localhost:3000/public/v1"
+    assert ok_button(dialog).text() == "Save"
+    assert ok_button(dialog).isEnabled()  # its own name is no duplicate
+
+    type_into(qtbot, line_edit(dialog, "nameEdit"), "INITECH")
+    assert not ok_button(dialog).isEnabled()
+    type_into(qtbot, line_edit(dialog, "nameEdit"), "Acme Corp")
+    radio(dialog, "cloudRadio").click()
+    with qtbot.waitSignal(dialog.save_requested, timeout=1000) as blocker:
+        ok_button(dialog).click()
+    assert blocker.args == [
+        EntryDraft("Acme Corp", EntryKind.CLOUD, "", CLOUD_BASE_URL, None, "Client since 2024")
+    ]
+
+
+def test_replace_key_shows_only_the_key(qtbot: QtBot, open_dialog: OpenDialog) -> None:
+    existing = entry(EntryKind.SELF_HOSTED, "https://sipstory.example.com/api/public/v1")
+    dialog = open_dialog(DialogMode.REPLACE_KEY, existing)
+
+    assert dialog.windowTitle() == "Replace the key of Acme"
+    assert [edit.objectName() for edit in dialog.findChildren(QLineEdit)] == ["keyEdit"]
+    assert dialog.findChildren(QRadioButton) == []
+    assert dialog.findChild(QPlainTextEdit) is None
+    intro = shown_text(dialog, "intro")
+    assert "history are kept" in intro
+    assert "Settings → Developers → API Key" in intro
+    assert "at once" in intro
+    assert ok_button(dialog).text() == "Replace key"
+    assert not ok_button(dialog).isEnabled()
+
+    type_into(qtbot, line_edit(dialog, "keyEdit"), OTHER_KEY)
+    with qtbot.waitSignal(dialog.test_requested, timeout=1000) as tested:
+        check_button(dialog).click()
+    assert tested.args == [existing.base_url, OTHER_KEY]
+    dialog.show_test_result(CheckResult(Status.CONNECTED, "Connected."))
+    with qtbot.waitSignal(dialog.save_requested, timeout=1000) as saved:
+        ok_button(dialog).click()
+    assert saved.args == [
+        EntryDraft(
+            "Acme",
+            EntryKind.SELF_HOSTED,
+            "sipstory.example.com",
+            existing.base_url,
+            OTHER_KEY,
+            "Client since 2024",
+        )
+    ]
+
+
+@pytest.mark.parametrize("mode", [DialogMode.EDIT, DialogMode.REPLACE_KEY])
+def test_edit_and_replace_need_the_entry(qtbot: QtBot, mode: DialogMode) -> None:
+    with pytest.raises(ValueError, match="needs the entry"):
+        EntryDialog(mode)
+
+
+# --- privacy ------------------------------------------------------------------------------
+
+
+def test_the_key_never_appears_in_a_label_tooltip_or_title(
+    qtbot: QtBot, open_dialog: OpenDialog
+) -> None:
+    dialog = open_dialog()
+    fill_add(qtbot, dialog, key=f"Bearer {KEY}")
+    reveal = next(
+        a for a in line_edit(dialog, "keyEdit").actions() if a.objectName() == "revealKeyAction"
+    )
+    reveal.trigger()
+    check_button(dialog).click()
+    dialog.show_test_result(RESULT)
+    ok_button(dialog).click()
+    dialog.save_failed("The keyring is locked.")
+
+    for text in all_shown_texts(dialog):
+        assert KEY not in text
+        assert KEY[-8:] not in text
+
+
+def test_the_draft_repr_leaves_the_key_out() -> None:
+    draft = EntryDraft("Acme", EntryKind.CLOUD, "", CLOUD_BASE_URL, KEY, "")
+
+    assert KEY not in repr(draft)
+
+
+# --- keyboard and accessibility -----------------------------------------------------------
+
+
+def _tab_through(qtbot: QtBot, dialog: QDialog, start: QWidget, steps: int) -> list[QWidget]:
+    """The widgets that have the focus as Tab is pressed ``steps`` times from ``start``."""
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=1000)
+    start.setFocus(Qt.FocusReason.TabFocusReason)
+    seen = [start]
+    for _ in range(steps):
+        qtbot.keyClick(seen[-1], Qt.Key.Key_Tab)
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        seen.append(focused)
+    return seen
+
+
+def test_tab_reaches_every_input_in_order(qtbot: QtBot, open_dialog: OpenDialog) -> None:
+    dialog = open_dialog()
+    fill_add(qtbot, dialog)
+    name = line_edit(dialog, "nameEdit")
+
+    seen = _tab_through(qtbot, dialog, name, 8)
+
+    expected = [
+        name,
+        radio(dialog, "instanceRadio"),  # the checked option is the group's tab stop
+        line_edit(dialog, "addressEdit"),
+        line_edit(dialog, "keyEdit"),
+        dialog.findChild(QPlainTextEdit, "noteEdit"),  # Tab leaves the note, no tab inserted
+        check_button(dialog),
+        ok_button(dialog),
+        cancel_button(dialog),
+        name,
+    ]
+    assert seen == expected
+
+
+def test_tab_enters_the_options_at_the_checked_one(qtbot: QtBot, open_dialog: OpenDialog) -> None:
+    dialog = open_dialog()
+    radio(dialog, "customRadio").click()
+
+    seen = _tab_through(qtbot, dialog, line_edit(dialog, "nameEdit"), 2)
+
+    assert seen[1:] == [radio(dialog, "customRadio"), line_edit(dialog, "urlEdit")]
+
+
+@pytest.mark.parametrize("mode", list(DialogMode))
+def test_every_control_has_an_accessible_name(open_dialog: OpenDialog, mode: DialogMode) -> None:
+    existing = entry(EntryKind.CLOUD, CLOUD_BASE_URL)
+    dialog = open_dialog(mode, None if mode is DialogMode.ADD else existing)
+    controls: list[QWidget] = [
+        *dialog.findChildren(QLineEdit),
+        *dialog.findChildren(QPlainTextEdit),
+        *dialog.findChildren(QRadioButton),
+        *dialog.findChildren(QPushButton),
+    ]
+
+    assert controls
+    for control in controls:
+        assert control.accessibleName(), control.objectName() or type(control).__name__
+
+
+def test_field_labels_have_mnemonics_and_buddies(open_dialog: OpenDialog) -> None:
+    dialog = open_dialog()
+    buddies = {
+        found.buddy().objectName(): found.text()
+        for found in dialog.findChildren(QLabel)
+        if found.buddy() is not None
+    }
+
+    assert buddies == {"nameEdit": "&Name:", "keyEdit": "&Key:", "noteEdit": "N&ote:"}
