@@ -114,11 +114,16 @@ class CheckResult:
         """Whether the server may have counted this request against the hourly limit.
 
         Authentication runs first, so a rejected key costs nothing; neither does a
-        request that never reached the server.
+        request that never reached the API (no connection, a web page, a redirect).
         """
         if not self.request_sent or self.http_status in (401, 403):
             return False
-        return self.status not in (Status.UNREACHABLE, Status.TLS_ERROR)
+        return self.status not in (
+            Status.UNREACHABLE,
+            Status.TLS_ERROR,
+            Status.NOT_API,
+            Status.REDIRECTED,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -128,7 +128,9 @@ class EntryModel(QAbstractItemModel):
         for entry_id, history in self._state.results.items():
             ours, saved = history[-1], state.latest(entry_id)
             if saved is None or saved.checked_at < ours.checked_at:
-                state.record_result(entry_id, ours)
+                state.record_result(entry_id, ours)  # not saved yet: keep it, and its cost
+                if ours.counted:
+                    state.record_request(entry_id, ours.checked_at)
         self._state = state
         self.refresh_times()
         for g_row in range(len(self._groups)):

@@ -733,7 +733,9 @@ def test_real_answer_over_a_socket(listener: socket.socket) -> None:
     [
         (CheckResult(Status.CONNECTED, "", http_status=200), True),
         (CheckResult(Status.RATE_LIMITED, "", http_status=429), True),
-        (CheckResult(Status.NOT_API, "", http_status=404), True),
+        (CheckResult(Status.NOT_API, "", http_status=404), False),
+        (CheckResult(Status.NOT_API, "", http_status=200), False),
+        (CheckResult(Status.REDIRECTED, "", http_status=301), False),
         (CheckResult(Status.SERVER_ERROR, "", http_status=500), True),
         (CheckResult(Status.TIMEOUT, ""), True),
         (CheckResult(Status.INVALID_KEY, "", http_status=401), False),
