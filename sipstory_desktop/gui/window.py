@@ -201,6 +201,8 @@ class MainWindow(QMainWindow):
             self.copy_action,
             self.reveal_action,
         ]
+        for action in self.selection_actions:
+            action.setEnabled(False)  # until an entry is selected
 
         menu = self.menuBar()
         file_menu = menu.addMenu(self.tr("&File"))

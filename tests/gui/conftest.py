@@ -1,0 +1,128 @@
+"""Fixtures of the widget tests: a real local Sipstory server, seeded entries, and the window.
+
+The window fixture builds :class:`MainWindow` with short HTTP timeouts, registers it with
+qtbot, and on teardown closes it and asserts that every thread pool it owns is done.
+"""
+
+from __future__ import annotations
+
+import secrets as random_secrets
+import socket
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QThreadPool
+from pytestqt.qtbot import QtBot
+
+from sipstory_desktop.core.client import ApiClient, Timeouts
+from sipstory_desktop.core.entries import Entry, EntryKind
+from sipstory_desktop.core.keys import key_hint
+from sipstory_desktop.core.secrets import SERVICE_NAME
+from sipstory_desktop.core.vault import Vault
+from sipstory_desktop.demo.memory_keyring import MemoryKeyring
+from sipstory_desktop.demo.server import KeyState, SipstoryTestServer
+from sipstory_desktop.gui.window import MainWindow
+
+POOL_WAIT_MS = 10_000
+
+MakeWindow = Callable[..., MainWindow]
+KnownKey = Callable[..., str]
+Seed = Callable[..., list[Entry]]
+
+
+@pytest.fixture
+def server() -> Iterator[SipstoryTestServer]:
+    """A real Sipstory-like HTTP server on 127.0.0.1 (proxy layout, no delay)."""
+    with SipstoryTestServer(layout="proxy") as running:
+        yield running
+
+
+@pytest.fixture
+def known_key(server: SipstoryTestServer) -> KnownKey:
+    """``known_key(state="valid", org="default")``: a fresh random key the server knows."""
+
+    def make(state: KeyState = "valid", org: str = "default") -> str:
+        key = random_secrets.token_hex(32)
+        server.add_key(key, org=org, state=state)
+        return key
+
+    return make
+
+
+@pytest.fixture
+def seed(vault: Vault, memory_keyring: MemoryKeyring) -> Seed:
+    """``seed([(name, base_url, key), ...])``: entries written in one config update.
+
+    Much faster than ``Vault.add`` for many entries; the keys go straight into the
+    in-memory keyring (before any window exists, so no GUI thread is involved).
+    """
+
+    def write(specs: list[tuple[str, str, str | None]], note: str = "") -> list[Entry]:
+        made = [
+            Entry(
+                name=name,
+                kind=EntryKind.CUSTOM,
+                base_url=base_url,
+                note=note,
+                key_hint=key_hint(key or ""),
+            )
+            for name, base_url, key in specs
+        ]
+        for entry, (_, _, key) in zip(made, specs, strict=True):
+            if key is not None:
+                memory_keyring.set_password(SERVICE_NAME, entry.id, key)
+        vault.state.update(lambda s: s.secret_ids.update(e.id for e in made))
+        vault.config.update(lambda entries: [*entries, *made])
+        return made
+
+    return write
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A port on 127.0.0.1 on which nothing listens (connections are refused)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _pools(window: MainWindow) -> list[QThreadPool]:
+    runner = window.runner
+    return [window.worker.pool, runner._worker.pool, runner._saver.pool]
+
+
+def close_and_check(window: MainWindow) -> None:
+    """Close ``window`` and assert that none of its pools has anything left to run."""
+    window.close()
+    assert window.runner.shutdown(POOL_WAIT_MS), "checks still running after shutdown()"
+    assert window.worker.wait(POOL_WAIT_MS), "keyring/config tasks still running"
+    assert not window.runner.active
+    for pool in _pools(window):
+        assert pool.waitForDone(POOL_WAIT_MS)
+        assert pool.activeThreadCount() == 0
+
+
+@pytest.fixture
+def window(qtbot: QtBot, vault: Vault, server: SipstoryTestServer) -> MakeWindow:
+    """``window(vault=None, show=True, **kwargs)``: a MainWindow over ``vault``.
+
+    Depends on ``server`` so that the server outlives every window of the test. qtbot
+    closes the windows at teardown, after :func:`close_and_check` has closed them and
+    asserted that their pools are done.
+    """
+
+    def make(
+        over: Vault | None = None, *, show: bool = True, wait_probe: bool = True, **kwargs: Any
+    ) -> MainWindow:
+        kwargs.setdefault("client", ApiClient(Timeouts(connect=2, read=3)))
+        made = MainWindow(over or vault, **kwargs)
+        qtbot.addWidget(made, before_close_func=close_and_check)
+        if show:
+            made.show()
+            qtbot.waitExposed(made)
+        if wait_probe:  # the keyring probe runs right after start: let it land first
+            qtbot.waitUntil(lambda: made.keyring_label.text() != "Looking for the keyring…")
+        return made
+
+    return make

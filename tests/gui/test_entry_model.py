@@ -1,0 +1,459 @@
+"""The entry model: grouping by instance, every column and role, updates and lookups."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtTest import QAbstractItemModelTester
+from pytestqt.qtbot import QtBot
+
+from sipstory_desktop.core.entries import Entry, EntryKind
+from sipstory_desktop.core.state import State
+from sipstory_desktop.core.status import CheckResult, Light, Status
+from sipstory_desktop.core.times import utc_now
+from sipstory_desktop.core.urls import CLOUD_BASE_URL
+from sipstory_desktop.gui.entry_model import EntryModel, relative_time
+from sipstory_desktop.gui.roles import Column, Role
+
+pytestmark = pytest.mark.qt_log_level_fail("WARNING")
+
+DISPLAY = Qt.ItemDataRole.DisplayRole
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
+ZETA = "https://zeta.example.com/api/public/v1"
+ACME = "https://acme.example.com/api/public/v1"
+LOCAL = "http://127.0.0.1:8080/public/v1"
+SEVERITY = {Light.GREEN: 0, Light.GREY: 1, Light.AMBER: 2, Light.RED: 3}
+
+
+def entry(name: str, base_url: str = CLOUD_BASE_URL, **kwargs: str) -> Entry:
+    kind = EntryKind.CLOUD if base_url == CLOUD_BASE_URL else EntryKind.CUSTOM
+    kwargs.setdefault("key_hint", "wxyz")
+    return Entry(name=name, kind=kind, base_url=base_url, **kwargs)  # type: ignore[arg-type]
+
+
+def result(
+    status: Status = Status.CONNECTED,
+    *,
+    ago: timedelta = timedelta(0),
+    latency_ms: int | None = 120,
+    retry_at: datetime | None = None,
+    http_status: int | None = 200,
+) -> CheckResult:
+    return CheckResult(
+        status,
+        f"message of {status.value}",
+        hint=f"hint of {status.value}",
+        http_status=http_status,
+        latency_ms=latency_ms,
+        checked_at=utc_now() - ago,
+        retry_at=retry_at,
+    )
+
+
+def cell(model: EntryModel, entry_id: str, column: Column, role: int = DISPLAY) -> object:
+    return model.index_of(entry_id, column).data(role)
+
+
+def group_rows(model: EntryModel) -> list[str]:
+    return [model.index(row, Column.NAME).data() for row in range(model.rowCount())]
+
+
+def child_names(model: EntryModel, group_row: int) -> list[str]:
+    parent = model.index(group_row, 0)
+    return [model.index(r, Column.NAME, parent).data() for r in range(model.rowCount(parent))]
+
+
+@pytest.fixture
+def model(qtbot: QtBot) -> Iterator[EntryModel]:
+    made = EntryModel()
+    # Checks the model contract on every change made during the test; any complaint is a
+    # Qt warning, which fails the test (qt_log_level_fail).
+    tester = QAbstractItemModelTester(
+        made, QAbstractItemModelTester.FailureReportingMode.Warning
+    )
+    yield made
+    del tester
+
+
+# --- grouping -----------------------------------------------------------------------------
+
+
+def test_groups_by_instance_with_the_cloud_first_then_alphabetically(model: EntryModel) -> None:
+    entries = [
+        entry("Zeta prod", ZETA),
+        entry("Cloud one"),
+        entry("Acme", ACME),
+        entry("Local dev", LOCAL),
+        entry("Cloud two"),
+        entry("Zeta staging", ZETA),
+    ]
+    model.set_entries(entries, State())
+
+    assert group_rows(model) == [
+        "Sipstory Cloud (2)",
+        "127.0.0.1:8080 (1)",
+        "acme.example.com (1)",
+        "zeta.example.com (2)",
+    ]
+    assert child_names(model, 0) == ["Cloud one", "Cloud two"]
+    assert child_names(model, 3) == ["Zeta prod", "Zeta staging"]  # config order kept
+    assert model.index(1, Column.INSTANCE).data() == "http://127.0.0.1:8080"
+    assert model.index(0, Column.INSTANCE).data() == "https://api.sipstory.tech"
+    assert model.index(3, Column.NAME).data(TOOLTIP) == "2 keys on https://zeta.example.com"
+    assert model.index(3, Column.NAME).data(Role.SORT) == "zeta.example.com"
+    for row in range(model.rowCount()):
+        group = model.index(row, 0)
+        assert group.data(Role.IS_GROUP) is True
+        assert group.data(Role.ENTRY) is None
+        assert group.data(Role.CHECKING) is False
+        assert not group.parent().isValid()
+        assert model.rowCount(model.index(row, Column.NAME)) == 0  # only column 0 has children
+        for child_row in range(model.rowCount(group)):
+            child = model.index(child_row, 0, group)
+            assert child.parent() == group
+            assert child.data(Role.IS_GROUP) is False
+            assert model.rowCount(child) == 0
+    assert model.entries() == [entries[i] for i in (1, 4, 3, 2, 0, 5)]
+
+
+@pytest.mark.parametrize(
+    ("statuses", "working", "worst"),
+    [
+        ([Status.CONNECTED, Status.CONNECTED], 2, Status.CONNECTED),
+        ([Status.CONNECTED, None], 1, Status.UNCHECKED),
+        ([Status.CONNECTED, None, Status.RATE_LIMITED], 1, Status.RATE_LIMITED),
+        ([Status.RATE_LIMITED, Status.TIMEOUT, Status.CONNECTED], 1, Status.TIMEOUT),
+        ([None, None], 0, Status.UNCHECKED),
+    ],
+)
+def test_a_group_row_counts_working_keys_and_shows_the_worst_light(
+    model: EntryModel, statuses: list[Status | None], working: int, worst: Status
+) -> None:
+    entries = [entry(f"key {i}") for i in range(len(statuses))]
+    state = State()
+    for e, status in zip(entries, statuses, strict=True):
+        if status is not None:
+            state.record_result(e.id, result(status))
+    model.set_entries(entries, state)
+
+    group = model.index(0, Column.LIGHT)
+    assert group.data() == f"{working} of {len(statuses)} working"
+    assert Status(group.data(Role.STATUS)) is worst
+
+
+# --- columns ------------------------------------------------------------------------------
+
+
+def test_every_column_of_an_unchecked_entry(model: EntryModel) -> None:
+    e = entry("Acme prod", ACME, note="the client's production key", key_hint="9f3a")
+    model.set_entries([e], State())
+
+    displays = [cell(model, e.id, column) for column in Column]
+    assert displays == [
+        "Not checked",
+        "Acme prod",
+        "/api/public/v1",
+        "••••9f3a",
+        "never",
+        "",
+        "0/30",
+        "Test",
+    ]
+    assert cell(model, e.id, Column.LIGHT, Role.SORT) == SEVERITY[Light.GREY]
+    assert cell(model, e.id, Column.NAME, Role.SORT) == "acme prod"
+    assert cell(model, e.id, Column.CHECKED, Role.SORT) == 0.0
+    assert cell(model, e.id, Column.LATENCY, Role.SORT) == -1
+    assert cell(model, e.id, Column.BUDGET, Role.SORT) == 0
+    assert cell(model, e.id, Column.LIGHT, TOOLTIP) is None
+    assert cell(model, e.id, Column.NAME, TOOLTIP) == "the client's production key"
+    assert cell(model, e.id, Column.INSTANCE, TOOLTIP) == ACME
+    assert cell(model, e.id, Column.CHECKED, TOOLTIP) is None
+    assert "30 requests per hour" in str(cell(model, e.id, Column.BUDGET, TOOLTIP))
+    assert cell(model, e.id, Column.ACTION, TOOLTIP) == "Check this key now (Ctrl+T)"
+    assert cell(model, e.id, Column.LIGHT, Role.RESULT) is None
+    assert cell(model, e.id, Column.LIGHT, Role.HISTORY) == []
+    assert Status(cell(model, e.id, Column.LIGHT, Role.STATUS)) is Status.UNCHECKED
+    assert cell(model, e.id, Column.LIGHT, Qt.ItemDataRole.AccessibleTextRole) == "Not checked"
+    assert cell(model, e.id, Column.NAME, Role.ENTRY) == e
+
+
+def test_a_key_without_a_hint_is_fully_masked(model: EntryModel) -> None:
+    e = entry("short", key_hint="")
+    model.set_entries([e], State())
+    assert cell(model, e.id, Column.KEY) == "••••••••"
+
+
+def test_every_column_of_a_checked_entry(model: EntryModel) -> None:
+    e = entry("Acme prod", ACME, key_hint="9f3a")
+    other = entry("Other", ACME)
+    checked = result(Status.CONNECTED, ago=timedelta(minutes=3, seconds=10), latency_ms=87)
+    state = State()
+    state.record_result(e.id, result(Status.INVALID_KEY, ago=timedelta(hours=2)))
+    state.record_result(e.id, checked)
+    now = utc_now()
+    for minutes in (1, 5, 20, 70):  # the last one is out of the hour
+        state.record_request(e.id, now - timedelta(minutes=minutes))
+    state.record_request(other.id, now)
+    model.set_entries([e, other], state)
+
+    assert cell(model, e.id, Column.LIGHT) == "Connected"
+    assert cell(model, e.id, Column.CHECKED) == "3 min ago"
+    exact = f"{checked.checked_at.astimezone():%Y-%m-%d %H:%M:%S}"
+    assert str(cell(model, e.id, Column.CHECKED, TOOLTIP)).startswith(exact)
+    assert cell(model, e.id, Column.CHECKED, Role.SORT) == checked.checked_at.timestamp()
+    assert cell(model, e.id, Column.LATENCY) == "87 ms"
+    assert cell(model, e.id, Column.LATENCY, Role.SORT) == 87
+    assert int(cell(model, e.id, Column.LATENCY, Qt.ItemDataRole.TextAlignmentRole)) & int(
+        Qt.AlignmentFlag.AlignRight
+    )
+    assert cell(model, e.id, Column.BUDGET) == "3/30"
+    assert cell(model, e.id, Column.BUDGET, Role.SORT) == 3
+    assert cell(model, other.id, Column.BUDGET) == "1/30"
+    assert cell(model, e.id, Column.LIGHT, TOOLTIP) == "message of connected\nhint of connected"
+    assert cell(model, e.id, Column.LIGHT, Role.SORT) == SEVERITY[Light.GREEN]
+    assert cell(model, e.id, Column.LIGHT, Role.RESULT) == checked
+    history = cell(model, e.id, Column.LIGHT, Role.HISTORY)
+    assert [r.status for r in history] == [Status.INVALID_KEY, Status.CONNECTED]  # type: ignore[attr-defined]
+    assert (
+        cell(model, e.id, Column.LIGHT, Qt.ItemDataRole.AccessibleTextRole)
+        == "Connected: message of connected"
+    )
+    assert model.requests_last_hour(e.id) == 3
+
+
+def test_a_result_without_latency_shows_none(model: EntryModel) -> None:
+    e = entry("No answer")
+    state = State()
+    state.record_result(e.id, result(Status.UNREACHABLE, latency_ms=None, http_status=None))
+    model.set_entries([e], state)
+    assert cell(model, e.id, Column.LATENCY) == ""
+    assert cell(model, e.id, Column.LATENCY, Role.SORT) == -1
+
+
+@pytest.mark.parametrize(
+    ("ago", "shown"),
+    [
+        (timedelta(seconds=10), "just now"),
+        (timedelta(minutes=1, seconds=5), "1 min ago"),
+        (timedelta(minutes=59, seconds=30), "59 min ago"),
+        (timedelta(hours=2, minutes=5), "2 h ago"),
+        (timedelta(days=3, hours=1), "3 d ago"),
+        (-timedelta(minutes=5), "just now"),  # a clock that went backwards
+    ],
+)
+def test_relative_time(ago: timedelta, shown: str) -> None:
+    now = utc_now()
+    assert relative_time(now - ago, now) == shown
+    assert relative_time(None, now) == "never"
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_every_status_gives_its_role_and_label(model: EntryModel, status: Status) -> None:
+    e = entry("key")
+    state = State()
+    state.record_result(e.id, result(status))
+    model.set_entries([e], state)
+
+    assert Status(cell(model, e.id, Column.LIGHT, Role.STATUS)) is status
+    assert cell(model, e.id, Column.LIGHT) == status.label
+    assert cell(model, e.id, Column.LIGHT, Role.SORT) == SEVERITY[status.light]
+    group = model.index(0, Column.LIGHT)
+    assert Status(group.data(Role.STATUS)) is status
+    assert group.data() == f"{int(status is Status.CONNECTED)} of 1 working"
+
+
+def test_the_lights_of_the_statuses() -> None:
+    lights = {status: status.light for status in Status}
+    assert lights.pop(Status.CONNECTED) is Light.GREEN
+    assert lights.pop(Status.RATE_LIMITED) is Light.AMBER
+    assert lights.pop(Status.UNCHECKED) is Light.GREY
+    assert set(lights.values()) == {Light.RED}
+
+
+def test_rate_limited_says_when_to_try_again(model: EntryModel) -> None:
+    later = utc_now() + timedelta(minutes=42)
+    earlier = utc_now() - timedelta(minutes=1)
+    waiting, done = entry("waiting"), entry("done")
+    state = State()
+    state.record_result(waiting.id, result(Status.RATE_LIMITED, retry_at=later))
+    state.record_result(done.id, result(Status.RATE_LIMITED, retry_at=earlier))
+    model.set_entries([waiting, done], state)
+
+    assert cell(model, waiting.id, Column.LIGHT) == (
+        f"Rate limited · again at {later.astimezone():%H:%M}"
+    )
+    assert cell(model, done.id, Column.LIGHT) == "Rate limited"
+
+
+def test_headers(model: EntryModel) -> None:
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in Column]
+    assert headers[:3] == ["Status", "Name", "Instance / path"]
+    assert headers[Column.BUDGET] == "Last hour"
+    assert model.headerData(0, Qt.Orientation.Vertical) is None
+    assert model.columnCount() == len(Column)
+
+
+# --- updates ------------------------------------------------------------------------------
+
+
+class Changes:
+    """Every dataChanged of a model: (parent row or None, first row, last row, columns)."""
+
+    def __init__(self, model: EntryModel) -> None:
+        self.seen: list[tuple[int | None, int, int, int, int]] = []
+        model.dataChanged.connect(self._record)
+
+    def _record(self, first: QModelIndex, last: QModelIndex, _roles: object = None) -> None:
+        parent = first.parent()
+        self.seen.append(
+            (
+                parent.row() if parent.isValid() else None,
+                first.row(),
+                last.row(),
+                first.column(),
+                last.column(),
+            )
+        )
+
+    def rows(self) -> set[tuple[int | None, int]]:
+        return {(p, r) for p, first, last, _, _ in self.seen for r in range(first, last + 1)}
+
+
+def test_set_result_and_set_checking_change_only_their_row(model: EntryModel) -> None:
+    cloud_a, cloud_b, acme = entry("a"), entry("b"), entry("c", ACME)
+    model.set_entries([cloud_a, cloud_b, acme], State())
+    changes = Changes(model)
+
+    model.set_checking(cloud_b.id, True)
+    assert cell(model, cloud_b.id, Column.LIGHT, Role.CHECKING) is True
+    assert model.is_checking(cloud_b.id)
+    assert (0, 1) in changes.rows()
+    assert changes.rows() <= {(0, 1), (None, 0)}
+    assert any(
+        p == 0 and first <= 1 <= last and c0 <= Column.LIGHT and c1 >= Column.ACTION
+        for p, first, last, c0, c1 in changes.seen
+    )
+
+    changes.seen.clear()
+    checked = result(Status.INVALID_KEY, http_status=401)
+    model.set_result(cloud_b.id, checked)
+    assert changes.rows() == {(0, 1), (None, 0)}  # the row, and its group's light
+    assert any(p == 0 and c0 == 0 and c1 == len(Column) - 1 for p, _, _, c0, c1 in changes.seen)
+    assert cell(model, cloud_b.id, Column.LIGHT, Role.CHECKING) is False
+    assert model.result(cloud_b.id) == checked
+    assert model.index(0, Column.LIGHT).data() == "0 of 2 working"
+    assert Status(model.index(0, 0).data(Role.STATUS)) is Status.INVALID_KEY
+    assert model.requests_last_hour(cloud_b.id) == 0  # a rejected key costs nothing
+
+    changes.seen.clear()
+    model.set_result(acme.id, result(Status.CONNECTED))
+    assert changes.rows() == {(1, 0), (None, 1)}
+    assert model.requests_last_hour(acme.id) == 1
+    assert cell(model, acme.id, Column.BUDGET) == "1/30"
+
+    changes.seen.clear()
+    model.set_result("unknown-id", result())
+    model.set_checking("unknown-id", True)
+    assert changes.seen == []
+
+
+def test_set_state_keeps_a_newer_result_of_ours(model: EntryModel) -> None:
+    ours_newer, theirs_newer, only_theirs = entry("a"), entry("b"), entry("c")
+    model.set_entries([ours_newer, theirs_newer, only_theirs], State())
+    model.set_result(ours_newer.id, result(Status.CONNECTED))
+    model.set_result(theirs_newer.id, result(Status.TIMEOUT, ago=timedelta(minutes=5)))
+
+    on_disk = State()
+    on_disk.record_result(ours_newer.id, result(Status.SERVER_ERROR, ago=timedelta(minutes=10)))
+    on_disk.record_result(theirs_newer.id, result(Status.CONNECTED))
+    on_disk.record_result(only_theirs.id, result(Status.RATE_LIMITED))
+    changes = Changes(model)
+    model.set_state(on_disk)
+
+    assert model.result(ours_newer.id).status is Status.CONNECTED  # type: ignore[union-attr]
+    assert model.result(theirs_newer.id).status is Status.CONNECTED  # type: ignore[union-attr]
+    assert model.result(only_theirs.id).status is Status.RATE_LIMITED  # type: ignore[union-attr]
+    assert [r.status for r in model.history(ours_newer.id)] == [
+        Status.SERVER_ERROR,
+        Status.CONNECTED,
+    ]
+    assert (0, 2) in changes.rows()
+    assert (None, 0) in changes.rows()
+    assert cell(model, only_theirs.id, Column.LIGHT) == "Rate limited"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: set_state reads history[-1] of every entry; an empty history (all results "
+    "of an entry unreadable in state.json, e.g. a status written by a newer version) raises "
+    "IndexError",
+)
+def test_set_state_survives_an_empty_history(model: EntryModel) -> None:
+    e = entry("a")
+    model.set_entries([e], State(results={e.id: []}))
+    model.set_state(State())
+    assert model.result(e.id) is None
+
+
+def test_same_entries(model: EntryModel) -> None:
+    a, b = entry("a"), entry("b")
+    model.set_entries([a, b], State())
+    assert model.same_entries([a, b])
+    assert not model.same_entries([a])
+    assert not model.same_entries([a, b.edited(name="B")])
+    assert not model.same_entries([a, b, entry("c")])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: same_entries compares with the grouped order, so entries whose config "
+    "order is not the group order are never 'the same': every state.json change resets "
+    "the model in the window",
+)
+def test_same_entries_ignores_the_grouped_order(model: EntryModel) -> None:
+    hosted, cloud = entry("hosted", ACME), entry("cloud")
+    model.set_entries([hosted, cloud], State())
+    assert model.same_entries([hosted, cloud])
+
+
+def test_lookups(model: EntryModel) -> None:
+    a, b = entry("a", ACME), entry("b")
+    state = State()
+    state.record_result(a.id, result(Status.CONNECTED))
+    model.set_entries([a, b], state)
+
+    index = model.index_of(a.id)
+    assert index.isValid() and index.column() == 0
+    assert index.data(Role.ENTRY) == a
+    assert index.parent().row() == 1  # acme's group comes after the cloud's
+    assert model.index_of(a.id, Column.KEY).column() == Column.KEY
+    assert model.index_of(b.id).parent().row() == 0
+    assert not model.index_of("nope").isValid()
+    assert model.entry(a.id) == a
+    assert model.entry("nope") is None
+    assert model.result(a.id).status is Status.CONNECTED  # type: ignore[union-attr]
+    assert model.result(b.id) is None
+    assert model.history(b.id) == []
+    assert not model.is_checking(a.id)
+    assert not model.index(5, 0).isValid()
+    assert model.index(0, 0).data(Role.ENTRY) is None
+    assert model.data(QModelIndex()) is None
+    assert model.flags(QModelIndex()) == Qt.ItemFlag.NoItemFlags
+    assert model.flags(index) & Qt.ItemFlag.ItemIsSelectable
+
+
+def test_refresh_times_and_resets_keep_the_model_consistent(model: EntryModel) -> None:
+    entries = [entry(f"k{i}", (ACME, ZETA, CLOUD_BASE_URL)[i % 3]) for i in range(7)]
+    model.set_entries(entries, State())
+    model.refresh_times()
+    for e in entries[::2]:
+        model.set_checking(e.id, True)
+        model.set_result(e.id, result(Status.CONNECTED))
+    model.set_state(State())
+    model.set_entries(entries[:3], State())
+    model.set_entries([], State())
+    assert model.rowCount() == 0
+    assert model.entries() == []
