@@ -12,6 +12,7 @@ from .. import APP_ID, APP_NAME, __version__
 from ..core.paths import AppPaths, app_paths
 from ..core.secrets import SecretStore
 from ..core.vault import Vault
+from . import system_check
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,11 @@ def start_demo_process() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if system_check.will_use_xcb():
+        missing = system_check.missing_packages()
+        if missing:
+            print(system_check.explain(missing), file=sys.stderr)
+            return 1
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication

@@ -71,9 +71,7 @@ def model(qtbot: QtBot) -> Iterator[EntryModel]:
     made = EntryModel()
     # Checks the model contract on every change made during the test; any complaint is a
     # Qt warning, which fails the test (qt_log_level_fail).
-    tester = QAbstractItemModelTester(
-        made, QAbstractItemModelTester.FailureReportingMode.Warning
-    )
+    tester = QAbstractItemModelTester(made, QAbstractItemModelTester.FailureReportingMode.Warning)
     yield made
     del tester
 

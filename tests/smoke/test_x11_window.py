@@ -99,3 +99,28 @@ def test_demo_window_opens_on_x11_and_quits_with_ctrl_q(x_display: str, tmp_path
     assert screenshot.stat().st_size > 10_000
     # nothing of the demo leaks into the user's home
     assert not (tmp_path / "home" / "config.json").exists()
+
+
+def test_a_missing_xcb_library_gives_a_readable_message(x_display: str, tmp_path: Path):
+    """A broken libxcb-cursor.so.0 first on the library path stands for a missing one."""
+    broken = tmp_path / "libs"
+    broken.mkdir()
+    (broken / "libxcb-cursor.so.0").write_bytes(b"not a library")
+    env = {
+        **os.environ,
+        "DISPLAY": x_display,
+        "QT_QPA_PLATFORM": "xcb",
+        "LD_LIBRARY_PATH": str(broken),
+        "SIPSTORY_DESKTOP_HOME": str(tmp_path / "home"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "sipstory_desktop", "--demo"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "sudo apt install libxcb-cursor0" in done.stderr
+    assert "qt.qpa.plugin" not in done.stderr  # not Qt's own abort
