@@ -11,6 +11,7 @@ import contextlib
 import os
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -134,8 +135,15 @@ def running_secret_service(root: Path) -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture(scope="session")
-def x_display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real X server (Xvfb); yields its DISPLAY value, such as ``:5``."""
+def x_display() -> Iterator[str]:
+    """A real X server (Xvfb) for the session; yields its DISPLAY value, such as ``:5``."""
+    with running_x_server() as display:
+        yield display
+
+
+@contextlib.contextmanager
+def running_x_server() -> Iterator[str]:
+    """Start Xvfb on a free display number; yield the DISPLAY value; stop it on exit."""
     if shutil.which("Xvfb") is None:
         _missing("Xvfb")
     read_fd, write_fd = os.pipe()
@@ -160,3 +168,84 @@ def x_display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def read_all_files(directory: Path) -> bytes:
     """Every byte of every file under ``directory``, for scans that a key is nowhere."""
     return b"".join(p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file())
+
+
+# --- a real window on a real X server ----------------------------------------------------
+
+WINDOW_TITLE = "Sipstory Desktop"
+
+SCREENSHOT = """
+import sys
+from PySide6.QtGui import QGuiApplication
+app = QGuiApplication([])
+image = app.primaryScreen().grabWindow(0).toImage()
+image.save(sys.argv[1])
+colours = {image.pixel(x, y) for x in range(0, image.width(), 7)
+           for y in range(0, image.height(), 7)}
+print(len(colours))
+"""
+
+
+def _xdotool(*args: str, env: dict[str, str], timeout: float = 20) -> str:
+    done = subprocess.run(
+        ["xdotool", *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    return done.stdout.strip()
+
+
+def wait_for_window(
+    env: dict[str, str], process: subprocess.Popen[bytes], poll: float = 0.2
+) -> str:
+    """Wait until ``process`` shows a visible window titled Sipstory Desktop; its X id."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the app exited early with status {process.returncode}")
+        found = _xdotool("search", "--onlyvisible", "--name", WINDOW_TITLE, env=env)
+        if found:
+            return found.splitlines()[-1]
+        time.sleep(poll)
+    pytest.fail("no window appeared within 60 s")
+
+
+def launch_and_quit(
+    command: list[str],
+    x_display: str,
+    tmp_path: Path,
+    screenshot: Path,
+    extra_env: dict[str, str] | None = None,
+) -> int:
+    """Start ``command``, wait for its window, screenshot it, press Ctrl+Q; its exit status."""
+    if shutil.which("xdotool") is None:
+        if os.environ.get("SIPSTORY_REQUIRE_REAL_PARTS"):
+            pytest.fail("xdotool is required but missing")
+        pytest.skip("xdotool is not installed")
+    env = {
+        **os.environ,
+        "DISPLAY": x_display,
+        "QT_QPA_PLATFORM": "xcb",
+        "SIPSTORY_DESKTOP_HOME": str(tmp_path / "home"),
+        **(extra_env or {}),
+    }
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        window = wait_for_window(env, process)
+        time.sleep(2.0)  # let the demo's first checks come back and paint
+        shot = subprocess.run(
+            [sys.executable, "-c", SCREENSHOT, str(screenshot)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        assert int(shot.stdout.strip()) > 20, "the screenshot is blank"
+        _xdotool("windowfocus", "--sync", window, env=env)
+        _xdotool("key", "--clearmodifiers", "ctrl+q", env=env)
+        return process.wait(timeout=40)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        _, errors = process.communicate()
+        print(errors.decode(errors="replace")[-3000:])

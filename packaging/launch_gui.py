@@ -1,0 +1,7 @@
+"""Entry point of the frozen ``sipstory-desktop``."""
+
+import sys
+
+from sipstory_desktop.gui.app import main
+
+sys.exit(main())

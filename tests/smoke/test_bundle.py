@@ -1,0 +1,83 @@
+"""The frozen bundle from packaging/build.sh, as users get it.
+
+Runs when SIPSTORY_BUNDLE names the bundle directory (CI builds it and sets it); without
+it these tests are skipped with a hint. Frozen sipstory-keys stores a key in the real
+Secret Service and checks it against a local server; frozen sipstory-desktop --demo opens
+its window on a real X server and quits with Ctrl+Q.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+from pathlib import Path
+
+import pytest
+from real_parts import launch_and_quit, read_all_files
+
+from sipstory_desktop import __version__
+from sipstory_desktop.demo.server import SipstoryTestServer
+
+
+@pytest.fixture(scope="module")
+def bundle() -> Path:
+    location = os.environ.get("SIPSTORY_BUNDLE")
+    if not location:
+        pytest.skip("no bundle: build it with packaging/build.sh and set SIPSTORY_BUNDLE")
+    path = Path(location).resolve()
+    if not (path / "sipstory-desktop").is_file() or not (path / "sipstory-keys").is_file():
+        pytest.fail(f"SIPSTORY_BUNDLE={location} holds no sipstory-desktop and sipstory-keys")
+    return path
+
+
+def test_frozen_cli_stores_a_key_in_the_secret_service_and_checks_it(
+    bundle: Path, secret_service: dict[str, str], tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    env = {**os.environ, **secret_service, "SIPSTORY_DESKTOP_HOME": str(home), "NO_COLOR": "1"}
+    env.pop("PYTHON_KEYRING_BACKEND", None)
+    keys = str(bundle / "sipstory-keys")
+
+    def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [keys, *args],
+            input=stdin,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    version = run("--version")
+    assert version.returncode == 0
+    assert version.stdout.strip() == f"sipstory-keys {__version__}"
+
+    key = secrets.token_hex(32)
+    with SipstoryTestServer() as server:
+        server.add_key(key)
+        added = run("add", "Frozen", "--base-url", server.api_base, stdin=key + "\n")
+        assert added.returncode == 0, added.stderr
+        assert "GNOME Keyring (Secret Service)" in added.stdout
+        checked = run("check", "--json")
+        assert checked.returncode == 0, checked.stderr
+        [result] = json.loads(checked.stdout)
+        assert result["status"] == "connected"
+        removed = run("remove", "Frozen")
+        assert removed.returncode == 0
+    outputs = added.stdout + added.stderr + checked.stdout + checked.stderr
+    assert key not in outputs
+    assert key.encode() not in read_all_files(home)
+
+
+def test_frozen_window_opens_on_x11_and_quits_with_ctrl_q(
+    bundle: Path, x_display: str, tmp_path: Path
+) -> None:
+    screenshot = tmp_path / "frozen-demo.png"
+    status = launch_and_quit(
+        [str(bundle / "sipstory-desktop"), "--demo"], x_display, tmp_path, screenshot
+    )
+    assert status == 0
+    assert screenshot.stat().st_size > 10_000
