@@ -12,12 +12,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 
-from sipstory_desktop.demo.session import DemoSession  # noqa: E402
-from sipstory_desktop.gui.roles import Role  # noqa: E402
-from sipstory_desktop.gui.window import MainWindow  # noqa: E402
+from sipstory_desktop.demo.session import DemoSession
+from sipstory_desktop.gui.roles import Role
+from sipstory_desktop.gui.window import MainWindow
 
 
 def main() -> int:

@@ -73,6 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from ..demo.session import DemoSession
+    from .icons import app_icon
     from .window import MainWindow
 
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
@@ -85,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Sipstory")
     QGuiApplication.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
 
     demo = DemoSession() if args.demo else None
     if demo is not None:
