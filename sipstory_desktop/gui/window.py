@@ -96,8 +96,7 @@ class MainWindow(QMainWindow):
         self._selected_id: str | None = None
 
         self.setObjectName("main-window")
-        # Qt adds the application's display name ("Sipstory Desktop") to the title itself.
-        self.setWindowTitle(self.tr("Demo") if demo else "")
+        self.setWindowTitle(APP_NAME + (self.tr(" — Demo") if demo else ""))
         self.worker = Worker(2, self)  # keyring and config: add, edit, remove, copy, probe
         self.runner = CheckRunner(vault, self._client, parent=self)
         self.model = EntryModel(self)
