@@ -8,7 +8,7 @@ import logging.handlers
 import sys
 from collections.abc import Sequence
 
-from .. import APP_ID, APP_NAME, __version__
+from .. import APP_ID, APP_NAME, __version__, desktop_integration
 from ..core.paths import AppPaths, app_paths
 from ..core.secrets import SecretStore
 from ..core.vault import Vault
@@ -30,6 +30,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "keys and config are not touched",
     )
     parser.add_argument("--debug", action="store_true", help="log details")
+    desktop = parser.add_mutually_exclusive_group()
+    desktop.add_argument(
+        "--install-desktop",
+        action="store_true",
+        help="add the app to your desktop's menu (Linux; ~/.local/share)",
+    )
+    desktop.add_argument(
+        "--uninstall-desktop", action="store_true", help="remove it from the menu again"
+    )
     return parser.parse_args(argv)
 
 
@@ -63,6 +72,8 @@ def start_demo_process() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.install_desktop or args.uninstall_desktop:
+        return desktop_integration.main(["install" if args.install_desktop else "uninstall"])
     if system_check.will_use_xcb():
         missing = system_check.missing_packages()
         if missing:

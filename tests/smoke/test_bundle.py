@@ -81,3 +81,27 @@ def test_frozen_window_opens_on_x11_and_quits_with_ctrl_q(
     )
     assert status == 0
     assert screenshot.stat().st_size > 10_000
+
+
+def test_frozen_app_installs_its_menu_entry_pointing_at_itself(
+    bundle: Path, tmp_path: Path
+) -> None:
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "share")}
+    app = str(bundle / "sipstory-desktop")
+    done = subprocess.run(
+        [app, "--install-desktop"], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    entry = tmp_path / "share" / "applications" / "tech.sipstory.Desktop.desktop"
+    assert f"Exec={app}\n" in entry.read_text()
+    assert (tmp_path / "share/icons/hicolor/256x256/apps/tech.sipstory.Desktop.png").is_file()
+    undone = subprocess.run(
+        [app, "--uninstall-desktop"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert undone.returncode == 0
+    assert not entry.exists()
