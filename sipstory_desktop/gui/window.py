@@ -39,7 +39,7 @@ from ..core.checker import check_key
 from ..core.client import ApiClient
 from ..core.entries import Entry
 from ..core.secrets import BackendInfo, SecretStore, SecretStoreError, no_keyring_hint
-from ..core.status import CheckResult, Light
+from ..core.status import CheckResult, Light, Status
 from ..core.vault import Saved, Vault
 from .banner import Banner
 from .details import DetailsPane
@@ -49,6 +49,7 @@ from .entry_model import EntryModel
 from .lights import light_icon
 from .roles import Column, Role
 from .status_delegate import StatusDelegate, TestButtonDelegate
+from .watch import Tray, WatchDialog, Watcher, WatchSettings
 from .workers import CheckRunner, Worker
 
 log = logging.getLogger(__name__)
@@ -116,6 +117,15 @@ class MainWindow(QMainWindow):
             str(vault.paths.data_dir / "window.ini"), QSettings.Format.IniFormat
         )
         self._restore_layout()
+        self._quitting = False
+        self.watcher = Watcher(
+            self.model.entries, self.model.requests_last_hour, self.runner.check, self
+        )
+        self.tray = Tray(self)
+        self.tray.show_requested.connect(self._show_from_tray)
+        self.tray.check_all_requested.connect(self.check_all)
+        self.tray.quit_requested.connect(self.quit)
+        self._apply_watch(WatchSettings.load(self._settings))
         self.reload()
         QTimer.singleShot(0, self._probe_keyring)  # after the first paint: no keyring before
 
@@ -189,7 +199,10 @@ class MainWindow(QMainWindow):
             self.tr("Filter the list"),
         )
         self.quit_action = self._action(
-            self.tr("&Quit"), self.close, "Ctrl+Q", self.tr("Quit after the running checks")
+            self.tr("&Quit"), self.quit, "Ctrl+Q", self.tr("Quit after the running checks")
+        )
+        self.watch_action = self._action(
+            self.tr("&Watch…"), self.edit_watch, tip=self.tr("Check keys periodically")
         )
         self.about_action = self._action(self.tr("&About Sipstory Desktop"), self.show_about)
         self.selection_actions = [
@@ -214,6 +227,8 @@ class MainWindow(QMainWindow):
         keys_menu.addActions([self.test_action, self.check_all_action])
         keys_menu.addSeparator()
         keys_menu.addActions([self.edit_action, self.replace_action, self.remove_action])
+        keys_menu.addSeparator()
+        keys_menu.addAction(self.watch_action)
         help_menu = menu.addMenu(self.tr("&Help"))
         help_menu.addAction(self.about_action)
 
@@ -369,6 +384,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.splitter if entries else self.empty)
         self._watch()
         self._update_details()
+        self._update_tray()
 
     def _select(self, entry_id: str | None) -> None:
         source = self.model.index_of(entry_id) if entry_id else QModelIndex()
@@ -449,7 +465,11 @@ class MainWindow(QMainWindow):
 
     def _check_finished(self, entry_id: str, result: object) -> None:
         if isinstance(result, CheckResult):
+            before = self.model.result(entry_id)
             self.model.set_result(entry_id, result)
+            if before is not None and before.light != result.light:
+                self._colour_changed(entry_id, result)
+            self._update_tray()
         if entry_id == self._selected_id:
             self._update_details()
 
@@ -469,6 +489,46 @@ class MainWindow(QMainWindow):
 
     def _tick(self) -> None:
         self.model.refresh_times()
+
+    # --- watching --------------------------------------------------------------------------
+
+    def edit_watch(self) -> None:
+        dialog = WatchDialog(self.watcher.settings, self)
+        if dialog.exec() == WatchDialog.DialogCode.Accepted:
+            settings = dialog.value()
+            settings.save(self._settings)
+            self._apply_watch(settings)
+
+    def _apply_watch(self, settings: WatchSettings) -> None:
+        self.watcher.apply(settings)
+        self.tray.set_visible(settings.enabled)
+        self._update_tray()
+        if settings.enabled:
+            self.statusBar().showMessage(
+                self.tr("Watching: every %d min, at most %d checks per key per hour.")
+                % (settings.interval_minutes, settings.per_key_budget),
+                8000,
+            )
+
+    def _update_tray(self) -> None:
+        entries = self.model.entries()
+        results = [self.model.result(e.id) for e in entries]
+        statuses = [r.status if r else Status.UNCHECKED for r in results]
+        working = sum(1 for status in statuses if status is Status.CONNECTED)
+        self.tray.show_status(
+            statuses, self.tr("%s: %d of %d keys working") % (APP_NAME, working, len(entries))
+        )
+
+    def _colour_changed(self, entry_id: str, result: CheckResult) -> None:
+        entry = self.model.entry(entry_id)
+        if entry is None or not (self.watcher.active and self.watcher.settings.notify):
+            return
+        self.tray.notify(f"{entry.name}: {result.status.label}", result.message, result.light)
+
+    def _show_from_tray(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
 
     # --- keyring ---------------------------------------------------------------------------
 
@@ -709,9 +769,25 @@ class MainWindow(QMainWindow):
         self._settings.setValue("window/splitter", self.splitter.saveState())
         self._settings.sync()
 
+    def quit(self) -> None:
+        """Quit for real, even while watching from the tray."""
+        self._quitting = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Quit after cancelling queued checks and waiting for the running ones."""
+        """Quit after cancelling queued checks and waiting for the running ones; while
+        watching with a tray icon, closing the window only hides it."""
         self._save_layout()
+        if self.watcher.active and self.tray.icon.isVisible() and not self._quitting:
+            self.hide()
+            event.ignore()
+            self.tray.notify(
+                APP_NAME,
+                self.tr("Still watching your keys from the tray. Quit from its menu."),
+                self.tray.light,
+            )
+            return
+        self.tray.set_visible(False)
         if self.runner.active:
             self.statusBar().showMessage(self.tr("Finishing the running checks…"))
             self.hide()

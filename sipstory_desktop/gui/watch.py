@@ -1,0 +1,239 @@
+"""Watching: optional periodic checks, a tray icon with the worst light, notifications.
+
+Off by default. Never more often than every :data:`MIN_INTERVAL_MINUTES`, and never more
+than the per-key hourly budget the user sets (default 4): each check may cost one of the
+organization's 30 requests per hour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
+from PySide6.QtGui import QAction, QIcon
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QMenu,
+    QSpinBox,
+    QSystemTrayIcon,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.entries import Entry
+from ..core.status import Light, Status
+from .entry_model import worst
+from .lights import light_icon
+
+MIN_INTERVAL_MINUTES = 15
+DEFAULT_INTERVAL_MINUTES = 30
+DEFAULT_PER_KEY_BUDGET = 4
+MAX_PER_KEY_BUDGET = 30
+
+
+@dataclass(frozen=True)
+class WatchSettings:
+    enabled: bool = False
+    interval_minutes: int = DEFAULT_INTERVAL_MINUTES
+    per_key_budget: int = DEFAULT_PER_KEY_BUDGET
+    notify: bool = True
+
+    def clamped(self) -> WatchSettings:
+        return WatchSettings(
+            self.enabled,
+            max(MIN_INTERVAL_MINUTES, min(24 * 60, self.interval_minutes)),
+            max(1, min(MAX_PER_KEY_BUDGET, self.per_key_budget)),
+            self.notify,
+        )
+
+    @classmethod
+    def load(cls, settings: QSettings) -> WatchSettings:
+        def number(key: str, default: int) -> int:
+            try:
+                return int(str(settings.value(key, default)))
+            except ValueError:
+                return default
+
+        def flag(key: str, default: bool) -> bool:
+            return str(settings.value(key, default)).lower() in ("true", "1")
+
+        return cls(
+            flag("watch/enabled", False),
+            number("watch/interval_minutes", DEFAULT_INTERVAL_MINUTES),
+            number("watch/per_key_budget", DEFAULT_PER_KEY_BUDGET),
+            flag("watch/notify", True),
+        ).clamped()
+
+    def save(self, settings: QSettings) -> None:
+        settings.setValue("watch/enabled", self.enabled)
+        settings.setValue("watch/interval_minutes", self.interval_minutes)
+        settings.setValue("watch/per_key_budget", self.per_key_budget)
+        settings.setValue("watch/notify", self.notify)
+        settings.sync()
+
+
+class Watcher(QObject):
+    """Asks for checks every interval, for the entries still within their hourly budget.
+
+    Args:
+        entries: the entries to watch, read at each tick.
+        used_last_hour: requests an entry's key used in the last hour.
+        check: starts checks of the given entries (the window's CheckRunner).
+
+    Signals:
+        ticked(int): a round of watching started this many checks.
+    """
+
+    ticked = Signal(int)
+
+    def __init__(
+        self,
+        entries: Callable[[], list[Entry]],
+        used_last_hour: Callable[[str], int],
+        check: Callable[[list[Entry]], int],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._entries = entries
+        self._used = used_last_hour
+        self._check = check
+        self.settings = WatchSettings()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.tick)
+
+    def apply(self, settings: WatchSettings) -> None:
+        self.settings = settings.clamped()
+        self._timer.stop()
+        if self.settings.enabled:
+            self._timer.start(self.settings.interval_minutes * 60_000)
+
+    @property
+    def active(self) -> bool:
+        return self._timer.isActive()
+
+    def due(self) -> list[Entry]:
+        """The entries a round would check: those under the per-key budget."""
+        return [e for e in self._entries() if self._used(e.id) < self.settings.per_key_budget]
+
+    def tick(self) -> int:
+        started = self._check(self.due())
+        self.ticked.emit(started)
+        return started
+
+
+class WatchDialog(QDialog):
+    """Settings of the watch: on or off, how often, how many checks per key per hour."""
+
+    def __init__(self, settings: WatchSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Watch keys"))
+        self.enabled = QCheckBox(self.tr("&Check every key periodically"))
+        self.enabled.setChecked(settings.enabled)
+        self.interval = QSpinBox()
+        self.interval.setRange(MIN_INTERVAL_MINUTES, 24 * 60)
+        self.interval.setSuffix(self.tr(" min"))
+        self.interval.setValue(settings.interval_minutes)
+        self.interval.setAccessibleName(self.tr("Minutes between rounds"))
+        self.budget = QSpinBox()
+        self.budget.setRange(1, MAX_PER_KEY_BUDGET)
+        self.budget.setSuffix(self.tr(" per hour"))
+        self.budget.setValue(settings.per_key_budget)
+        self.budget.setAccessibleName(self.tr("Checks per key per hour at most"))
+        self.notify = QCheckBox(self.tr("&Notify me when a key changes colour"))
+        self.notify.setChecked(settings.notify)
+        explanation = QLabel(
+            self.tr(
+                "Each check may cost one of the organization's 30 requests per hour. A round "
+                "skips every key that has already used its budget in the last hour, checks "
+                "made by hand included."
+            )
+        )
+        explanation.setWordWrap(True)
+        form = QFormLayout()
+        interval_label = QLabel(self.tr("Check &every:"))
+        interval_label.setBuddy(self.interval)
+        budget_label = QLabel(self.tr("At &most:"))
+        budget_label.setBuddy(self.budget)
+        form.addRow(interval_label, self.interval)
+        form.addRow(budget_label, self.budget)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.enabled)
+        layout.addLayout(form)
+        layout.addWidget(self.notify)
+        layout.addWidget(explanation)
+        layout.addWidget(buttons)
+
+    def value(self) -> WatchSettings:
+        return WatchSettings(
+            self.enabled.isChecked(),
+            self.interval.value(),
+            self.budget.value(),
+            self.notify.isChecked(),
+        ).clamped()
+
+
+class Tray(QObject):
+    """The tray icon: the worst light of all entries, a menu, and notifications.
+
+    Only shown where the desktop has a system tray.
+
+    Signals:
+        show_requested(), check_all_requested(), quit_requested()
+    """
+
+    show_requested = Signal()
+    check_all_requested = Signal()
+    quit_requested = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.icon = QSystemTrayIcon(self)
+        self._light = Light.GREY
+        self.icon.setIcon(light_icon(Light.GREY, 32))
+        menu = QMenu()
+        self._menu = menu
+        for text, signal in (
+            (self.tr("&Show Sipstory Desktop"), self.show_requested),
+            (self.tr("&Check all now"), self.check_all_requested),
+            (self.tr("&Quit"), self.quit_requested),
+        ):
+            action = QAction(text, menu)
+            action.triggered.connect(signal.emit)
+            menu.addAction(action)
+        self.icon.setContextMenu(menu)
+        self.icon.activated.connect(self._activated)
+
+    @staticmethod
+    def available() -> bool:
+        return QSystemTrayIcon.isSystemTrayAvailable()
+
+    @property
+    def light(self) -> Light:
+        return self._light
+
+    def show_status(self, statuses: list[Status], summary: str) -> None:
+        """Show the worst light of ``statuses`` and ``summary`` as the tooltip."""
+        self._light = worst(statuses).light if statuses else Light.GREY
+        self.icon.setIcon(light_icon(self._light, 32))
+        self.icon.setToolTip(summary)
+
+    def set_visible(self, visible: bool) -> None:
+        self.icon.setVisible(visible and self.available())
+
+    def notify(self, title: str, message: str, light: Light) -> None:
+        if self.icon.isVisible() and QSystemTrayIcon.supportsMessages():
+            self.icon.showMessage(title, message, QIcon(light_icon(light, 32)), 8000)
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason == QSystemTrayIcon.ActivationReason.Trigger:
+            self.show_requested.emit()
