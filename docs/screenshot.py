@@ -31,8 +31,9 @@ def main() -> int:
 
         def shoot() -> None:
             rotated = next(e for e in window.model.entries() if "rotated" in e.name)
-            window.tree.setCurrentIndex(window.proxy.mapFromSource(
-                window.model.index_of(rotated.id)))
+            window.tree.setCurrentIndex(
+                window.proxy.mapFromSource(window.model.index_of(rotated.id))
+            )
             assert window.tree.currentIndex().data(Role.ENTRY) == rotated
             QTimer.singleShot(200, lambda: (window.grab().save(str(out)), window.close()))
 

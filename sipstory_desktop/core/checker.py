@@ -1,4 +1,8 @@
-"""Checking keys: one entry at a time, or many at once on a bounded pool of threads."""
+"""Checking keys: one entry at a time, or many at once on a bounded pool of threads.
+
+Given the state, a check respects the rate budget: an entry whose budget is held back
+after a 429 is not checked (its key is not even read) unless the check is forced.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
+from .budget import BudgetGrouper, held_back_result, held_back_until
 from .classify import classify_answer, classify_failure
 from .client import ApiClient
 from .entries import Entry
 from .secrets import SecretStore, SecretStoreError
+from .state import State
 from .status import CheckResult, Status
+from .times import utc_now
 
 MAX_PARALLEL_CHECKS = 8
 IS_CONNECTED_PATH = "/is-connected"
@@ -57,14 +64,40 @@ def keyring_error_result(error: SecretStoreError) -> CheckResult:
     return CheckResult(Status.KEYRING_ERROR, error.message, error.hint, request_sent=False)
 
 
-def check_entry(client: ApiClient, secrets: SecretStore, entry: Entry) -> CheckResult:
-    """Read the entry's key from the keyring and check it. Blocks: run it off the GUI thread."""
+def _held_back(state: State | None, force: bool, entry: Entry) -> CheckResult | None:
+    if state is None or force:
+        return None
+    now = utc_now()
+    until = held_back_until(state, entry.id, now)
+    return None if until is None else held_back_result(until, now)
+
+
+def check_entry(
+    client: ApiClient,
+    secrets: SecretStore,
+    entry: Entry,
+    *,
+    state: State | None = None,
+    force: bool = False,
+    grouper: BudgetGrouper | None = None,
+) -> CheckResult:
+    """Read the entry's key from the keyring and check it. Blocks: run it off the GUI thread.
+
+    With ``state``, an entry whose budget is held back after a 429 gets a ``rate_limited``
+    result at once, without reading its key or sending anything, unless ``force``.
+    With ``grouper``, the key read is noted there, to find the entries that share a budget.
+    """
+    held = _held_back(state, force, entry)
+    if held is not None:
+        return held
     try:
         key = secrets.get(entry.id)
     except SecretStoreError as error:
         return keyring_error_result(error)
     if key is None:
         return no_secret_result()
+    if grouper is not None:
+        grouper.add(entry, key)
     return check_key(client, entry.base_url, key)
 
 
@@ -75,35 +108,59 @@ def check_entries(
     *,
     max_workers: int = MAX_PARALLEL_CHECKS,
     on_result: Callable[[Entry, CheckResult], None] | None = None,
+    state: State | None = None,
+    force: bool = False,
+    budgets_out: dict[str, str] | None = None,
 ) -> list[CheckResult]:
     """Check ``entries`` concurrently (at most ``max_workers`` at a time), in their order.
 
     The first key is read alone, so that a keyring that is locked, missing or slow to
     answer is met once (one prompt, one timeout) rather than by every worker; when that
     fails, every entry gets the failure without asking the keyring again.
+
+    With ``state``, entries whose budget is held back after a 429 are not checked (see
+    :func:`check_entry`) unless ``force``. ``budgets_out``, when given, is filled with
+    entry id -> budget id for every entry whose key was read (entries with the same key
+    on the same instance share one), for ``Vault.record(..., budgets=...)``.
     """
     if not entries:
         return []
-    try:
-        first_key = secrets.get(entries[0].id)
-    except SecretStoreError as error:
-        failed = keyring_error_result(error)
-        for entry in entries:
-            if on_result is not None:
-                on_result(entry, failed)
-        return [failed] * len(entries)
+    held = [_held_back(state, force, entry) for entry in entries]
+    to_check = [index for index, result in enumerate(held) if result is None]
+    grouper = BudgetGrouper()
 
-    def run(index: int) -> CheckResult:
-        entry = entries[index]
-        if index:
-            result = check_entry(client, secrets, entry)
-        elif first_key is None:
-            result = no_secret_result()
-        else:
-            result = check_key(client, entry.base_url, first_key)
+    def deliver(entry: Entry, result: CheckResult) -> CheckResult:
         if on_result is not None:
             on_result(entry, result)
         return result
 
-    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(entries)))) as pool:
-        return list(pool.map(run, range(len(entries))))
+    first_key: str | None = None
+    if to_check:
+        first = entries[to_check[0]]
+        try:
+            first_key = secrets.get(first.id)
+        except SecretStoreError as error:
+            failed = keyring_error_result(error)
+            return [deliver(entry, held[i] or failed) for i, entry in enumerate(entries)]
+        if first_key is not None:
+            grouper.add(first, first_key)
+
+    def run(index: int) -> CheckResult:
+        entry = entries[index]
+        held_result = held[index]
+        if held_result is not None:
+            result = held_result
+        elif index != to_check[0]:
+            result = check_entry(client, secrets, entry, grouper=grouper)
+        elif first_key is None:
+            result = no_secret_result()
+        else:
+            result = check_key(client, entry.base_url, first_key)
+        return deliver(entry, result)
+
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(entries)))) as pool:
+            return list(pool.map(run, range(len(entries))))
+    finally:
+        if budgets_out is not None:
+            budgets_out.update(grouper.budgets())

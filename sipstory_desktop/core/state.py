@@ -1,16 +1,21 @@
 """What the app remembers beside the config: results, the request ledger, keyring ids.
 
 ``state.json`` holds, per entry, its recent check results (newest last); per rate
-budget, the times requests were sent (the ledger); and the ids this app has written to
-the keyring, so that secrets left behind by a failure can be found and cleaned up.
-Like the config, it is changed under the shared lock and written atomically.
+budget, the times requests were sent (the ledger); which entries share a rate budget
+(entries whose keys were found equal on the same instance: one organization); and the
+ids this app has written to the keyring, so that secrets left behind by a failure can be
+found and cleaned up. Like the config, it is changed under the shared lock and written
+atomically. No key, nor anything derived from one, is ever kept here.
+
+A rate budget is named by an entry id: an entry's own id until it is found to share its
+key with others, then the smallest id of those entries (:meth:`State.join_budgets`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -38,6 +43,8 @@ class State:
     results: dict[str, list[CheckResult]] = field(default_factory=dict)
     requests: dict[str, list[datetime]] = field(default_factory=dict)
     secret_ids: set[str] = field(default_factory=set)
+    budgets: dict[str, str] = field(default_factory=dict)
+    """Entry id -> the id of the rate budget it shares; absent means its own id."""
 
     def latest(self, entry_id: str) -> CheckResult | None:
         history = self.results.get(entry_id)
@@ -55,10 +62,94 @@ class State:
         since = (now or utc_now()) - LEDGER_WINDOW
         return sum(1 for sent in self.requests.get(budget_id, ()) if sent > since)
 
+    # --- rate budgets ----------------------------------------------------------------------
+
+    def budget_of(self, entry_id: str) -> str:
+        """The id of the rate budget ``entry_id`` counts against (its own id by default)."""
+        return self.budgets.get(entry_id, entry_id)
+
+    def budget_members(self, budget_id: str) -> set[str]:
+        """The entries known to count against ``budget_id``."""
+        members = {e for e, b in self.budgets.items() if b == budget_id}
+        if budget_id not in self.budgets:
+            members.add(budget_id)
+        return members
+
+    def join_budgets(self, groups: Mapping[str, str]) -> None:
+        """Take in what a check run found about keys: entries with the same label in
+        ``groups`` hold the same key on the same instance, entries with different labels
+        hold different keys.
+
+        Only the entries of ``groups`` were compared; any other entry that shared a budget
+        with one of them keeps sharing it (its key was not read, so nothing says it
+        changed). Each group's budget is named by the smallest id among its entries and
+        those sharers, so a budget keeps its name as long as its entries do. The ledger
+        of a budget that no entry uses any more is merged into the group's budget, so no
+        request is forgotten when an entry joins a shared budget.
+        """
+        compared = set(groups)
+        labelled: dict[str, list[str]] = {}
+        for entry_id, label in groups.items():
+            labelled.setdefault(label, []).append(entry_id)
+        claimed: set[str] = set()
+        plans: list[tuple[list[str], set[str], str]] = []
+        for members in sorted(labelled.values(), key=min):
+            before = {self.budget_of(m) for m in members}
+            sharers: set[str] = set()
+            for budget_id in before:
+                sharers |= self.budget_members(budget_id)
+            sharers -= compared | claimed
+            claimed |= sharers
+            plans.append(([*members, *sharers], before, min([*members, *sharers])))
+        for joined, _, budget_id in plans:
+            for entry_id in joined:
+                if entry_id == budget_id:
+                    self.budgets.pop(entry_id, None)
+                else:
+                    self.budgets[entry_id] = budget_id
+        for _, before, budget_id in plans:
+            for old in sorted(before - {budget_id}):
+                if old in self.requests and not self.budget_members(old):
+                    self._move_ledger(old, budget_id)
+
+    def _move_ledger(self, source: str, target: str) -> None:
+        moved = self.requests.pop(source, [])
+        if moved or target in self.requests:
+            self.requests[target] = sorted([*self.requests.get(target, []), *moved])
+
+    def leave_budgets(self, entry_ids: Iterable[str]) -> None:
+        """Give the entries their own budgets again (an entry moved to another instance).
+
+        Their past requests stay with the budget they shared; a budget named after one of
+        them is renamed after a remaining entry.
+        """
+        self._release(set(entry_ids), drop_unused=False)
+
     def forget(self, entry_ids: Iterable[str]) -> None:
-        for entry_id in entry_ids:
+        """Drop the entries' results and budget mappings; a budget's ledger goes only when no
+        remaining entry counts against it (one named after a removed entry is renamed)."""
+        gone = set(entry_ids)
+        for entry_id in gone:
             self.results.pop(entry_id, None)
-            self.requests.pop(entry_id, None)
+        self._release(gone, drop_unused=True)
+
+    def _release(self, gone: set[str], *, drop_unused: bool) -> None:
+        touched = {self.budget_of(e) for e in gone} | gone
+        for entry_id in gone:
+            self.budgets.pop(entry_id, None)
+        for budget_id in sorted(touched):
+            users = self.budget_members(budget_id) - gone
+            if not users:
+                if drop_unused:
+                    self.requests.pop(budget_id, None)
+            elif budget_id in gone:
+                heir = min(users)
+                for user in users:
+                    if user == heir:
+                        self.budgets.pop(user, None)
+                    else:
+                        self.budgets[user] = heir
+                self._move_ledger(budget_id, heir)
 
     def prune(self, now: datetime | None = None) -> None:
         """Drop ledger times older than the window."""
@@ -81,6 +172,7 @@ class State:
                 budget_id: [to_iso(t) for t in times] for budget_id, times in self.requests.items()
             },
             "secret_ids": sorted(self.secret_ids),
+            "budgets": dict(sorted(self.budgets.items())),
         }
 
     @classmethod
@@ -102,6 +194,13 @@ class State:
         ids = data.get("secret_ids")
         if isinstance(ids, list):
             state.secret_ids = {i for i in ids if isinstance(i, str)}
+        budgets = data.get("budgets")
+        if isinstance(budgets, dict):
+            state.budgets = {
+                str(entry_id): budget_id
+                for entry_id, budget_id in budgets.items()
+                if isinstance(budget_id, str) and budget_id and budget_id != str(entry_id)
+            }
         return state
 
 

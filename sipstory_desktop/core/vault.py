@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .config import ConfigStore
@@ -18,9 +18,9 @@ from .entries import Entry, EntryError, EntryKind, check_name, find_by_name, res
 from .keys import clean_key, key_hint
 from .paths import AppPaths
 from .secrets import BackendInfo, SecretStore, SecretStoreError
-from .state import State, StateStore
+from .state import State, StateError, StateStore
 from .status import CheckResult
-from .urls import plain_http_warning
+from .urls import origin_of, plain_http_warning
 
 log = logging.getLogger(__name__)
 
@@ -116,11 +116,14 @@ class Vault:
         if note is not None:
             changes["note"] = note.strip()
         edited: list[Entry] = []
+        moved: list[bool] = []
 
         def apply(entries: list[Entry]) -> list[Entry]:
             current = next((e for e in entries if e.id == entry_id), None)
             if current is None:
                 raise EntryError("This entry no longer exists; it was removed elsewhere.")
+            edited.clear()
+            moved.clear()
             if kind is not None or where is not None:
                 changes["kind"] = kind or current.kind
                 changes["base_url"] = resolve_base_url(kind or current.kind, where or "")
@@ -130,9 +133,16 @@ class Vault:
                 if clash and clash.id != entry_id:
                     raise EntryError(f"An entry called '{new_name}' already exists.")
             edited.append(current.edited(**changes))
+            moved.append(origin_of(current.base_url) != origin_of(edited[0].base_url))
             return [edited[0] if e.id == entry_id else e for e in entries]
 
         self.config.update(apply)
+        if moved and moved[0]:
+            # Another instance, another organization's budget: it no longer shares the old one.
+            try:
+                self.state.update(lambda s: s.leave_budgets([entry_id]))
+            except StateError as exc:
+                log.warning("rate budget not updated: %s", exc)
         return Saved(edited[0], self._notes_for(edited[0].base_url))
 
     def replace_key(self, entry_id: str, key_text: str) -> Saved:
@@ -199,15 +209,29 @@ class Vault:
     def load_state(self) -> State:
         return self.state.load()
 
-    def record(self, results: Iterable[tuple[str, CheckResult]]) -> State:
-        """Keep results as the entries' latest, and count the requests they sent."""
+    def record(
+        self,
+        results: Iterable[tuple[str, CheckResult]],
+        *,
+        budgets: Mapping[str, str] | None = None,
+    ) -> State:
+        """Keep results as the entries' latest, and count the requests they sent against
+        each entry's rate budget.
+
+        ``budgets`` is what a check run found about keys (entry id -> budget id, as
+        ``check_entries(..., budgets_out=...)`` or ``BudgetGrouper.budgets()`` give it):
+        entries found to share a key are joined in one budget first, their ledgers merged.
+        """
         results = list(results)
+        groups = dict(budgets or {})
 
         def apply(state: State) -> State:
+            if groups:
+                state.join_budgets(groups)
             for entry_id, result in results:
                 state.record_result(entry_id, result)
                 if result.counted:
-                    state.record_request(entry_id, result.checked_at)
+                    state.record_request(state.budget_of(entry_id), result.checked_at)
             return state
 
         return self.state.update(apply)

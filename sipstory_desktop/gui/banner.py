@@ -24,6 +24,7 @@ class Banner(QFrame):
         self.setObjectName("banner")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
+        self.topic = ""
         self._icon = QLabel()
         self._title = QLabel()
         self._title.setTextFormat(Qt.TextFormat.PlainText)
@@ -42,7 +43,7 @@ class Banner(QFrame):
         close.setAccessibleName(self.tr("Dismiss"))
         close.setToolTip(self.tr("Dismiss"))
         close.setAutoRaise(True)
-        close.clicked.connect(self.hide_message)
+        close.clicked.connect(self.hide)
 
         texts = QVBoxLayout()
         texts.addWidget(self._title)
@@ -63,7 +64,11 @@ class Banner(QFrame):
     def text(self) -> str:
         return self._text.text()
 
-    def show_message(self, light: Light, title: str, text: str, *, retry: bool = True) -> None:
+    def show_message(
+        self, light: Light, title: str, text: str, *, retry: bool = True, topic: str = ""
+    ) -> None:
+        """Show ``title`` and ``text``; ``topic`` lets :meth:`hide_message` hide only this."""
+        self.topic = topic
         self._icon.setPixmap(light_icon(light, 24).pixmap(24, 24))
         self._title.setText(title)
         self._text.setText(text)
@@ -81,5 +86,7 @@ class Banner(QFrame):
         self.setAccessibleName(f"{title} {text}")
         self.show()
 
-    def hide_message(self) -> None:
-        self.hide()
+    def hide_message(self, topic: str | None = None) -> None:
+        """Hide the banner, or only if it shows a message about ``topic``."""
+        if topic is None or topic == self.topic:
+            self.hide()

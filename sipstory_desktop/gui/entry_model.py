@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSortFilterProxyModel,
     Qt,
 )
 
@@ -28,6 +29,17 @@ RATE_LIMIT_PER_HOUR = 30
 _CLOUD_ORIGIN = origin_of(CLOUD_BASE_URL)
 _SEVERITY = {Light.RED: 3, Light.AMBER: 2, Light.GREY: 1, Light.GREEN: 0}
 _NO_PARENT = 0  # internalId of a group row; an entry row's is its group's row + 1
+_COLUMNS = len(Column)
+_ROLES = frozenset(
+    int(role)
+    for role in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        *Role,
+    )
+)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -74,6 +86,7 @@ class _Group:
     origin: Origin
     label: str
     entries: list[Entry] = field(default_factory=list)
+    summary: tuple[Status, int] | None = None  # worst status, number connected; None: stale
 
 
 class EntryModel(QAbstractItemModel):
@@ -102,6 +115,7 @@ class EntryModel(QAbstractItemModel):
 
     def set_entries(self, entries: list[Entry], state: State) -> None:
         """Show ``entries`` and the results in ``state`` (a full reset)."""
+        state = self._with_unsaved_results(state)
         self.beginResetModel()
         groups: dict[Origin, _Group] = {}
         for entry in entries:
@@ -122,37 +136,65 @@ class EntryModel(QAbstractItemModel):
         self._now = utc_now()
         self.endResetModel()
 
-    def set_state(self, state: State) -> None:
-        """Take results and ledger as saved on disk (maybe by ``sipstory-keys``), keeping
-        any result of ours that is newer than what the file holds."""
-        for entry_id, history in self._state.results.items():
-            ours, saved = history[-1], state.latest(entry_id)
-            if saved is None or saved.checked_at < ours.checked_at:
-                state.record_result(entry_id, ours)  # not saved yet: keep it, and its cost
+    def _with_unsaved_results(self, state: State) -> State:
+        """``state`` as read from disk, plus our results newer than what it holds (they
+        arrived after the last save), with their cost."""
+        for entry_id in self._state.results:
+            ours, saved = self._state.latest(entry_id), state.latest(entry_id)
+            if ours is not None and (saved is None or saved.checked_at < ours.checked_at):
+                state.record_result(entry_id, ours)
                 if ours.counted:
                     state.record_request(entry_id, ours.checked_at)
-        self._state = state
+        return state
+
+    def set_state(self, state: State) -> None:
+        """Take results and ledger as saved on disk (maybe by ``sipstory-keys``)."""
+        self._state = self._with_unsaved_results(state)
+        for group in self._groups:
+            group.summary = None
         self.refresh_times()
         for g_row in range(len(self._groups)):
             self.dataChanged.emit(self.index(g_row, 0), self.index(g_row, len(Column) - 1))
 
     def same_entries(self, entries: list[Entry]) -> bool:
-        return entries == self.entries()
+        """Whether ``entries`` are the ones shown (in any order)."""
+        return {e.id: e for e in entries} == {e.id: e for e in self.entries()}
 
     def set_result(self, entry_id: str, result: CheckResult) -> None:
-        self._state.record_result(entry_id, result)
-        if result.counted:
-            self._state.record_request(entry_id, result.checked_at)
-        self._checking.discard(entry_id)
+        self.set_results([(entry_id, result)])
+
+    def set_results(self, results: list[tuple[str, CheckResult]]) -> None:
+        """Show new results; one change signal per instance group, however many arrived."""
+        rows: dict[int, list[int]] = {}
+        for entry_id, result in results:
+            self._state.record_result(entry_id, result)
+            if result.counted:
+                self._state.record_request(entry_id, result.checked_at)
+            self._checking.discard(entry_id)
+            place = self._where.get(entry_id)
+            if place is not None:
+                rows.setdefault(place[0], []).append(place[1])
         self._now = utc_now()
-        self._entry_changed(entry_id)
+        for g_row, changed in rows.items():
+            parent = self.index(g_row, 0)
+            self.dataChanged.emit(
+                self.index(min(changed), 0, parent),
+                self.index(max(changed), len(Column) - 1, parent),
+            )
+            self._group_changed(g_row)
 
     def set_checking(self, entry_id: str, checking: bool) -> None:
         if checking:
             self._checking.add(entry_id)
         else:
             self._checking.discard(entry_id)
-        self._entry_changed(entry_id, [Column.LIGHT, Column.ACTION])
+        place = self._where.get(entry_id)
+        if place is None:
+            return
+        parent = self.index(place[0], 0)
+        for column in (Column.LIGHT, Column.ACTION):
+            cell = self.index(place[1], column, parent)
+            self.dataChanged.emit(cell, cell, [Role.CHECKING])
 
     def refresh_times(self) -> None:
         """Re-read the clock for "3 min ago" and the hourly counts."""
@@ -173,7 +215,22 @@ class EntryModel(QAbstractItemModel):
         first, last = (min(columns), max(columns)) if columns else (0, len(Column) - 1)
         parent = self.index(g_row, 0)
         self.dataChanged.emit(self.index(row, first, parent), self.index(row, last, parent))
-        self.dataChanged.emit(self.index(g_row, Column.LIGHT), self.index(g_row, Column.LIGHT))
+        self._group_changed(g_row)
+
+    def _group_changed(self, g_row: int) -> None:
+        group = self._groups[g_row]
+        before = group.summary
+        group.summary = None
+        if self._summary(group) != before:  # the group row shows the worst light and a count
+            self.dataChanged.emit(self.index(g_row, Column.LIGHT), self.index(g_row, Column.LIGHT))
+
+    def _summary(self, group: _Group) -> tuple[Status, int]:
+        """The group's worst status and how many of its keys are connected (cached)."""
+        if group.summary is None:
+            statuses = [self._status(e.id) for e in group.entries]
+            working = sum(1 for status in statuses if status is Status.CONNECTED)
+            group.summary = (worst(statuses), working)
+        return group.summary
 
     # --- looking up ------------------------------------------------------------------------
 
@@ -210,11 +267,17 @@ class EntryModel(QAbstractItemModel):
     # --- QAbstractItemModel ----------------------------------------------------------------
 
     def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:
-        if not self.hasIndex(row, column, parent):
+        # Called thousands of times a paint: plain bounds checks, not hasIndex().
+        if not 0 <= column < _COLUMNS or row < 0:
             return QModelIndex()
         if not parent.isValid():
+            if row >= len(self._groups):
+                return QModelIndex()
             return self.createIndex(row, column, _NO_PARENT)
-        return self.createIndex(row, column, parent.row() + 1)
+        g_row = parent.row()
+        if parent.internalId() != _NO_PARENT or row >= len(self._groups[g_row].entries):
+            return QModelIndex()
+        return self.createIndex(row, column, g_row + 1)
 
     def parent(self, index: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]
         if not index.isValid() or index.internalId() == _NO_PARENT:
@@ -229,7 +292,7 @@ class EntryModel(QAbstractItemModel):
         return 0
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
-        return len(Column)
+        return _COLUMNS
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -244,7 +307,8 @@ class EntryModel(QAbstractItemModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # A view asks for a dozen roles per cell per paint; most are not ours.
+        if role not in _ROLES or not index.isValid():
             return None
         entry = self._entry_at(index)
         if entry is None:
@@ -252,17 +316,15 @@ class EntryModel(QAbstractItemModel):
         return self._entry_data(entry, Column(index.column()), role)
 
     def _group_data(self, group: _Group, column: Column, role: int) -> Any:
-        statuses = [self._status(e.id) for e in group.entries]
         if role == Role.IS_GROUP:
             return True
         if role == Role.STATUS:
-            return worst(statuses)
+            return self._summary(group)[0]
         if role == Role.CHECKING:
             return False
         if role in (Qt.ItemDataRole.DisplayRole, Role.SORT):
             if column == Column.LIGHT:
-                working = sum(1 for status in statuses if status is Status.CONNECTED)
-                return tr("%d of %d working") % (working, len(statuses))
+                return tr("%d of %d working") % (self._summary(group)[1], len(group.entries))
             if column == Column.NAME:
                 count = len(group.entries)
                 return (
@@ -358,3 +420,37 @@ class EntryModel(QAbstractItemModel):
         if column == Column.ACTION:
             return tr("Check this key now (Ctrl+T)")
         return None
+
+
+class EntryFilterModel(QSortFilterProxyModel):
+    """Sorts and filters the entries; instance groups keep their order (Sipstory Cloud
+    first), and the filter looks at every column but the Test button's."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setRecursiveFilteringEnabled(True)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setSortRole(Role.SORT)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        # Re-sorting on every result would run lessThan (Python) n log n times per result:
+        # the list is sorted when the user asks (header click) and when entries change.
+        self.setDynamicSortFilter(False)
+
+    def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:
+        if not left.parent().isValid():  # group rows: the model's order, whichever direction
+            ascending = self.sortOrder() == Qt.SortOrder.AscendingOrder
+            return (left.row() < right.row()) == ascending
+        return bool(super().lessThan(left, right))
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        pattern = self.filterRegularExpression()
+        if not pattern.pattern():
+            return True
+        model = self.sourceModel()
+        for column in Column:
+            if column == Column.ACTION:
+                continue
+            text = model.index(source_row, column, source_parent).data()
+            if isinstance(text, str) and pattern.match(text).hasMatch():
+                return True
+        return False

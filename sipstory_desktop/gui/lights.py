@@ -50,6 +50,8 @@ _RING_WIDTH = 0.11  # of the side: the outline of the hollow grey circle
 _SPINNER_SPAN = 270  # degrees of arc the spinner draws
 
 _icon_cache: dict[tuple[Light, int, bool], QIcon] = {}
+_pixmap_cache: dict[tuple[Light, int, float, bool], QPixmap] = {}
+_spinner_cache: dict[tuple[int, int, float, int], QPixmap] = {}
 
 
 def is_dark_palette(palette: QPalette) -> bool:
@@ -117,15 +119,48 @@ def paint_spinner(painter: QPainter, rect: QRectF, angle: int, palette: QPalette
 
 def light_pixmap(light: Light, size: int, device_pixel_ratio: float, palette: QPalette) -> QPixmap:
     """A transparent ``size`` x ``size`` (logical pixels) pixmap with ``light`` painted on it."""
-    side = max(1, round(size * device_pixel_ratio))
-    pixmap = QPixmap(side, side)
-    pixmap.setDevicePixelRatio(device_pixel_ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
+    pixmap, painter = _pixmap(size, device_pixel_ratio)
     try:
         paint_light(painter, QRectF(0, 0, size, size), light, palette)
     finally:
         painter.end()
+    return pixmap
+
+
+def _pixmap(size: int, device_pixel_ratio: float) -> tuple[QPixmap, QPainter]:
+    side = max(1, round(size * device_pixel_ratio))
+    pixmap = QPixmap(side, side)
+    pixmap.setDevicePixelRatio(device_pixel_ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    return pixmap, QPainter(pixmap)
+
+
+def cached_light_pixmap(
+    light: Light, size: int, device_pixel_ratio: float, palette: QPalette
+) -> QPixmap:
+    """:func:`light_pixmap`, painted once per light, size, ratio and palette shade: a list
+    repaints hundreds of lights a second while checks run."""
+    key = (light, size, device_pixel_ratio, is_dark_palette(palette))
+    pixmap = _pixmap_cache.get(key)
+    if pixmap is None:
+        pixmap = _pixmap_cache[key] = light_pixmap(light, size, device_pixel_ratio, palette)
+    return pixmap
+
+
+def cached_spinner_pixmap(
+    angle: int, size: int, device_pixel_ratio: float, palette: QPalette
+) -> QPixmap:
+    """The spinner at ``angle`` as a pixmap, painted once per frame, size, ratio, colour."""
+    colour = palette.color(QPalette.ColorRole.Highlight).rgba()
+    key = (angle % 360, size, device_pixel_ratio, colour)
+    pixmap = _spinner_cache.get(key)
+    if pixmap is None:
+        pixmap, painter = _pixmap(size, device_pixel_ratio)
+        try:
+            paint_spinner(painter, QRectF(0, 0, size, size), angle, palette)
+        finally:
+            painter.end()
+        _spinner_cache[key] = pixmap
     return pixmap
 
 

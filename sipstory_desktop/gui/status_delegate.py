@@ -9,7 +9,6 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QRect,
-    QRectF,
     QSize,
     Qt,
     Signal,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.status import Status
-from .lights import paint_light, paint_spinner
+from .lights import cached_light_pixmap, cached_spinner_pixmap
 from .roles import Role
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -90,11 +89,13 @@ class StatusDelegate(QStyledItemDelegate):
         text = opt.text
         draw_item_background(painter, opt)
         light_rect, text_rect = self._layout(opt)
+        ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
+        side = light_rect.width()
         if is_checking(index):
-            spinner_palette = _spinner_palette(opt)
-            paint_spinner(painter, QRectF(light_rect), self._spinner_angle, spinner_palette)
+            pixmap = cached_spinner_pixmap(self._spinner_angle, side, ratio, _spinner_palette(opt))
         else:
-            paint_light(painter, QRectF(light_rect), status_of(index).light, opt.palette)
+            pixmap = cached_light_pixmap(status_of(index).light, side, ratio, opt.palette)
+        painter.drawPixmap(light_rect.topLeft(), pixmap)
         _draw_text(painter, opt, text_rect, text)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:

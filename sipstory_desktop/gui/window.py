@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -12,8 +13,8 @@ from PySide6.QtCore import (
     QFileSystemWatcher,
     QItemSelectionModel,
     QModelIndex,
+    QRect,
     QSettings,
-    QSortFilterProxyModel,
     Qt,
     QTimer,
 )
@@ -45,7 +46,7 @@ from .banner import Banner
 from .details import DetailsPane
 from .empty_state import EmptyState
 from .entry_dialog import DialogMode, EntryDialog, EntryDraft
-from .entry_model import EntryModel
+from .entry_model import EntryFilterModel, EntryModel
 from .lights import light_icon
 from .roles import Column, Role
 from .status_delegate import StatusDelegate, TestButtonDelegate
@@ -55,13 +56,23 @@ from .workers import CheckRunner, Worker
 log = logging.getLogger(__name__)
 
 CLIPBOARD_CLEAR_MS = 30_000
-SPINNER_INTERVAL_MS = 80
+SPINNER_INTERVAL_MS = 100
 RELOAD_DELAY_MS = 250
+SHOW_RESULTS_MS = 100
 CLOCK_INTERVAL_MS = 30_000
 
 
 def _digest(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    """Modification time and size of a file, to tell one version from another."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
 
 
 def describe_error(error: Exception) -> str:
@@ -101,13 +112,8 @@ class MainWindow(QMainWindow):
         self.worker = Worker(2, self)  # keyring and config: add, edit, remove, copy, probe
         self.runner = CheckRunner(vault, self._client, parent=self)
         self.model = EntryModel(self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = EntryFilterModel(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setRecursiveFilteringEnabled(True)
-        self.proxy.setFilterKeyColumn(-1)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setSortRole(Role.SORT)
-        self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
         self._build_actions()
         self._build_view(on_try_demo)
@@ -118,6 +124,7 @@ class MainWindow(QMainWindow):
         )
         self._restore_layout()
         self._quitting = False
+        self._own_save: tuple[int, int] | None = None
         self.watcher = Watcher(
             self.model.entries, self.model.requests_last_hour, self.runner.check, self
         )
@@ -127,6 +134,7 @@ class MainWindow(QMainWindow):
         self.tray.quit_requested.connect(self.quit)
         self._apply_watch(WatchSettings.load(self._settings))
         self.reload()
+        self.tree.setFocus()  # so that Ctrl+C and Delete act on the list from the start
         QTimer.singleShot(0, self._probe_keyring)  # after the first paint: no keyring before
 
     # --- building --------------------------------------------------------------------------
@@ -316,13 +324,14 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.tree.selectionModel().currentRowChanged.connect(self._current_changed)
-        self.tree.doubleClicked.connect(lambda _: self.edit_selected())
+        self.tree.doubleClicked.connect(self._double_clicked)
         self.button_delegate.clicked.connect(self._test_clicked)
         self.filter_edit.textChanged.connect(self._filter_changed)
         self.runner.started.connect(self._check_started)
         self.runner.finished.connect(self._check_finished)
         self.runner.progress.connect(self._check_progress)
         self.runner.idle.connect(self._checks_idle)
+        self.runner.saved.connect(self._remember_own_save)
         for signal, slot in (
             (self.details.test_requested, self.test_selected),
             (self.details.edit_requested, self.edit_selected),
@@ -339,6 +348,9 @@ class MainWindow(QMainWindow):
         self._clock = QTimer(self, interval=CLOCK_INTERVAL_MS)
         self._clock.timeout.connect(self._tick)
         self._clock.start()
+        self._arrived: dict[str, CheckResult] = {}
+        self._show_timer = QTimer(self, singleShot=True, interval=SHOW_RESULTS_MS)
+        self._show_timer.timeout.connect(self._show_arrived)
         self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)
         self._reload_timer.timeout.connect(self.reload)
         self._watcher = QFileSystemWatcher(self)
@@ -351,6 +363,10 @@ class MainWindow(QMainWindow):
 
     def _watch(self) -> None:
         data_dir = self.vault.paths.data_dir
+        try:  # a fresh home has no folder yet: make it, so sipstory-keys' first add is seen
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return
         paths = [
             str(p)
             for p in (data_dir, self.vault.paths.config_file, self.vault.paths.state_file)
@@ -366,25 +382,37 @@ class MainWindow(QMainWindow):
             entries = self.vault.entries()
         except Exception as exc:  # a config we cannot read: say so, keep what is shown
             self.banner.show_message(
-                Light.RED, self.tr("The config cannot be read."), describe_error(exc)
+                Light.RED,
+                self.tr("The config cannot be read."),
+                describe_error(exc),
+                retry=False,
+                topic="config",
             )
             return
-        state = self.vault.load_state()
         for notice in self.vault.notices:
             self.banner.show_message(
-                Light.AMBER, self.tr("Your config was repaired."), notice, retry=False
+                Light.AMBER,
+                self.tr("Your config was repaired."),
+                notice,
+                retry=False,
+                topic="config",
             )
         self.vault.notices.clear()
         if self.model.same_entries(entries):
-            self.model.set_state(state)
+            if _signature(self.vault.paths.state_file) != self._own_save:
+                self.model.set_state(self.vault.load_state())  # sipstory-keys checked, say
         else:
-            self.model.set_entries(entries, state)
+            self.model.set_entries(entries, self.vault.load_state())
             self.tree.expandAll()
             self._select(self._selected_id)
         self.pages.setCurrentWidget(self.splitter if entries else self.empty)
         self._watch()
         self._update_details()
         self._update_tray()
+
+    def _remember_own_save(self) -> None:
+        """Our own result saves need no reload: the model has those results already."""
+        self._own_save = _signature(self.vault.paths.state_file)
 
     def _select(self, entry_id: str | None) -> None:
         source = self.model.index_of(entry_id) if entry_id else QModelIndex()
@@ -429,6 +457,10 @@ class MainWindow(QMainWindow):
             keyring_name=self._backend.name if self._backend else "",
         )
 
+    def _double_clicked(self, index: QModelIndex) -> None:
+        if index.column() != Column.ACTION:  # a double click on Test is two tests, not Edit
+            self.edit_selected()
+
     def _filter_changed(self, text: str) -> None:
         self.proxy.setFilterFixedString(text)
         self.tree.expandAll()
@@ -464,13 +496,23 @@ class MainWindow(QMainWindow):
             self._update_details()
 
     def _check_finished(self, entry_id: str, result: object) -> None:
+        """Results are shown in small batches: a redraw per result would stall the window
+        when hundreds arrive."""
         if isinstance(result, CheckResult):
-            before = self.model.result(entry_id)
-            self.model.set_result(entry_id, result)
-            if before is not None and before.light != result.light:
+            self._arrived[entry_id] = result
+            if not self._show_timer.isActive():
+                self._show_timer.start()
+
+    def _show_arrived(self) -> None:
+        arrived, self._arrived = self._arrived, {}
+        before = {entry_id: self.model.result(entry_id) for entry_id in arrived}
+        self.model.set_results(list(arrived.items()))
+        for entry_id, result in arrived.items():
+            previous = before[entry_id]
+            if previous is not None and previous.light != result.light:
                 self._colour_changed(entry_id, result)
-            self._update_tray()
-        if entry_id == self._selected_id:
+        self._update_tray()
+        if self._selected_id in arrived:
             self._update_details()
 
     def _check_progress(self, done: int, asked: int) -> None:
@@ -480,12 +522,18 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Checked %d key(s).") % asked, 8000)
 
     def _checks_idle(self) -> None:
+        self._show_timer.stop()
+        self._show_arrived()
         self._spinner.stop()
         self.tree.viewport().update()
 
     def _spin(self) -> None:
+        """Turn the spinners: repaint the status column only, not the whole list."""
         self.status_delegate.advance_spinner()
-        self.tree.viewport().update()
+        header = self.tree.header()
+        left = header.sectionViewportPosition(Column.LIGHT)
+        viewport = self.tree.viewport()
+        viewport.update(QRect(left, 0, header.sectionSize(Column.LIGHT), viewport.height()))
 
     def _tick(self) -> None:
         self.model.refresh_times()
@@ -559,9 +607,10 @@ class MainWindow(QMainWindow):
                     "keyring (GNOME Keyring, KWallet) and restart."
                 )
                 % info.name,
+                topic="keyring",
             )
         else:
-            self.banner.hide_message()
+            self.banner.hide_message("keyring")
         self._update_details()
         if self.demo:
             self.check_all()
@@ -584,6 +633,7 @@ class MainWindow(QMainWindow):
             + self.tr(
                 "Your entries are listed, but keys cannot be stored, read or checked until then."
             ),
+            topic="keyring",
         )
 
     # --- entries ---------------------------------------------------------------------------
@@ -613,6 +663,7 @@ class MainWindow(QMainWindow):
                     self.tr("Saved, with a note."),
                     "\n".join(outcome.notes),
                     retry=False,
+                    topic="saved",
                 )
             else:
                 self.statusBar().showMessage(self.tr("Saved “%s”.") % outcome.entry.name, 5000)

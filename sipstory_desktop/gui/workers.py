@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
 from ..core.checker import check_entry
 from ..core.client import ApiClient
@@ -44,14 +44,22 @@ class Worker(QObject):
         self.pool.setMaxThreadCount(max_threads)
         self._tokens = itertools.count(1)
         self._callbacks: dict[int, tuple[OnDone, OnError | None]] = {}
+        self._queued: set[int] = set()  # tokens not started yet; tasks remove their own
+        self._dropped: set[int] = set()  # tokens cancelled before they started
+        self._queued_lock = threading.Lock()
         self._finished.connect(self._deliver)
 
     def run(self, call: Callable[[], Any], on_done: OnDone, on_error: OnError | None = None) -> int:
         token = next(self._tokens)
         self._callbacks[token] = (on_done, on_error)
+        with self._queued_lock:
+            self._queued.add(token)
         finished = self._finished
 
         def task() -> None:
+            with self._queued_lock:  # started after all, even if cancel_queued counted it out
+                self._queued.discard(token)
+                self._dropped.discard(token)
             try:
                 value = call()
             except Exception as exc:  # handed to on_error on the GUI thread
@@ -59,16 +67,21 @@ class Worker(QObject):
             else:
                 finished.emit(token, value, None)
 
-        self.pool.start(QRunnable.create(task))
+        self.pool.start(task)  # PySide6 wraps a callable in a runnable the pool owns
         return token
 
     @property
     def busy(self) -> bool:
-        return bool(self._callbacks)
+        """Whether a task is queued or running (or its outcome not yet delivered)."""
+        with self._queued_lock:
+            return bool(self._callbacks.keys() - self._dropped)
 
     def cancel_queued(self) -> None:
         """Drop the tasks that have not started yet (their callbacks are never called)."""
         self.pool.clear()
+        with self._queued_lock:
+            self._dropped |= self._queued
+            self._queued.clear()
 
     def wait(self, timeout_ms: int = -1) -> bool:
         """Wait for the running tasks; True when all are done."""
@@ -77,6 +90,8 @@ class Worker(QObject):
     @Slot(int, object, object)
     def _deliver(self, token: int, value: object, error: object) -> None:
         on_done, on_error = self._callbacks.pop(token, (None, None))
+        with self._queued_lock:
+            self._dropped.discard(token)
         if isinstance(error, Exception):
             if on_error is not None:
                 on_error(error)
@@ -96,11 +111,13 @@ class CheckRunner(QObject):
         finished(str, object): its :class:`CheckResult` arrived.
         idle(): no check is queued or running any more.
         progress(int, int): checks done and checks asked for in this run.
+        saved(): a batch of results was written to the state file.
     """
 
     started = Signal(str)
     finished = Signal(str, object)
     idle = Signal()
+    saved = Signal()
     progress = Signal(int, int)
 
     SAVE_DELAY_MS = 300
@@ -170,7 +187,9 @@ class CheckRunner(QObject):
     def _save(self) -> None:
         batch = self._take_unsaved()
         if batch:
-            self._saver.run(lambda: self._vault.record(batch), lambda _: None, self._save_failed)
+            self._saver.run(
+                lambda: self._vault.record(batch), lambda _: self.saved.emit(), self._save_failed
+            )
 
     def _save_failed(self, error: Exception) -> None:
         log.warning(

@@ -1,4 +1,4 @@
-"""The state file: results history, the request ledger, keyring ids, tolerant loading."""
+"""The state file: results, the request ledger, shared budgets, keyring ids, tolerant loading."""
 
 from __future__ import annotations
 
@@ -98,6 +98,122 @@ def test_forget_drops_results_and_ledger_but_not_secret_ids() -> None:
     assert "a" not in state.requests
     assert state.latest("b") is not None
     assert state.secret_ids == {"a"}
+
+
+# --- shared rate budgets --------------------------------------------------------------------
+
+
+def test_joining_merges_the_ledgers() -> None:
+    state = State()
+    for minutes in (1, 2, 3):
+        state.record_request("a", NOW - timedelta(minutes=minutes))
+    for minutes in (4, 5):
+        state.record_request("b", NOW - timedelta(minutes=minutes))
+    state.join_budgets({"a": "a", "b": "a"})
+    assert state.budget_of("a") == "a"
+    assert state.budget_of("b") == "a"
+    assert state.budgets == {"b": "a"}
+    assert state.requests_last_hour("a", NOW) == 5
+    assert "b" not in state.requests
+    assert state.requests["a"] == sorted(state.requests["a"])
+
+
+def test_a_budget_is_named_after_its_smallest_entry_and_stays_so() -> None:
+    state = State()
+    state.join_budgets({"c": "c", "b": "c"})  # labels need not be entry ids of the group
+    assert state.budget_of("c") == "b"
+    state.join_budgets({"c": "x"})  # checked alone: its partner's key was not read
+    assert state.budget_of("c") == "b"
+    assert state.budget_of("b") == "b"
+
+
+def test_a_newcomer_with_a_smaller_id_renames_the_budget_keeping_its_ledger() -> None:
+    state = State()
+    state.join_budgets({"b": "b", "c": "b"})
+    state.record_request("b", NOW)
+    state.join_budgets({"a": "a", "c": "a"})
+    assert {state.budget_of(e) for e in "abc"} == {"a"}
+    assert state.requests_last_hour("a", NOW) == 1
+    assert "b" not in state.requests
+
+
+def test_keys_found_different_split_a_budget_and_the_ledger_stays() -> None:
+    state = State()
+    state.join_budgets({"a": "a", "b": "a", "c": "a"})
+    state.record_request("a", NOW)
+    state.join_budgets({"b": "b", "c": "c"})  # b and c compared: different keys now
+    # a was not compared: it stays with one of them (deterministically, the smaller)
+    assert state.budget_of("b") == "a"
+    assert state.budget_of("a") == "a"
+    assert state.budget_of("c") == "c"
+    assert state.requests_last_hour("a", NOW) == 1
+    assert state.requests_last_hour("c", NOW) == 0
+
+
+def test_forget_keeps_a_shared_ledger_while_an_entry_uses_it() -> None:
+    state = State()
+    state.join_budgets({"a": "a", "b": "a", "c": "a"})
+    state.record_request("a", NOW)
+    state.forget(["a"])  # the budget was named after a
+    assert state.budget_of("b") == "b"
+    assert state.budget_of("c") == "b"
+    assert state.requests_last_hour("b", NOW) == 1
+    assert "a" not in state.requests
+    state.forget(["c"])
+    assert state.requests_last_hour("b", NOW) == 1
+    state.forget(["b"])
+    assert state.requests == {}
+    assert state.budgets == {}
+
+
+def test_forget_of_the_whole_group_at_once_drops_its_ledger() -> None:
+    state = State()
+    state.join_budgets({"a": "a", "b": "a"})
+    state.record_request("a", NOW)
+    state.record_request("z", NOW)
+    state.forget(["b", "a"])
+    assert state.requests == {"z": [NOW]}
+    assert state.budgets == {}
+
+
+def test_leaving_a_budget_starts_afresh_and_leaves_the_ledger() -> None:
+    state = State()
+    state.join_budgets({"a": "a", "b": "a"})
+    state.record_request("a", NOW)
+    state.leave_budgets(["a"])
+    assert state.budget_of("a") == "a"
+    assert state.budget_of("b") == "b"
+    assert state.requests_last_hour("b", NOW) == 1
+    assert state.requests_last_hour("a", NOW) == 0
+
+
+def test_budgets_round_trip_through_the_state_file(store: StateStore) -> None:
+    store.update(lambda s: s.join_budgets({"a": "a", "b": "a", "c": "a"}))
+    assert store.load().budgets == {"b": "a", "c": "a"}
+    assert json.loads(store.path.read_text())["budgets"] == {"b": "a", "c": "a"}
+    again = State.from_dict(json.loads(json.dumps(store.load().to_dict())))
+    assert again.budgets == {"b": "a", "c": "a"}
+
+
+@pytest.mark.parametrize(
+    ("budgets", "kept"),
+    [
+        ({"b": "a", "c": 3, "d": None, "e": "", "f": "f", "g": ["a"]}, {"b": "a"}),
+        ("not a mapping", {}),
+        (["b", "a"], {}),
+    ],
+)
+def test_damaged_budgets_are_skipped(budgets: object, kept: dict[str, str]) -> None:
+    state = State.from_dict({"budgets": budgets, "secret_ids": ["x"]})
+    assert state.budgets == kept
+    assert state.secret_ids == {"x"}
+
+
+def test_old_state_files_without_budgets_still_load() -> None:
+    state = State.from_dict({"schema": 1, "requests": {"a": ["2026-11-28T11:30:00Z"]}})
+    assert state.budgets == {}
+    assert state.budget_of("a") == "a"
+    assert state.requests_last_hour("a", NOW) == 1
 
 
 # --- the file --------------------------------------------------------------------------------
