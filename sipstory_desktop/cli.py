@@ -14,19 +14,24 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
+from .core.budget import forecast, held_back_result, held_back_until, limit_of, used_last_hour
+from .core.channels import fetch_channels
 from .core.checker import MAX_PARALLEL_CHECKS, check_entries
 from .core.client import ApiClient, Timeouts
 from .core.config import ConfigError
 from .core.entries import Entry, EntryError, EntryKind
+from .core.find_url import find_api_url
 from .core.keys import InvalidKeyText, masked
 from .core.paths import app_paths
 from .core.secrets import SecretStore, SecretStoreError
 from .core.state import State, StateError
 from .core.status import CheckResult, Light, Status
 from .core.times import to_iso, utc_now
+from .core.transfer import MAX_EXPORT_BYTES, Resolution, TransferError
 from .core.urls import UrlError
 from .core.vault import Vault
 
@@ -147,7 +152,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         result = state.latest(entry.id)
         status = result.status if result else Status.UNCHECKED
         plain = f"{printer.symbols[status.light]} {status.label}"
-        used = f"{state.requests_last_hour(entry.id, now)}/30"
+        used = f"{used_last_hour(state, entry.id, now)}/{limit_of(state, entry.id, now)}"
         checked = _ago(result.checked_at if result else None, now)
         cells = [
             printer.light(status),
@@ -174,7 +179,7 @@ def _entry_json(entry: Entry, state: State, now: datetime) -> dict[str, Any]:
         "last_status": (result.status if result else Status.UNCHECKED).value,
         "last_checked_at": to_iso(result.checked_at) if result else None,
         "last_message": result.message if result else None,
-        "checks_last_hour": state.requests_last_hour(entry.id, now),
+        "checks_last_hour": used_last_hour(state, entry.id, now),
         "created_at": to_iso(entry.created_at),
         "updated_at": to_iso(entry.updated_at),
     }
@@ -244,9 +249,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         chosen = everything
     client = ApiClient(Timeouts(connect=min(args.timeout, 5.0), read=args.timeout))
-    results = check_entries(client, vault.secrets, chosen, max_workers=args.jobs)
+    state = vault.load_state()
+    if not args.force:
+        for warning in forecast(state, chosen):
+            print(f"warning: {warning.message}", file=sys.stderr)
+    budgets: dict[str, str] = {}
+    results = check_entries(
+        client,
+        vault.secrets,
+        chosen,
+        max_workers=args.jobs,
+        state=state,
+        force=args.force,
+        budgets_out=budgets,
+    )
     try:
-        vault.record((e.id, r) for e, r in zip(chosen, results, strict=True))
+        vault.record(((e.id, r) for e, r in zip(chosen, results, strict=True)), budgets=budgets)
     except StateError as exc:
         print(f"warning: results not saved: {exc}", file=sys.stderr)
 
@@ -280,6 +298,128 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"error: {first.message} {first.hint}", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_OK if all(r.ok for r in results) else EXIT_NOT_CONNECTED
+
+
+def _find(vault: Vault, name: str) -> Entry:
+    entry = vault.find(name)
+    _print_notices(vault)
+    if entry is None:
+        raise UsageError(f"No entry called '{name}'; 'sipstory-keys list' shows the names.")
+    return entry
+
+
+def cmd_set_key(args: argparse.Namespace) -> int:
+    vault = _make_vault()
+    entry = _find(vault, args.name)
+    saved = vault.replace_key(entry.id, _read_key())
+    for note in saved.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"Stored a new key {masked(saved.entry.key_hint)} for '{entry.name}'.")
+    return EXIT_OK
+
+
+def cmd_channels(args: argparse.Namespace) -> int:
+    vault = _make_vault()
+    entry = _find(vault, args.name)
+    until = held_back_until(vault.load_state(), entry.id)
+    if until is not None and not args.force:
+        held = held_back_result(until)
+        print(f"error: {held.message}\nhint: {held.hint}", file=sys.stderr)
+        return EXIT_NOT_CONNECTED
+    key = vault.secrets.get(entry.id)
+    if key is None:
+        raise UsageError(f"The keyring holds no key for '{entry.name}': sipstory-keys set-key.")
+    fetched = fetch_channels(ApiClient(), entry.base_url, key)
+    vault.save_channels(entry.id, fetched)
+    if fetched.channels is None:
+        print(f"error: {fetched.check.message}\nhint: {fetched.check.hint}", file=sys.stderr)
+        return EXIT_NOT_CONNECTED
+    if args.json:
+        print(json.dumps([c.to_json() for c in fetched.channels], indent=2, ensure_ascii=False))
+    elif not fetched.channels:
+        print(f"'{entry.name}' has no channels yet.")
+    else:
+        rows = [
+            [c.platform.name, c.name, c.profile, "disabled" if c.disabled else "", c.customer or ""]
+            for c in fetched.channels
+        ]
+        Printer(sys.stdout).table(["PLATFORM", "NAME", "PROFILE", "STATE", "CUSTOMER"], rows)
+    return EXIT_OK
+
+
+def cmd_find_url(args: argparse.Namespace) -> int:
+    found = find_api_url(ApiClient(Timeouts(connect=3.0, read=5.0)), args.address)
+    if args.json:
+        print(json.dumps(found.to_dict(), indent=2))
+    elif found.found:
+        print(found.found)
+        if found.warning:
+            print(f"warning: {found.warning}", file=sys.stderr)
+    else:
+        print(f"No Sipstory API found at {args.address}. Tried:")
+        for probe in found.probes:
+            print(f"  {probe.base_url}: {probe.outcome.label}: {probe.detail}")
+    return EXIT_OK if found.found else EXIT_NOT_CONNECTED
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    vault = _make_vault()
+    data = vault.export()
+    if args.file in (None, "-"):
+        sys.stdout.write(data.decode("utf-8"))
+        return EXIT_OK
+    target = Path(args.file)
+    if target.exists() and not args.force:
+        raise UsageError(f"{target} exists; use --force to replace it.")
+    target.write_bytes(data)
+    print(f"Exported {len(vault.entries())} entries, without their keys, to {target}.")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    try:
+        if args.file == "-":
+            data = sys.stdin.buffer.read(MAX_EXPORT_BYTES + 1)
+        else:
+            with Path(args.file).open("rb") as source:
+                data = source.read(MAX_EXPORT_BYTES + 1)
+    except OSError as exc:
+        raise UsageError(f"Cannot read {args.file}: {exc.strerror or exc}.") from None
+    vault = _make_vault()
+    plan = vault.preview_import(data)
+    for line in plan.preview_lines():
+        print(line)
+    print(plan.summary())
+    if args.dry_run:
+        return EXIT_OK
+    if plan.conflicts and args.on_conflict is None:
+        raise UsageError(
+            "Some entries conflict with saved ones; nothing was imported. Choose with "
+            "--on-conflict skip|rename|replace (see the preview above)."
+        )
+    choices = plan.choose_all(Resolution(args.on_conflict)) if plan.conflicts else {}
+    outcome = vault.import_entries(plan, choices)
+    print(outcome)
+    for name in outcome.needs_key:
+        print(f"'{name}' has no key yet: sipstory-keys set-key '{name}'")
+    return EXIT_OK
+
+
+def cmd_orphans(args: argparse.Namespace) -> int:
+    vault = _make_vault()
+    orphans = vault.orphans()
+    if not orphans:
+        print("No orphaned keys: every key this app stored belongs to an entry.")
+        return EXIT_OK
+    for entry_id in orphans:
+        if args.clean:
+            vault.remove_orphan(entry_id)
+            print(f"Deleted the orphaned key {entry_id} from the keyring.")
+        else:
+            print(f"Orphaned key {entry_id}: no entry uses it.")
+    if not args.clean:
+        print("Delete them with: sipstory-keys orphans --clean")
+    return EXIT_OK
 
 
 # --- parsing -----------------------------------------------------------------------------
@@ -354,6 +494,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="how long to wait for each answer (default 10)",
     )
     check.add_argument(
+        "--force",
+        action="store_true",
+        help="check even keys held back after a 429 Too Many Requests",
+    )
+    check.add_argument(
         "--jobs",
         type=_jobs,
         default=MAX_PARALLEL_CHECKS,
@@ -361,6 +506,44 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"checks run at once (default {MAX_PARALLEL_CHECKS})",
     )
     check.set_defaults(run=cmd_check)
+
+    set_key = commands.add_parser(
+        "set-key", help="store a new key for an entry (after a rotation, or an import)"
+    )
+    set_key.add_argument("name")
+    set_key.set_defaults(run=cmd_set_key)
+
+    channels = commands.add_parser("channels", help="list the channels an entry's key posts to")
+    channels.add_argument("name")
+    channels.add_argument("--json", action="store_true", help="print JSON")
+    channels.add_argument("--force", action="store_true", help="even after a 429")
+    channels.set_defaults(run=cmd_channels)
+
+    find_url = commands.add_parser(
+        "find-url", help="find the API base URL of a self-hosted instance (sends no key)"
+    )
+    find_url.add_argument("address", help="sipstory.example.com, http://localhost:4007, ...")
+    find_url.add_argument("--json", action="store_true", help="print JSON")
+    find_url.set_defaults(run=cmd_find_url)
+
+    export = commands.add_parser("export", help="write the entries, without keys, as JSON")
+    export.add_argument("file", nargs="?", help="the file to write (default: standard output)")
+    export.add_argument("--force", action="store_true", help="replace an existing file")
+    export.set_defaults(run=cmd_export)
+
+    import_ = commands.add_parser("import", help="add entries from an export (keys not included)")
+    import_.add_argument("file", help="the export to read, or - for standard input")
+    import_.add_argument("--dry-run", action="store_true", help="only show what would change")
+    import_.add_argument(
+        "--on-conflict",
+        choices=[r.value for r in Resolution],
+        help="what to do with entries whose name is taken",
+    )
+    import_.set_defaults(run=cmd_import)
+
+    orphans = commands.add_parser("orphans", help="list keys of this app that no entry uses")
+    orphans.add_argument("--clean", action="store_true", help="delete them from the keyring")
+    orphans.set_defaults(run=cmd_orphans)
     return parser
 
 
@@ -373,7 +556,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         code: int = args.run(args)
-    except (UsageError, EntryError, UrlError, InvalidKeyText) as exc:
+    except (UsageError, EntryError, UrlError, InvalidKeyText, TransferError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except (ConfigError, StateError) as exc:

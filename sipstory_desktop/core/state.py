@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
+from .channels import ChannelCache, cache_from_dict, cache_to_dict
 from .fileio import LockTimeout, atomic_write, locked
 from .paths import AppPaths
 from .status import CheckResult
@@ -45,6 +46,8 @@ class State:
     secret_ids: set[str] = field(default_factory=set)
     budgets: dict[str, str] = field(default_factory=dict)
     """Entry id -> the id of the rate budget it shares; absent means its own id."""
+    channels: dict[str, ChannelCache] = field(default_factory=dict)
+    """Entry id -> its organization's channels as last fetched."""
 
     def latest(self, entry_id: str) -> CheckResult | None:
         history = self.results.get(entry_id)
@@ -131,6 +134,7 @@ class State:
         gone = set(entry_ids)
         for entry_id in gone:
             self.results.pop(entry_id, None)
+            self.channels.pop(entry_id, None)
         self._release(gone, drop_unused=True)
 
     def _release(self, gone: set[str], *, drop_unused: bool) -> None:
@@ -173,6 +177,7 @@ class State:
             },
             "secret_ids": sorted(self.secret_ids),
             "budgets": dict(sorted(self.budgets.items())),
+            "channels": cache_to_dict(self.channels),
         }
 
     @classmethod
@@ -201,6 +206,7 @@ class State:
                 for entry_id, budget_id in budgets.items()
                 if isinstance(budget_id, str) and budget_id and budget_id != str(entry_id)
             }
+        state.channels = cache_from_dict(data.get("channels"))
         return state
 
 

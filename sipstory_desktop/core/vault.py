@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from .channels import ChannelsResult
 from .config import ConfigStore
 from .entries import Entry, EntryError, EntryKind, check_name, find_by_name, resolve_base_url
 from .keys import clean_key, key_hint
@@ -20,6 +21,15 @@ from .paths import AppPaths
 from .secrets import BackendInfo, SecretStore, SecretStoreError
 from .state import State, StateError, StateStore
 from .status import CheckResult
+from .transfer import (
+    ImportOutcome,
+    ImportPlan,
+    Resolution,
+    apply_import,
+    export_entries,
+    plan_import,
+    read_export,
+)
 from .urls import origin_of, plain_http_warning
 
 log = logging.getLogger(__name__)
@@ -151,6 +161,7 @@ class Vault:
         entry = next((e for e in self.entries() if e.id == entry_id), None)
         if entry is None:
             raise EntryError("This entry no longer exists; it was removed elsewhere.")
+        self.state.update(lambda s: s.secret_ids.add(entry_id))  # findable if we stop here
         self.secrets.set(entry_id, cleaned.key)
         saved = self.edit_hint(entry_id, key_hint(cleaned.key))
         return Saved(saved, self._notes_for(saved.base_url, cleaned.notes))
@@ -235,3 +246,38 @@ class Vault:
             return state
 
         return self.state.update(apply)
+
+    def save_channels(self, entry_id: str, fetched: ChannelsResult) -> None:
+        """Keep a channel list (a failed fetch keeps the previous one) and count the request;
+        the fetch's outcome is the entry's latest result, as a check's would be."""
+
+        def apply(state: State) -> None:
+            state.record_result(entry_id, fetched.check)
+            if fetched.check.counted:
+                state.record_request(state.budget_of(entry_id), fetched.check.checked_at)
+            if fetched.cache is not None:
+                state.channels[entry_id] = fetched.cache
+
+        self.state.update(apply)
+
+    def export(self) -> bytes:
+        """The entries as JSON, without their keys."""
+        return export_entries(self.entries())
+
+    def preview_import(self, data: bytes) -> ImportPlan:
+        """What importing ``data`` would do; raises ``TransferError`` on a bad file."""
+        return plan_import(self.entries(), read_export(data))
+
+    def import_entries(
+        self, plan: ImportPlan, choices: Mapping[str, Resolution | str]
+    ) -> ImportOutcome:
+        """Apply a previewed import. New entries have no key yet (Replace key adds it)."""
+        outcome = apply_import(self.config, plan, choices)
+        moved = [
+            after.id
+            for before, after in outcome.updated
+            if origin_of(before.base_url) != origin_of(after.base_url)
+        ]
+        if moved:
+            self.state.update(lambda s: s.leave_budgets(moved))
+        return outcome

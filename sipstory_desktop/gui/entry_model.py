@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QCoreApplication,
     QModelIndex,
     QObject,
@@ -16,7 +15,9 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 
+from ..core.budget import limit_of, used_last_hour
 from ..core.entries import Entry
 from ..core.keys import masked
 from ..core.state import State
@@ -28,18 +29,7 @@ from .roles import Column, Role
 RATE_LIMIT_PER_HOUR = 30
 _CLOUD_ORIGIN = origin_of(CLOUD_BASE_URL)
 _SEVERITY = {Light.RED: 3, Light.AMBER: 2, Light.GREY: 1, Light.GREEN: 0}
-_NO_PARENT = 0  # internalId of a group row; an entry row's is its group's row + 1
 _COLUMNS = len(Column)
-_ROLES = frozenset(
-    int(role)
-    for role in (
-        Qt.ItemDataRole.DisplayRole,
-        Qt.ItemDataRole.ToolTipRole,
-        Qt.ItemDataRole.TextAlignmentRole,
-        Qt.ItemDataRole.AccessibleTextRole,
-        *Role,
-    )
-)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -86,11 +76,23 @@ class _Group:
     origin: Origin
     label: str
     entries: list[Entry] = field(default_factory=list)
-    summary: tuple[Status, int] | None = None  # worst status, number connected; None: stale
+    items: list[QStandardItem] = field(default_factory=list)
 
 
-class EntryModel(QAbstractItemModel):
-    """Entries grouped by instance (Sipstory Cloud first), with their last results."""
+def _items() -> list[QStandardItem]:
+    row = [QStandardItem() for _ in Column]
+    for item in row:
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    return row
+
+
+class EntryModel(QStandardItemModel):
+    """Entries grouped by instance (Sipstory Cloud first), with their last results.
+
+    The values of every cell are computed in Python when something changes and kept in
+    Qt's items, so that painting the list never calls back into Python: while worker
+    threads hold the interpreter, every such call would make the window wait.
+    """
 
     HEADERS: ClassVar[dict[Column, str]] = {
         Column.LIGHT: "Status",
@@ -105,8 +107,11 @@ class EntryModel(QAbstractItemModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.setColumnCount(_COLUMNS)
+        self.setHorizontalHeaderLabels([tr(self.HEADERS[column]) for column in Column])
         self._groups: list[_Group] = []
-        self._where: dict[str, tuple[int, int]] = {}  # entry id -> (group row, row)
+        self._rows: dict[str, list[QStandardItem]] = {}
+        self._group_of: dict[str, _Group] = {}
         self._state = State()
         self._checking: set[str] = set()
         self._now = utc_now()
@@ -115,26 +120,34 @@ class EntryModel(QAbstractItemModel):
 
     def set_entries(self, entries: list[Entry], state: State) -> None:
         """Show ``entries`` and the results in ``state`` (a full reset)."""
-        state = self._with_unsaved_results(state)
-        self.beginResetModel()
+        self._state = self._with_unsaved_results(state)
+        self._now = utc_now()
         groups: dict[Origin, _Group] = {}
         for entry in entries:
             origin = origin_of(entry.base_url)
-            group = groups.get(origin)
-            if group is None:
-                group = groups[origin] = _Group(origin, instance_label(origin))
-            group.entries.append(entry)
+            if origin not in groups:
+                groups[origin] = _Group(origin, instance_label(origin))
+            groups[origin].entries.append(entry)
         self._groups = sorted(
             groups.values(), key=lambda g: (g.origin != _CLOUD_ORIGIN, g.label.casefold())
         )
-        self._where = {
-            entry.id: (g_row, row)
-            for g_row, group in enumerate(self._groups)
-            for row, entry in enumerate(group.entries)
-        }
-        self._state = state
-        self._now = utc_now()
-        self.endResetModel()
+        self.beginResetModel()
+        blocked = self.blockSignals(True)
+        try:
+            self.removeRows(0, self.rowCount())
+            self._rows, self._group_of = {}, {}
+            for group in self._groups:
+                group.items = _items()
+                for entry in group.entries:
+                    row = self._rows[entry.id] = _items()
+                    self._group_of[entry.id] = group
+                    self._fill(entry, row)
+                    group.items[0].appendRow(row)
+                self._fill_group(group)
+                self.appendRow(group.items)
+        finally:
+            self.blockSignals(blocked)
+            self.endResetModel()
 
     def _with_unsaved_results(self, state: State) -> State:
         """``state`` as read from disk, plus our results newer than what it holds (they
@@ -144,17 +157,13 @@ class EntryModel(QAbstractItemModel):
             if ours is not None and (saved is None or saved.checked_at < ours.checked_at):
                 state.record_result(entry_id, ours)
                 if ours.counted:
-                    state.record_request(entry_id, ours.checked_at)
+                    state.record_request(state.budget_of(entry_id), ours.checked_at)
         return state
 
     def set_state(self, state: State) -> None:
         """Take results and ledger as saved on disk (maybe by ``sipstory-keys``)."""
         self._state = self._with_unsaved_results(state)
-        for group in self._groups:
-            group.summary = None
         self.refresh_times()
-        for g_row in range(len(self._groups)):
-            self.dataChanged.emit(self.index(g_row, 0), self.index(g_row, len(Column) - 1))
 
     def same_entries(self, entries: list[Entry]) -> bool:
         """Whether ``entries`` are the ones shown (in any order)."""
@@ -165,87 +174,178 @@ class EntryModel(QAbstractItemModel):
 
     def set_results(self, results: list[tuple[str, CheckResult]]) -> None:
         """Show new results; one change signal per instance group, however many arrived."""
-        rows: dict[int, list[int]] = {}
+        changed: dict[int, _Group] = {}
         for entry_id, result in results:
             self._state.record_result(entry_id, result)
             if result.counted:
-                self._state.record_request(entry_id, result.checked_at)
+                self._state.record_request(self._state.budget_of(entry_id), result.checked_at)
             self._checking.discard(entry_id)
-            place = self._where.get(entry_id)
-            if place is not None:
-                rows.setdefault(place[0], []).append(place[1])
+            group = self._group_of.get(entry_id)
+            if group is not None:
+                changed[id(group)] = group
         self._now = utc_now()
-        for g_row, changed in rows.items():
-            parent = self.index(g_row, 0)
-            self.dataChanged.emit(
-                self.index(min(changed), 0, parent),
-                self.index(max(changed), len(Column) - 1, parent),
-            )
-            self._group_changed(g_row)
+        self._refill(
+            [g for g in self._groups if id(g) in changed], {entry_id for entry_id, _ in results}
+        )
 
     def set_checking(self, entry_id: str, checking: bool) -> None:
         if checking:
             self._checking.add(entry_id)
         else:
             self._checking.discard(entry_id)
-        place = self._where.get(entry_id)
-        if place is None:
+        row = self._rows.get(entry_id)
+        if row is None:
             return
-        parent = self.index(place[0], 0)
+        blocked = self.blockSignals(True)
+        try:
+            for column in (Column.LIGHT, Column.ACTION):
+                row[column].setData(checking, Role.CHECKING)
+        finally:
+            self.blockSignals(blocked)
         for column in (Column.LIGHT, Column.ACTION):
-            cell = self.index(place[1], column, parent)
+            cell = self.indexFromItem(row[column])
             self.dataChanged.emit(cell, cell, [Role.CHECKING])
 
     def refresh_times(self) -> None:
-        """Re-read the clock for "3 min ago" and the hourly counts."""
+        """Re-read the clock for "3 min ago" and the hourly counts; refill every row."""
         self._now = utc_now()
-        for g_row, group in enumerate(self._groups):
-            parent = self.index(g_row, 0)
-            if group.entries:
-                self.dataChanged.emit(
-                    self.index(0, Column.LIGHT, parent),
-                    self.index(len(group.entries) - 1, Column.BUDGET, parent),
-                )
+        self._refill(self._groups, None)
 
-    def _entry_changed(self, entry_id: str, columns: list[Column] | None = None) -> None:
-        place = self._where.get(entry_id)
-        if place is None:
-            return
-        g_row, row = place
-        first, last = (min(columns), max(columns)) if columns else (0, len(Column) - 1)
-        parent = self.index(g_row, 0)
-        self.dataChanged.emit(self.index(row, first, parent), self.index(row, last, parent))
-        self._group_changed(g_row)
+    def _refill(self, groups: list[_Group], only: set[str] | None) -> None:
+        """Recompute the rows of ``groups`` (those in ``only``, when given) and their group
+        rows, then announce each group's change with one signal."""
+        blocked = self.blockSignals(True)
+        spans: list[tuple[QModelIndex, QModelIndex]] = []
+        try:
+            for group in groups:
+                rows = [
+                    self._rows[e.id]
+                    for e in group.entries
+                    if (only is None or e.id in only) and e.id in self._rows
+                ]
+                for entry in group.entries:
+                    if only is None or entry.id in only:
+                        self._fill(entry, self._rows[entry.id])
+                self._fill_group(group)
+                if rows:
+                    numbers = [row[0].row() for row in rows]
+                    parent = group.items[0]
+                    spans.append(
+                        (
+                            parent.child(min(numbers), 0).index(),
+                            parent.child(max(numbers), _COLUMNS - 1).index(),
+                        )
+                    )
+                spans.append((group.items[0].index(), group.items[-1].index()))
+        finally:
+            self.blockSignals(blocked)
+        for first, last in spans:
+            self.dataChanged.emit(first, last)
 
-    def _group_changed(self, g_row: int) -> None:
-        group = self._groups[g_row]
-        before = group.summary
-        group.summary = None
-        if self._summary(group) != before:  # the group row shows the worst light and a count
-            self.dataChanged.emit(self.index(g_row, Column.LIGHT), self.index(g_row, Column.LIGHT))
+    # --- cell values -----------------------------------------------------------------------
 
-    def _summary(self, group: _Group) -> tuple[Status, int]:
-        """The group's worst status and how many of its keys are connected (cached)."""
-        if group.summary is None:
-            statuses = [self._status(e.id) for e in group.entries]
-            working = sum(1 for status in statuses if status is Status.CONNECTED)
-            group.summary = (worst(statuses), working)
-        return group.summary
+    def _fill(self, entry: Entry, row: list[QStandardItem]) -> None:
+        result = self._state.latest(entry.id)
+        status = result.status if result else Status.UNCHECKED
+        used = self.requests_last_hour(entry.id)
+        limit = limit_of(self._state, entry.id, self._now)
+        texts = {
+            Column.LIGHT: status_text(result, self._now),
+            Column.NAME: entry.name,
+            Column.INSTANCE: urlsplit(entry.base_url).path or "/",  # the group shows the host
+            Column.KEY: masked(entry.key_hint),
+            Column.CHECKED: relative_time(result.checked_at if result else None, self._now),
+            Column.LATENCY: f"{result.latency_ms} ms"
+            if result and result.latency_ms is not None
+            else "",
+            Column.BUDGET: f"{used}/{limit}",
+            Column.ACTION: tr("Test"),
+        }
+        sort_keys: dict[Column, Any] = {
+            Column.LIGHT: _SEVERITY[status.light],
+            Column.CHECKED: result.checked_at.timestamp() if result else 0.0,
+            Column.LATENCY: result.latency_ms if result and result.latency_ms is not None else -1,
+            Column.BUDGET: used,
+        }
+        tips = {
+            Column.LIGHT: f"{result.message}\n{result.hint}".strip() if result else None,
+            Column.NAME: entry.note or None,
+            Column.INSTANCE: entry.base_url,
+            Column.CHECKED: f"{result.checked_at.astimezone():%Y-%m-%d %H:%M:%S %Z}"
+            if result
+            else None,
+            Column.BUDGET: tr(
+                "Checks sent with this key in the last hour; Sipstory allows %d requests "
+                "per hour per organization."
+            )
+            % limit,
+            Column.ACTION: tr("Check this key now (Ctrl+T)"),
+        }
+        history = self.history(entry.id)
+        checking = entry.id in self._checking
+        for column in Column:
+            item = row[column]
+            text = texts[column]
+            item.setData(text, Qt.ItemDataRole.DisplayRole)
+            item.setData(sort_keys.get(column, text.casefold()), Role.SORT)
+            item.setData(tips.get(column), Qt.ItemDataRole.ToolTipRole)
+            item.setData(entry, Role.ENTRY)
+            item.setData(result, Role.RESULT)
+            item.setData(status.value, Role.STATUS)
+            item.setData(checking, Role.CHECKING)
+            item.setData(False, Role.IS_GROUP)
+        row[Column.LIGHT].setData(history, Role.HISTORY)
+        row[Column.LIGHT].setData(
+            f"{texts[Column.LIGHT]}: {result.message}" if result else Status.UNCHECKED.label,
+            Qt.ItemDataRole.AccessibleTextRole,
+        )
+        right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        for column in (Column.LATENCY, Column.BUDGET):
+            row[column].setData(right, Qt.ItemDataRole.TextAlignmentRole)
+
+    def _fill_group(self, group: _Group) -> None:
+        statuses = [self._status(e.id) for e in group.entries]
+        working = sum(1 for status in statuses if status is Status.CONNECTED)
+        texts = {
+            Column.LIGHT: tr("%d of %d working") % (working, len(statuses)),
+            Column.NAME: f"{group.label} ({len(group.entries)})",
+            Column.INSTANCE: str(group.origin),
+        }
+        for column in Column:
+            item = group.items[column]
+            item.setData(texts.get(column), Qt.ItemDataRole.DisplayRole)
+            item.setData(
+                group.label.casefold() if column == Column.NAME else texts.get(column), Role.SORT
+            )
+            item.setData(True, Role.IS_GROUP)
+            item.setData(worst(statuses).value, Role.STATUS)
+            item.setData(False, Role.CHECKING)
+        group.items[Column.NAME].setData(
+            tr("%d keys on %s") % (len(group.entries), group.origin),
+            Qt.ItemDataRole.ToolTipRole,
+        )
+
+    def _status(self, entry_id: str) -> Status:
+        result = self._state.latest(entry_id)
+        return result.status if result else Status.UNCHECKED
 
     # --- looking up ------------------------------------------------------------------------
+
+    @property
+    def state(self) -> State:
+        """The results and ledger shown (the GUI thread's copy; never hand it to workers)."""
+        return self._state
 
     def entries(self) -> list[Entry]:
         return [entry for group in self._groups for entry in group.entries]
 
     def entry(self, entry_id: str) -> Entry | None:
-        place = self._where.get(entry_id)
-        return self._groups[place[0]].entries[place[1]] if place else None
+        group = self._group_of.get(entry_id)
+        return next((e for e in group.entries if e.id == entry_id), None) if group else None
 
     def index_of(self, entry_id: str, column: int = 0) -> QModelIndex:
-        place = self._where.get(entry_id)
-        if place is None:
-            return QModelIndex()
-        return self.index(place[1], column, self.index(place[0], 0))
+        row = self._rows.get(entry_id)
+        return self.indexFromItem(row[column]) if row else QModelIndex()
 
     def result(self, entry_id: str) -> CheckResult | None:
         return self._state.latest(entry_id)
@@ -254,172 +354,11 @@ class EntryModel(QAbstractItemModel):
         return list(self._state.results.get(entry_id, []))
 
     def requests_last_hour(self, entry_id: str) -> int:
-        return self._state.requests_last_hour(entry_id, self._now)
+        """Requests this entry's key (and any entry sharing it) sent in the last hour."""
+        return used_last_hour(self._state, entry_id, self._now)
 
     def is_checking(self, entry_id: str) -> bool:
         return entry_id in self._checking
-
-    def _entry_at(self, index: AnyIndex) -> Entry | None:
-        if not index.isValid() or index.internalId() == _NO_PARENT:
-            return None
-        return self._groups[index.internalId() - 1].entries[index.row()]
-
-    # --- QAbstractItemModel ----------------------------------------------------------------
-
-    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:
-        # Called thousands of times a paint: plain bounds checks, not hasIndex().
-        if not 0 <= column < _COLUMNS or row < 0:
-            return QModelIndex()
-        if not parent.isValid():
-            if row >= len(self._groups):
-                return QModelIndex()
-            return self.createIndex(row, column, _NO_PARENT)
-        g_row = parent.row()
-        if parent.internalId() != _NO_PARENT or row >= len(self._groups[g_row].entries):
-            return QModelIndex()
-        return self.createIndex(row, column, g_row + 1)
-
-    def parent(self, index: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]
-        if not index.isValid() or index.internalId() == _NO_PARENT:
-            return QModelIndex()
-        return self.createIndex(index.internalId() - 1, 0, _NO_PARENT)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
-        if not parent.isValid():
-            return len(self._groups)
-        if parent.internalId() == _NO_PARENT and parent.column() == 0:
-            return len(self._groups[parent.row()].entries)
-        return 0
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
-        return _COLUMNS
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(self.HEADERS[Column(section)])
-        return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # A view asks for a dozen roles per cell per paint; most are not ours.
-        if role not in _ROLES or not index.isValid():
-            return None
-        entry = self._entry_at(index)
-        if entry is None:
-            return self._group_data(self._groups[index.row()], Column(index.column()), role)
-        return self._entry_data(entry, Column(index.column()), role)
-
-    def _group_data(self, group: _Group, column: Column, role: int) -> Any:
-        if role == Role.IS_GROUP:
-            return True
-        if role == Role.STATUS:
-            return self._summary(group)[0]
-        if role == Role.CHECKING:
-            return False
-        if role in (Qt.ItemDataRole.DisplayRole, Role.SORT):
-            if column == Column.LIGHT:
-                return tr("%d of %d working") % (self._summary(group)[1], len(group.entries))
-            if column == Column.NAME:
-                count = len(group.entries)
-                return (
-                    f"{group.label} ({count})"
-                    if role == Qt.ItemDataRole.DisplayRole
-                    else (group.label.casefold())
-                )
-            if column == Column.INSTANCE:
-                return str(group.origin)
-        if role == Qt.ItemDataRole.ToolTipRole and column == Column.NAME:
-            return tr("%d keys on %s") % (len(group.entries), group.origin)
-        return None
-
-    def _status(self, entry_id: str) -> Status:
-        result = self._state.latest(entry_id)
-        return result.status if result else Status.UNCHECKED
-
-    def _entry_data(self, entry: Entry, column: Column, role: int) -> Any:
-        result = self._state.latest(entry.id)
-        if role == Role.ENTRY:
-            return entry
-        if role == Role.RESULT:
-            return result
-        if role == Role.STATUS:
-            return self._status(entry.id)
-        if role == Role.CHECKING:
-            return entry.id in self._checking
-        if role == Role.IS_GROUP:
-            return False
-        if role == Role.HISTORY:
-            return self.history(entry.id)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(entry, result, column)
-        if role == Role.SORT:
-            return self._sort_key(entry, result, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(entry, result, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.LATENCY, Column.BUDGET):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.AccessibleTextRole and column == Column.LIGHT:
-            return (
-                f"{status_text(result, self._now)}: {result.message}"
-                if result
-                else (Status.UNCHECKED.label)
-            )
-        return None
-
-    def _display(self, entry: Entry, result: CheckResult | None, column: Column) -> str:
-        if column == Column.LIGHT:
-            return status_text(result, self._now)
-        if column == Column.NAME:
-            return entry.name
-        if column == Column.INSTANCE:  # the group row above shows scheme, host and port
-            return urlsplit(entry.base_url).path or "/"
-        if column == Column.KEY:
-            return masked(entry.key_hint)
-        if column == Column.CHECKED:
-            return relative_time(result.checked_at if result else None, self._now)
-        if column == Column.LATENCY:
-            return f"{result.latency_ms} ms" if result and result.latency_ms is not None else ""
-        if column == Column.BUDGET:
-            return f"{self.requests_last_hour(entry.id)}/{RATE_LIMIT_PER_HOUR}"
-        return tr("Test")
-
-    def _sort_key(self, entry: Entry, result: CheckResult | None, column: Column) -> Any:
-        if column == Column.LIGHT:
-            return _SEVERITY[self._status(entry.id).light]
-        if column == Column.CHECKED:
-            return result.checked_at.timestamp() if result else 0.0
-        if column == Column.LATENCY:
-            return result.latency_ms if result and result.latency_ms is not None else -1
-        if column == Column.BUDGET:
-            return self.requests_last_hour(entry.id)
-        return self._display(entry, result, column).casefold()
-
-    def _tooltip(self, entry: Entry, result: CheckResult | None, column: Column) -> str | None:
-        if column == Column.LIGHT and result:
-            return f"{result.message}\n{result.hint}".strip()
-        if column == Column.NAME and entry.note:
-            return entry.note
-        if column == Column.INSTANCE:
-            return entry.base_url
-        if column == Column.CHECKED and result:
-            return f"{result.checked_at.astimezone():%Y-%m-%d %H:%M:%S %Z}"
-        if column == Column.BUDGET:
-            return (
-                tr(
-                    "Checks sent with this key in the last hour; Sipstory allows %d requests "
-                    "per hour per organization."
-                )
-                % RATE_LIMIT_PER_HOUR
-            )
-        if column == Column.ACTION:
-            return tr("Check this key now (Ctrl+T)")
-        return None
 
 
 class EntryFilterModel(QSortFilterProxyModel):

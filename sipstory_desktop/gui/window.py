@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +37,13 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_ID, APP_NAME, __version__
+from ..core.budget import BudgetWarning, forecast, held_back_result, held_back_until
 from ..core.checker import check_key
 from ..core.client import ApiClient
 from ..core.entries import Entry
 from ..core.secrets import BackendInfo, SecretStore, SecretStoreError, no_keyring_hint
 from ..core.status import CheckResult, Light, Status
+from ..core.times import utc_now
 from ..core.vault import Saved, Vault
 from .banner import Banner
 from .details import DetailsPane
@@ -126,7 +129,7 @@ class MainWindow(QMainWindow):
         self._quitting = False
         self._own_save: tuple[int, int] | None = None
         self.watcher = Watcher(
-            self.model.entries, self.model.requests_last_hour, self.runner.check, self
+            self.model.entries, self.model.requests_last_hour, self._watch_round, self
         )
         self.tray = Tray(self)
         self.tray.show_requested.connect(self._show_from_tray)
@@ -474,19 +477,90 @@ class MainWindow(QMainWindow):
     def test_selected(self) -> None:
         entry = self.selected_entry()
         if entry is not None:
-            self.runner.check([entry])
+            self._test(entry)
 
     def _test_clicked(self, index: QModelIndex) -> None:
         entry = index.data(Role.ENTRY)
         if isinstance(entry, Entry):
-            self.runner.check([entry])
+            self._test(entry)
+
+    def _test(self, entry: Entry) -> None:
+        """Check one entry; after a 429, only if the user insists."""
+        until = held_back_until(self.model.state, entry.id)
+        if until is not None and not self._confirm_despite_429(entry, until):
+            self._hold_back([entry])
+            return
+        self.runner.check([entry])
+
+    def _confirm_despite_429(self, entry: Entry, until: datetime) -> bool:
+        minutes = max(1, round((until - utc_now()).total_seconds() / 60))
+        answer = QMessageBox.question(
+            self,
+            self.tr("Check “%s” anyway?") % entry.name,
+            self.tr(
+                "Sipstory answered 429 Too Many Requests for this key's organization and "
+                "asked to wait until %s (in %d min). A check now may cost one of its 30 "
+                "requests this hour and prolong the wait.\n\nCheck anyway?"
+            )
+            % (f"{until.astimezone():%H:%M}", minutes),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def check_all(self) -> None:
+        """Check every entry, except those held back after a 429; ask first when the
+        checks would push an organization over its hourly limit."""
         entries = self.model.entries()
         if not entries:
             self.statusBar().showMessage(self.tr("Nothing to check yet: add a key first."), 5000)
             return
-        self.runner.check(entries)
+        state = self.model.state
+        held = [e for e in entries if held_back_until(state, e.id) is not None]
+        to_send = [e for e in entries if e not in held]
+        warnings = forecast(state, to_send)
+        if warnings and not self._confirm_over_budget(warnings):
+            return
+        self._hold_back(held)
+        self.runner.check(to_send)
+
+    def _confirm_over_budget(self, warnings: list[BudgetWarning]) -> bool:
+        answer = QMessageBox.question(
+            self,
+            self.tr("Check all?"),
+            self.tr(
+                "Checking every key now would go over Sipstory's limit of 30 requests per "
+                "hour for some organizations:\n\n%s\n\nCheck all anyway?"
+            )
+            % "\n".join(f"• {w.message}" for w in warnings),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _hold_back(self, entries: list[Entry]) -> None:
+        """Show (and keep) that these entries were not checked, and until when."""
+        if not entries:
+            return
+        state, now = self.model.state, utc_now()
+        results = []
+        for entry in entries:
+            until = held_back_until(state, entry.id, now)
+            if until is not None:
+                results.append((entry.id, held_back_result(until, now)))
+        self.model.set_results(results)
+        self.worker.run(lambda: self.vault.record(results), lambda _: None)
+        self._update_details()
+        self.statusBar().showMessage(
+            self.tr("%d key(s) held back after a 429 Too Many Requests: no request sent.")
+            % len(results),
+            8000,
+        )
+
+    def _watch_round(self, entries: list[Entry]) -> int:
+        """A round of watching: never a key held back after a 429."""
+        state = self.model.state
+        return self.runner.check([e for e in entries if held_back_until(state, e.id) is None])
 
     def _check_started(self, entry_id: str) -> None:
         self.model.set_checking(entry_id, True)

@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
+from ..core.budget import BudgetGrouper
 from ..core.checker import check_entry
 from ..core.client import ApiClient
 from ..core.entries import Entry
@@ -135,6 +136,7 @@ class CheckRunner(QObject):
         self._unsaved_lock = threading.Lock()
         self._asked = 0
         self._done = 0
+        self._grouper = BudgetGrouper()
         self._save_timer = QTimer(self, singleShot=True, interval=self.SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self._save)
 
@@ -146,10 +148,15 @@ class CheckRunner(QObject):
         return bool(self._in_flight)
 
     def check(self, entries: Iterable[Entry]) -> int:
-        """Queue checks for ``entries`` not being checked already; returns how many."""
+        """Queue checks for ``entries`` not being checked already; returns how many.
+
+        The caller decides what is held back after a 429 (it has the results); what
+        comes here is sent.
+        """
         queued = 0
         if not self._in_flight:
             self._asked = self._done = 0
+            self._grouper = BudgetGrouper()  # which entries share a key: per run
         for entry in entries:
             if entry.id in self._in_flight:
                 continue
@@ -164,7 +171,7 @@ class CheckRunner(QObject):
 
     def _check(self, entry: Entry) -> CheckResult:
         """On a pool thread: check, and keep the result to be saved with the next batch."""
-        result = check_entry(self._client, self._vault.secrets, entry)
+        result = check_entry(self._client, self._vault.secrets, entry, grouper=self._grouper)
         with self._unsaved_lock:
             self._unsaved.append((entry.id, result))
         return result
@@ -187,8 +194,11 @@ class CheckRunner(QObject):
     def _save(self) -> None:
         batch = self._take_unsaved()
         if batch:
+            budgets = self._grouper.budgets()
             self._saver.run(
-                lambda: self._vault.record(batch), lambda _: self.saved.emit(), self._save_failed
+                lambda: self._vault.record(batch, budgets=budgets),
+                lambda _: self.saved.emit(),
+                self._save_failed,
             )
 
     def _save_failed(self, error: Exception) -> None:
@@ -209,7 +219,7 @@ class CheckRunner(QObject):
         batch = self._take_unsaved()
         if batch:
             try:
-                self._vault.record(batch)
+                self._vault.record(batch, budgets=self._grouper.budgets())
             except StateError as exc:
                 log.warning("results not saved on quit: %s", exc)
         return self._saver.wait(timeout_ms) and finished

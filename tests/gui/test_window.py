@@ -596,13 +596,13 @@ def test_double_clicking_the_test_button_does_not_open_the_edit_dialog(
     assert opened == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: nothing honours Retry-After: F5 sends another request for an entry whose "
-    "429 said to wait (design.md: 'never loop checks, honour Retry-After')",
-)
 def test_check_all_honours_retry_after(
-    qtbot: QtBot, window: MakeWindow, server: SipstoryTestServer, known_key: KnownKey, seed: Seed
+    qtbot: QtBot,
+    window: MakeWindow,
+    server: SipstoryTestServer,
+    known_key: KnownKey,
+    seed: Seed,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     server.set_rate_limit("busy", 0)
     (entry,) = seed([("Umbrella", server.api_base, known_key(org="busy"))])
@@ -614,6 +614,21 @@ def test_check_all_honours_retry_after(
     shown.check_all()
     qtbot.waitUntil(lambda: not shown.runner.active, timeout=WAIT_MS)
     assert len(server.requests) == sent
+    held = shown.model.result(entry.id)
+    assert held is not None
+    assert held.status is Status.RATE_LIMITED
+    assert held.request_sent is False
+    assert held.retry_at is not None
+
+    # Test on the row asks first; "No" sends nothing, "Yes" sends one request.
+    select(shown, entry.id)
+    answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: next(answers))
+    shown.test_selected()
+    assert len(server.requests) == sent
+    with qtbot.waitSignal(shown.runner.idle, timeout=WAIT_MS):
+        shown.test_selected()
+    assert len(server.requests) == sent + 1
 
 
 # --- the keyring stays off the GUI thread -------------------------------------------------

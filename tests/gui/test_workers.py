@@ -246,10 +246,10 @@ def test_results_are_saved_in_one_batch(
     batches: list[int] = []
     record = vault.record
 
-    def counting_record(results: Any) -> Any:
+    def counting_record(results: Any, **options: Any) -> Any:
         results = list(results)
         batches.append(len(results))
-        return record(results)
+        return record(results, **options)
 
     monkeypatch.setattr(vault, "record", counting_record)
     with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
@@ -279,7 +279,7 @@ def test_a_failed_save_is_logged_not_raised(
     (entry,) = seed([("Acme", server.api_base, known_key())])
     attempts: list[int] = []
 
-    def failing_record(results: Any) -> Any:
+    def failing_record(results: Any, **_options: Any) -> Any:
         attempts.append(len(list(results)))
         raise StateError("Cannot save state.json: No space left on device.")
 

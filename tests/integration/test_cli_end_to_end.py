@@ -5,85 +5,17 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
-import socket
 import subprocess
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from cli_support import Cli, closed_port, new_key
 from real_parts import read_all_files
 
 from sipstory_desktop.demo.server import SipstoryTestServer
 
 pytestmark = pytest.mark.secret_service
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def everything(self) -> str:
-        return self.out + self.err
-
-
-class Cli:
-    """Runs ``sipstory-keys`` with its own home and the test keyring; remembers all output."""
-
-    def __init__(self, home: Path, env: dict[str, str]) -> None:
-        self.home = home
-        self.env = env
-        self.outputs: list[str] = []
-
-    def __call__(self, *args: str, stdin: str | None = None, timeout: float = 60) -> Run:
-        done = subprocess.run(
-            [sys.executable, "-m", "sipstory_desktop.cli", *args],
-            input=stdin if stdin is not None else "",
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-        run = Run(done.returncode, done.stdout, done.stderr)
-        self.outputs.append(run.everything)
-        return run
-
-    def check_json(
-        self, *names: str, timeout_s: str = "10"
-    ) -> tuple[int, dict[str, dict[str, object]]]:
-        run = self("check", "--json", "--timeout", timeout_s, *names)
-        assert run.code in (0, 1), run.err
-        return run.code, {item["name"]: item for item in json.loads(run.out)}
-
-
-def new_key() -> str:
-    return secrets.token_hex(32)
-
-
-@pytest.fixture
-def cli(tmp_path: Path, secret_service: dict[str, str]) -> Cli:
-    home = tmp_path / "sipstory-home"
-    env = {**os.environ, **secret_service, "SIPSTORY_DESKTOP_HOME": str(home), "NO_COLOR": "1"}
-    env.pop("PYTHON_KEYRING_BACKEND", None)
-    return Cli(home, env)
-
-
-@pytest.fixture
-def server() -> Iterator[SipstoryTestServer]:
-    with SipstoryTestServer(layout="proxy", slow_seconds=30) as running:
-        yield running
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_add_list_check_remove_with_the_key_nowhere_on_disk(cli: Cli, server: SipstoryTestServer):
