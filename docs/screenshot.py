@@ -26,7 +26,7 @@ def main() -> int:
     app.setApplicationDisplayName("Sipstory Desktop")
     with DemoSession() as demo:
         window = MainWindow(demo.vault, demo=True)
-        window.resize(1360, 680)
+        window.resize(1480, 700)
         window.show()
 
         def shoot() -> None:

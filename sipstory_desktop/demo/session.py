@@ -8,12 +8,15 @@ import shutil
 import socket
 import tempfile
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
 
 from ..core.entries import EntryKind
 from ..core.paths import AppPaths
 from ..core.secrets import SecretStore
+from ..core.status import CheckResult, Status
+from ..core.times import utc_now
 from ..core.vault import Vault
 from .memory_keyring import MemoryKeyring
 from .server import SipstoryTestServer
@@ -24,12 +27,16 @@ class DemoEntry:
     name: str
     note: str
     expected_status: str
+    turned_minutes_ago: int = 0  # when its light last changed (0: always this colour)
 
 
 DEMO_ENTRIES = (
     DemoEntry("Acme Agency", "A working key: green.", "connected"),
     DemoEntry(
-        "Globex (rotated)", "This key was rotated in Settings → Developers: red.", "invalid_key"
+        "Globex (rotated)",
+        "This key was rotated in Settings → Developers: red.",
+        "invalid_key",
+        turned_minutes_ago=50,
     ),
     DemoEntry(
         "Initech (web app URL)", "The URL lacks /api: the web app answers, not the API.", "not_api"
@@ -38,14 +45,39 @@ DEMO_ENTRIES = (
         "Umbrella (busy)",
         "Valid, but its organization used up its 30 requests: amber.",
         "rate_limited",
+        turned_minutes_ago=20,
     ),
     DemoEntry(
         "Hooli (no subscription)",
         "Valid key, but the organization has no subscription.",
         "no_subscription",
     ),
-    DemoEntry("Local dev (stopped)", "A self-hosted instance that is not running.", "unreachable"),
+    DemoEntry(
+        "Local dev (stopped)",
+        "A self-hosted instance that is not running.",
+        "unreachable",
+        turned_minutes_ago=95,
+    ),
 )
+
+
+def _history(demo: DemoEntry, rounds: int = 12, every_minutes: int = 15) -> list[CheckResult]:
+    """Made-up earlier results of a demo entry: green until it turned, then its status."""
+    now = utc_now()
+    results = []
+    for number in range(rounds, 0, -1):
+        minutes_ago = number * every_minutes
+        was_green = demo.turned_minutes_ago and minutes_ago > demo.turned_minutes_ago
+        results.append(
+            CheckResult(
+                Status.CONNECTED if was_green else Status(demo.expected_status),
+                "An earlier check (demo history).",
+                latency_ms=120 + (number * 37) % 90,
+                checked_at=now - timedelta(minutes=minutes_ago),
+                request_sent=False,
+            )
+        )
+    return results
 
 
 def _unused_port() -> int:
@@ -88,11 +120,14 @@ class DemoSession:
             "unreachable": (f"http://localhost:{_unused_port()}/api/public/v1", "valid", "dev"),
         }
         self.server.set_rate_limit("umbrella", 0)
+        past: list[tuple[str, CheckResult]] = []
         for demo in DEMO_ENTRIES:
             where, state, org = plan[demo.expected_status]
             key = secrets.token_hex(32)
             self.server.add_key(key, org=org, state=state)  # type: ignore[arg-type]
-            self.vault.add(demo.name, EntryKind.CUSTOM, where, key, note=demo.note)
+            saved = self.vault.add(demo.name, EntryKind.CUSTOM, where, key, note=demo.note)
+            past += [(saved.entry.id, result) for result in _history(demo)]
+        self.vault.record(past)  # a few hours of earlier checks, for the sparklines
 
     def stop(self) -> None:
         self.server.stop()

@@ -61,6 +61,27 @@ def status_text(result: CheckResult | None, now: datetime) -> str:
     return result.status.label
 
 
+def history_summary(history: list[CheckResult]) -> str | None:
+    """ "Last 12 results: 10 connected, 2 invalid key; green since 28 Nov 18:47"."""
+    if not history:
+        return None
+    counts: dict[str, int] = {}
+    for result in history:
+        counts[result.status.label] = counts.get(result.status.label, 0) + 1
+    parts = ", ".join(f"{n} {label.lower()}" for label, n in counts.items())
+    light, since = history[-1].light, history[-1].checked_at
+    for result in reversed(history):
+        if result.light != light:
+            break
+        since = result.checked_at
+    return tr("Last %d results: %s; %s since %s") % (
+        len(history),
+        parts,
+        light.value,
+        f"{since.astimezone():%d %b %H:%M}",
+    )
+
+
 def instance_label(origin: Origin) -> str:
     if origin == _CLOUD_ORIGIN:
         return tr("Sipstory Cloud")
@@ -102,6 +123,7 @@ class EntryModel(QStandardItemModel):
         Column.CHECKED: "Last checked",
         Column.LATENCY: "Latency",
         Column.BUDGET: "Last hour",
+        Column.HISTORY: "History",
         Column.ACTION: "",
     }
 
@@ -259,6 +281,7 @@ class EntryModel(QStandardItemModel):
             if result and result.latency_ms is not None
             else "",
             Column.BUDGET: f"{used}/{limit}",
+            Column.HISTORY: "",
             Column.ACTION: tr("Test"),
         }
         sort_keys: dict[Column, Any] = {
@@ -282,6 +305,8 @@ class EntryModel(QStandardItemModel):
             Column.ACTION: tr("Check this key now (Ctrl+T)"),
         }
         history = self.history(entry.id)
+        sort_keys[Column.HISTORY] = sum(1 for r in history if r.ok) / max(1, len(history))
+        tips[Column.HISTORY] = history_summary(history)
         checking = entry.id in self._checking
         for column in Column:
             item = row[column]
@@ -294,7 +319,8 @@ class EntryModel(QStandardItemModel):
             item.setData(status.value, Role.STATUS)
             item.setData(checking, Role.CHECKING)
             item.setData(False, Role.IS_GROUP)
-        row[Column.LIGHT].setData(history, Role.HISTORY)
+        for column in (Column.LIGHT, Column.HISTORY):
+            row[column].setData(history, Role.HISTORY)
         row[Column.LIGHT].setData(
             f"{texts[Column.LIGHT]}: {result.message}" if result else Status.UNCHECKED.label,
             Qt.ItemDataRole.AccessibleTextRole,

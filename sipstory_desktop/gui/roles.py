@@ -27,4 +27,5 @@ class Column(enum.IntEnum):
     CHECKED = 4
     LATENCY = 5
     BUDGET = 6
-    ACTION = 7
+    HISTORY = 7
+    ACTION = 8

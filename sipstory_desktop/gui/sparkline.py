@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QObject, QRect, QSize
-from PySide6.QtGui import QFontMetrics, QPainter
+from PySide6.QtCore import QObject, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QFontMetrics, QPainter, QPixmap
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from ..core.status import CheckResult, Light
-from .lights import light_colour
+from .lights import is_dark_palette, light_colour
 from .roles import Role
 from .status_delegate import AnyIndex, draw_item_background, is_group
 
 DEFAULT_BARS = 20
+_CACHE_SIZE = 512  # rendered sparklines kept
 
 _MARGIN = 4  # logical pixels between the cell's left and right edges and the bars
 _BAR_WIDTH = 4  # logical pixels
@@ -50,6 +51,7 @@ class SparklineDelegate(QStyledItemDelegate):
         super().__init__(parent)
         if bars < 1:
             raise ValueError("a sparkline needs room for at least one bar")
+        self._cache: dict[tuple[object, ...], QPixmap] = {}
         self._bars = bars
 
     @property
@@ -62,16 +64,36 @@ class SparklineDelegate(QStyledItemDelegate):
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         draw_item_background(painter, opt)
-        lights = [result.light for result in history_of(index)[-self._bars :]]
+        lights = tuple(result.light for result in history_of(index)[-self._bars :])
         if not lights:
             return
-        painter.save()
+        device = painter.device()
+        ratio = device.devicePixelRatioF() if device else 1.0
+        size = opt.rect.size()
+        key = (lights, size.width(), size.height(), ratio, is_dark_palette(opt.palette))
+        pixmap = self._cache.get(key)
+        if pixmap is None:  # many rows share a history, and checks repaint rows often
+            pixmap = self._render(opt, lights, ratio)
+            if len(self._cache) > _CACHE_SIZE:
+                self._cache.clear()
+            self._cache[key] = pixmap
+        painter.drawPixmap(opt.rect.topLeft(), pixmap)
+
+    def _render(self, opt: QStyleOptionViewItem, lights: Sequence[Light], ratio: float) -> QPixmap:
+        """The bars of ``lights`` on a transparent pixmap the size of the cell."""
+        local = QStyleOptionViewItem(opt)
+        local.rect = QRect(QPoint(0, 0), opt.rect.size())
+        pixmap = QPixmap(local.rect.size() * ratio)
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
         try:
-            for rect, light in zip(self._bar_rects(opt, lights), lights, strict=True):
+            for rect, light in zip(self._bar_rects(local, lights), lights, strict=True):
                 if rect.isValid():
                     painter.fillRect(rect, light_colour(light, opt.palette))
         finally:
-            painter.restore()
+            painter.end()
+        return pixmap
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         """Room for ``bars`` bars and the margins; the height of a row of text."""

@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     QFileSystemWatcher,
     QItemSelectionModel,
     QModelIndex,
+    QPoint,
     QRect,
     QSettings,
     Qt,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSizePolicy,
     QSplitter,
@@ -42,6 +44,7 @@ from ..core.checker import check_key
 from ..core.client import ApiClient
 from ..core.entries import Entry
 from ..core.secrets import BackendInfo, SecretStore, SecretStoreError, no_keyring_hint
+from ..core.snippets import curl_command, environment_line
 from ..core.status import CheckResult, Light, Status
 from ..core.times import utc_now
 from ..core.vault import Saved, Vault
@@ -52,6 +55,7 @@ from .entry_dialog import DialogMode, EntryDialog, EntryDraft
 from .entry_model import EntryFilterModel, EntryModel
 from .lights import light_icon
 from .roles import Column, Role
+from .sparkline import SparklineDelegate
 from .status_delegate import StatusDelegate, TestButtonDelegate
 from .watch import Tray, WatchDialog, Watcher, WatchSettings
 from .workers import CheckRunner, Worker
@@ -203,6 +207,16 @@ class MainWindow(QMainWindow):
         self.reveal_action = self._action(
             self.tr("Re&veal key"), self.reveal_selected, tip=self.tr("Show the key for 10 seconds")
         )
+        self.copy_curl_action = self._action(
+            self.tr("Copy as c&url"),
+            self.copy_as_curl,
+            tip=self.tr("Copy a curl command that checks this key (cleared after 30 s)"),
+        )
+        self.copy_env_action = self._action(
+            self.tr("Copy as e&nvironment line"),
+            self.copy_as_environment,
+            tip=self.tr("Copy SIPSTORY_API_URL and SIPSTORY_API_KEY (cleared after 30 s)"),
+        )
         self.filter_action = self._action(
             self.tr("&Filter"),
             self._focus_filter,
@@ -223,17 +237,26 @@ class MainWindow(QMainWindow):
             self.remove_action,
             self.copy_action,
             self.reveal_action,
+            self.copy_curl_action,
+            self.copy_env_action,
         ]
         for action in self.selection_actions:
             action.setEnabled(False)  # until an entry is selected
 
+        self._build_menus()
+
+    def _build_menus(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu(self.tr("&File"))
         file_menu.addActions([self.add_action])
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = menu.addMenu(self.tr("&Edit"))
-        edit_menu.addActions([self.copy_action, self.reveal_action, self.filter_action])
+        edit_menu.addActions(
+            [self.copy_action, self.copy_curl_action, self.copy_env_action, self.reveal_action]
+        )
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.filter_action)
         keys_menu = menu.addMenu(self.tr("&Keys"))
         keys_menu.addActions([self.test_action, self.check_all_action])
         keys_menu.addSeparator()
@@ -274,10 +297,14 @@ class MainWindow(QMainWindow):
         self.tree.setAlternatingRowColors(True)
         self.tree.setAllColumnsShowFocus(True)
         self.tree.setMouseTracking(True)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
         self.status_delegate = StatusDelegate(self.tree)
         self.button_delegate = TestButtonDelegate(self.tree)
         self.tree.setItemDelegateForColumn(Column.LIGHT, self.status_delegate)
         self.tree.setItemDelegateForColumn(Column.ACTION, self.button_delegate)
+        self.sparkline_delegate = SparklineDelegate(self.tree)
+        self.tree.setItemDelegateForColumn(Column.HISTORY, self.sparkline_delegate)
         self.tree.addActions([self.copy_action, self.remove_action])
         header = self.tree.header()
         header.setStretchLastSection(False)
@@ -289,6 +316,7 @@ class MainWindow(QMainWindow):
             (Column.CHECKED, 95),
             (Column.LATENCY, 70),
             (Column.BUDGET, 75),
+            (Column.HISTORY, 130),
             (Column.ACTION, 60),
         ):
             self.tree.setColumnWidth(column, width)
@@ -301,7 +329,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.details)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([1010, 350])
+        self.splitter.setSizes([1120, 360])
 
         self.empty = EmptyState(self.add_entry, on_try_demo)
         self.pages = QStackedWidget()
@@ -316,7 +344,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
-        self.resize(1360, 720)
+        self.resize(1480, 740)
 
     def _build_status_bar(self) -> None:
         self.keyring_label = QLabel(self.tr("Looking for the keyring…"))
@@ -459,6 +487,20 @@ class MainWindow(QMainWindow):
             requests_last_hour=self.model.requests_last_hour(entry.id),
             keyring_name=self._backend.name if self._backend else "",
         )
+
+    def _context_menu(self, position: QPoint) -> None:
+        """Right click on an entry: everything that can be done with it."""
+        if self.selected_entry() is None:
+            return
+        menu = QMenu(self)
+        menu.addActions([self.test_action, self.edit_action, self.replace_action])
+        menu.addSeparator()
+        menu.addActions(
+            [self.copy_action, self.copy_curl_action, self.copy_env_action, self.reveal_action]
+        )
+        menu.addSeparator()
+        menu.addAction(self.remove_action)
+        menu.exec(self.tree.viewport().mapToGlobal(position))
 
     def _double_clicked(self, index: QModelIndex) -> None:
         if index.column() != Column.ACTION:  # a double click on Test is two tests, not Edit
@@ -844,15 +886,36 @@ class MainWindow(QMainWindow):
         )
 
     def copy_selected(self) -> None:
-        def copy(key: str) -> None:
-            QGuiApplication.clipboard().setText(key)
-            self._clipboard_digest = _digest(key)
-            self._clipboard_timer.start()
-            self.statusBar().showMessage(
-                self.tr("Key copied. It will be cleared from the clipboard in 30 s."), 8000
+        self._with_key(lambda key: self._copy_secret(key, self.tr("Key")))
+
+    def copy_as_curl(self) -> None:
+        entry = self.selected_entry()
+        if entry is not None:
+            self._with_key(
+                lambda key: self._copy_secret(
+                    curl_command(entry.base_url, key), self.tr("A curl command with the key")
+                )
             )
 
-        self._with_key(copy)
+    def copy_as_environment(self) -> None:
+        entry = self.selected_entry()
+        if entry is not None:
+            self._with_key(
+                lambda key: self._copy_secret(
+                    environment_line(entry.base_url, key),
+                    self.tr("An environment line with the key"),
+                )
+            )
+
+    def _copy_secret(self, text: str, what: str) -> None:
+        """Put text holding a key on the clipboard, and take it off again after 30 s
+        unless something else was copied meanwhile."""
+        QGuiApplication.clipboard().setText(text)
+        self._clipboard_digest = _digest(text)
+        self._clipboard_timer.start()
+        self.statusBar().showMessage(
+            self.tr("%s copied. It will be cleared from the clipboard in 30 s.") % what, 8000
+        )
 
     def _clear_clipboard(self) -> None:
         clipboard = QGuiApplication.clipboard()

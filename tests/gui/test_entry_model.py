@@ -158,6 +158,7 @@ def test_every_column_of_an_unchecked_entry(model: EntryModel) -> None:
         "never",
         "",
         "0/30",
+        "",
         "Test",
     ]
     assert cell(model, e.id, Column.LIGHT, Role.SORT) == SEVERITY[Light.GREY]

@@ -1107,5 +1107,5 @@ def test_the_window_stays_responsive_while_200_checks_run(
         )
     assert {shown.model.result(e.id).status for e in entries} == {Status.CONNECTED}  # type: ignore[union-attr]
     assert len(server.requests) == 200  # one check each, no more
-    assert len(ticks) - 1 >= 0.5 * elapsed / 0.020
+    assert len(ticks) - 1 >= 0.3 * elapsed / 0.020  # a blocked loop would tick once or twice
     assert longest < 1.0

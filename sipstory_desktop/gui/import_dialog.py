@@ -1,0 +1,266 @@
+"""The preview of an import: what each incoming entry would do, and a choice per conflict.
+
+Nothing is overwritten by default: every conflict starts without a choice and Import stays
+off until each has one. The window applies the plan (under the config lock, off the GUI
+thread) when asked with :attr:`ImportDialog.import_requested`, and answers with
+:meth:`ImportDialog.show_outcome` or :meth:`ImportDialog.show_error`.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QPushButton,
+    QStyle,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.transfer import (
+    Action,
+    FieldChange,
+    ImportOutcome,
+    ImportPlan,
+    PlannedItem,
+    Resolution,
+)
+from .entry_dialog import _InlineMessage, _plain_label, _Tone
+
+_NAME, _ACTION, _DETAIL = range(3)
+
+
+class ImportDialog(QDialog):
+    """Preview an import and choose what to do with each conflict.
+
+    Signals:
+        import_requested(dict[str, Resolution]): apply the plan with these choices (one
+            per conflict, keyed by the incoming name).
+    """
+
+    import_requested = Signal(object)
+
+    def __init__(self, plan: ImportPlan, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._plan = plan
+        self._busy = False
+        self._done = False
+        self._combos: dict[str, QComboBox] = {}
+        self.setWindowTitle(self.tr("Import entries"))
+        self._build()
+        self._refresh()
+
+    # --- public --------------------------------------------------------------------------
+
+    def choices(self) -> dict[str, Resolution]:
+        """The choice made for each conflict so far (conflicts without one are left out)."""
+        chosen = {name: combo.currentData() for name, combo in self._combos.items()}
+        return {name: Resolution(value) for name, value in chosen.items() if value}
+
+    @Slot(object)
+    def show_outcome(self, outcome: ImportOutcome) -> None:
+        """Show what the import did; the dialog stays, to be closed."""
+        self._set_busy(False)
+        self._done = True
+        done = [
+            (outcome.added, self.tr("{n} added")),
+            (outcome.renamed, self.tr("{n} added under a new name")),
+            (outcome.replaced, self.tr("{n} replaced")),
+            (outcome.skipped, self.tr("{n} skipped")),
+            (outcome.unchanged, self.tr("{n} already there")),
+        ]
+        parts = [text.format(n=len(names)) for names, text in done if names]
+        message = self.tr("Imported: {parts}.").format(parts=", ".join(parts))
+        if outcome.needs_key:
+            message += " " + self.tr(
+                "These entries have no key yet: {names}. Select each one and use Replace key."
+            ).format(names=", ".join(outcome.needs_key))
+        self._message.show_message(message)
+        self._tree.setEnabled(False)
+        self._import.hide()
+        self._skip_all.hide()
+        self._cancel.setText(self.tr("Close"))
+        self._cancel.setAccessibleName(self.tr("Close"))
+        self._cancel.setDefault(True)
+        self._cancel.setFocus()
+
+    @Slot(str)
+    def show_error(self, text: str) -> None:
+        """Show why the import failed; the choices are kept, to try again."""
+        self._set_busy(False)
+        self._message.show_message(text, _Tone.ERROR)
+
+    # --- Qt overrides --------------------------------------------------------------------
+
+    def reject(self) -> None:
+        """Cancel, Esc or the close button: ignored while the import runs."""
+        if not self._busy:
+            super().reject()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter imports only when Import is on: it never falls through to Cancel."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self._import.isEnabled():
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    # --- building ------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        summary = self._plan.summary()
+        conflicts = (
+            self.tr("1 conflict") if summary.conflicts == 1 else self.tr("{n} conflicts")
+        ).format(n=summary.conflicts)
+        summary_label = _plain_label(
+            self.tr("{new} new, {same} already there, {conflicts}").format(
+                new=summary.new, same=summary.same, conflicts=conflicts
+            ),
+            "summary",
+        )
+        font = summary_label.font()
+        font.setBold(True)
+        summary_label.setFont(font)
+        self._tree = QTreeWidget()
+        self._tree.setObjectName("previewList")
+        self._tree.setAccessibleName(self.tr("Entries in the file"))
+        self._tree.setHeaderLabels([self.tr("Entry"), self.tr("Import"), self.tr("Details")])
+        self._tree.setUniformRowHeights(False)
+        self._tree.header().setStretchLastSection(True)
+        for column in (_NAME, _ACTION):
+            self._tree.header().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.ResizeToContents
+            )
+        for item in self._plan.items:
+            self._add(item)
+        self._tree.expandAll()
+        note = _plain_label(
+            self.tr(
+                "Keys are not part of an export. Each entry this import adds arrives without "
+                "its key: select it afterwards and use Replace key."
+            ),
+            "keyNote",
+        )
+        self._message = _InlineMessage("message")
+        self._buttons = QDialogButtonBox()
+        self._skip_all = self._buttons.addButton(
+            self.tr("S&kip all conflicts"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self._skip_all.setObjectName("skipAllButton")
+        self._skip_all.setAccessibleName(self.tr("Skip all conflicts"))
+        self._skip_all.setVisible(bool(self._combos))
+        self._skip_all.clicked.connect(self._choose_skip_for_all)
+        self._import = self._buttons.addButton(
+            self.tr("&Import"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self._import.setObjectName("importButton")
+        self._import.setAccessibleName(self.tr("Import"))
+        self._import.setDefault(True)
+        self._cancel = self._buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self._cancel.setAccessibleName(self.tr("Cancel"))
+        self._buttons.accepted.connect(self._request_import)
+        self._buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (summary_label, self._tree, note, self._message, self._buttons):
+            layout.addWidget(widget, 1 if widget is self._tree else 0)
+        chain = [self._tree, *self._combos.values(), self._skip_all, self._import, self._cancel]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
+        self.resize(self.fontMetrics().averageCharWidth() * 120, self.fontMetrics().height() * 26)
+
+    def _add(self, planned: PlannedItem) -> None:
+        action = {
+            Action.NEW: self.tr("New"),
+            Action.SAME: self.tr("Already there"),
+            Action.CONFLICT: self.tr("Conflict"),
+        }[planned.action]
+        item = QTreeWidgetItem([planned.name, action, planned.incoming.base_url])
+        item.setToolTip(_DETAIL, planned.incoming.base_url)
+        self._tree.addTopLevelItem(item)
+        if planned.action is not Action.CONFLICT:
+            return
+        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        item.setIcon(_ACTION, icon)
+        item.setText(_DETAIL, "")
+        for change in planned.changes:
+            child = QTreeWidgetItem(item, [self._change_text(change)])
+            child.setFirstColumnSpanned(True)
+            child.setToolTip(_NAME, child.text(_NAME))
+        combo = self._choice_box(planned)
+        self._combos[planned.name] = combo
+        self._tree.setItemWidget(item, _DETAIL, combo)
+
+    def _choice_box(self, planned: PlannedItem) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName("choiceBox")
+        combo.setAccessibleName(self.tr("What to do with {name}").format(name=planned.name))
+        combo.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # no choice by a stray wheel turn
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        combo.addItem(self.tr("Choose…"), None)
+        labels = {
+            Resolution.SKIP: self.tr("Skip: keep the saved entry"),
+            Resolution.RENAME: self.tr("Rename to “{name}”").format(name=planned.rename_to),
+            Resolution.REPLACE: self.tr("Replace the saved entry"),
+        }
+        for resolution in planned.choices:
+            combo.addItem(labels[resolution], resolution.value)
+        combo.currentIndexChanged.connect(self._refresh)
+        return combo
+
+    def _change_text(self, change: FieldChange) -> str:
+        label = {
+            "kind": self.tr("Kind"),
+            "base_url": self.tr("Base URL"),
+            "note": self.tr("Note"),
+        }.get(change.field, change.field)
+        old, new = (value or self.tr("(none)") for value in (change.old, change.new))
+        return self.tr("{field}: {old} → {new}").format(field=label, old=old, new=new)
+
+    # --- behaviour -----------------------------------------------------------------------
+
+    @Slot()
+    def _refresh(self) -> None:
+        missing = len(self._combos) - len(self.choices())
+        nothing = all(item.action is Action.SAME for item in self._plan.items)
+        self._import.setEnabled(not (missing or nothing or self._busy or self._done))
+        if nothing:
+            text = self.tr("Every entry in this file is already here: there is nothing to import.")
+        elif missing:
+            text = (
+                self.tr("Choose what to do with the conflict.")
+                if missing == 1
+                else self.tr("Choose what to do with {n} conflicts.").format(n=missing)
+            )
+        else:
+            text = ""
+        self._message.show_message(text)
+
+    @Slot()
+    def _choose_skip_for_all(self) -> None:
+        for combo in self._combos.values():
+            combo.setCurrentIndex(combo.findData(Resolution.SKIP.value))
+
+    @Slot()
+    def _request_import(self) -> None:
+        if not self._import.isEnabled():
+            return
+        self._set_busy(True)
+        self.import_requested.emit(self.choices())
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self._tree.setEnabled(not busy and not self._done)
+        self._buttons.setEnabled(not busy)
+        if busy:
+            self.setCursor(Qt.CursorShape.BusyCursor)
+            self._message.show_message(self.tr("Importing…"))
+        else:
+            self.unsetCursor()
+            self._refresh()
