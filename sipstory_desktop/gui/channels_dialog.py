@@ -15,6 +15,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -61,10 +62,15 @@ class ChannelsDialog(QDialog):
         self.setWindowTitle(self.tr("Channels of {name}").format(name=entry_name))
         self._fetched = _plain_label(object_name="fetchedLabel")
         self._count = _plain_label(object_name="countLabel")
+        self._count.setWordWrap(False)
         self._list = self._make_list()
         self._empty = _plain_label(object_name="emptyLabel")
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._empty.setBackgroundRole(QPalette.ColorRole.Base)
+        self._empty.setAutoFillBackground(True)
+        self._empty.setFrameShape(QFrame.Shape.StyledPanel)
+        self._empty.setMargin(self.fontMetrics().height())
         self._pages = QStackedWidget()
         self._pages.addWidget(self._empty)
         self._pages.addWidget(self._list)
@@ -79,11 +85,12 @@ class ChannelsDialog(QDialog):
             self.tr("Ask the server for the channels with this entry's key.") + " " + cost
         )
         self._fetch.setAccessibleDescription(cost)
+        self._fetch.setAutoDefault(False)  # Enter never spends a request by accident
         self._fetch.clicked.connect(self.refresh_requested)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         close = buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setAccessibleName(self.tr("Close"))
-        close.setDefault(True)  # Enter never spends a request by accident
+        close.setDefault(True)
         buttons.rejected.connect(self.reject)
         self._lay_out(_plain_label(cost, "costLabel"), buttons)
         self._clock = QTimer(self)
@@ -102,7 +109,9 @@ class ChannelsDialog(QDialog):
         self._failure.hide()
         self._fill(cache.channels if cache else ())
         if cache is None:
-            self._empty.setText(self.tr("The channels have not been fetched yet."))
+            self._empty.setText(
+                self.tr("Press Fetch channels to list the channels this key can post to.")
+            )
         elif not cache.channels:
             self._empty.setText(self.tr("This organization has no channels yet."))
         self._pages.setCurrentWidget(self._list if cache and cache.channels else self._empty)

@@ -2,15 +2,26 @@
 
 The window runs the probes (keyless requests, off the GUI thread) and reports each one to
 :meth:`FindUrlDialog.probe_done` as it ends, then the whole search to
-:meth:`FindUrlDialog.finished`. The dialog shows every candidate from the start, pending.
+:meth:`FindUrlDialog.search_finished` (not ``finished``: that is QDialog's signal). The
+dialog shows every candidate from the start, pending.
 """
 
 from __future__ import annotations
 
+import html
 import logging
 from collections import Counter
 
-from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QMargins,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,13 +30,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from ..core.find_url import LOCAL_PORTS, FindResult, Probe, ProbeOutcome, candidates
+from ..core.find_url import FindResult, Probe, ProbeOutcome, candidates
 from ..core.status import Light
 from ..core.urls import UrlError, is_local_host, origin_of
 from .entry_dialog import _InlineMessage, _plain_label, _Tone
@@ -38,12 +51,38 @@ _URL, _RESULT, _DETAIL = range(3)
 _NO_ANSWER = frozenset({ProbeOutcome.UNREACHABLE, ProbeOutcome.TIMEOUT})
 
 
+def _in_sentence(label: str) -> str:
+    """``label`` for the middle of a sentence: ``Web app`` -> ``web app``, ``TLS`` kept."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+
+class _WrappingDelegate(QStyledItemDelegate):
+    """Rows as tall as their detail wrapped to its column's width (QTreeView never asks)."""
+
+    def __init__(self, view: QTreeWidget) -> None:
+        super().__init__(view)
+        self._view = view
+        view.header().sectionResized.connect(view.doItemsLayout)
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        if index.column() != _DETAIL:  # the others fit their contents
+            return super().sizeHint(option, index)
+        wrapped = QStyleOptionViewItem(option)
+        # The style wraps only within a valid rect: one of the column's width (any height).
+        wrapped.rect = QRect(0, 0, self._view.columnWidth(_DETAIL), 1)
+        size = super().sizeHint(wrapped, index)
+        return size.grownBy(QMargins(0, 2, 0, 2))  # wrapped lines need air between rows
+
+
 class FindUrlDialog(QDialog):
     """Probe the likely base URLs of an address and offer the one where Sipstory answers.
 
     Signals:
         search_requested(str): probe the candidates of this address (the user corrected it
-            and pressed Search again); report with :meth:`probe_done` and :meth:`finished`.
+            and pressed Search again); report with :meth:`probe_done` and
+            :meth:`search_finished`.
         use_requested(str): the user chose this base URL; the dialog then closes.
     """
 
@@ -63,6 +102,7 @@ class FindUrlDialog(QDialog):
         self.setWindowTitle(self.tr("Find the API URL"))
         self._build()
         self._address.setText(address.strip())
+        self._address.setFocus()
         self._start(address)
 
     # --- public --------------------------------------------------------------------------
@@ -74,11 +114,13 @@ class FindUrlDialog(QDialog):
             log.debug("a probe of another search arrived; ignored")
             return
         self._show_probe(probe)
-        if probe.ok and (self._found is None or self._rank(probe.base_url) < self._rank(self._found)):
+        if probe.ok and (
+            self._found is None or self._rank(probe.base_url) < self._rank(self._found)
+        ):
             self._show_found(probe.base_url)
 
     @Slot(object)
-    def finished(self, result: FindResult) -> None:
+    def search_finished(self, result: FindResult) -> None:
         """Show the conclusion of the search: where Sipstory answers, or why nowhere."""
         if result.address and result.address != self._searched:
             log.debug("the result of an earlier search arrived; ignored")
@@ -105,8 +147,8 @@ class FindUrlDialog(QDialog):
         intro = _plain_label(
             self.tr(
                 "Tries the usual API addresses of a self-hosted Sipstory. The probes send no "
-                "key: a Sipstory API answers a request without one in a way of its own, so no "
-                "key can reach the wrong server and none of your hourly requests is used."
+                "key: a Sipstory API is recognised without one, so your key never reaches a "
+                "wrong server and no request counts against the hourly limit."
             ),
             "intro",
         )
@@ -127,10 +169,13 @@ class FindUrlDialog(QDialog):
         row.addWidget(self._search)
         self._list = self._make_list()
         self._conclusion = _InlineMessage("conclusion")
-        self._hints = _plain_label(object_name="hints")
+        self._hints = QLabel()
+        self._hints.setObjectName("hints")
+        self._hints.setWordWrap(True)
+        self._hints.setTextFormat(Qt.TextFormat.RichText)  # our own texts, escaped
         self._hints.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._warning = _InlineMessage("httpWarning")
-        self._buttons = QDialogButtonBox()
+        self._buttons = QDialogButtonBox(self)
         self._use = self._buttons.addButton(
             self.tr("&Use this URL"), QDialogButtonBox.ButtonRole.AcceptRole
         )
@@ -152,7 +197,7 @@ class FindUrlDialog(QDialog):
         layout.addWidget(self._list, 1)
         for widget in (self._conclusion, self._hints, self._warning, self._buttons):
             layout.addWidget(widget)
-        self.resize(self.fontMetrics().averageCharWidth() * 120, self.fontMetrics().height() * 28)
+        self.resize(self.fontMetrics().averageCharWidth() * 130, self.fontMetrics().height() * 32)
 
     def _make_list(self) -> QTreeWidget:
         tree = QTreeWidget()
@@ -160,7 +205,9 @@ class FindUrlDialog(QDialog):
         tree.setAccessibleName(self.tr("Addresses tried"))
         tree.setHeaderLabels([self.tr("Base URL"), self.tr("Result"), self.tr("Detail")])
         tree.setRootIsDecorated(False)
-        tree.setUniformRowHeights(True)
+        tree.setAlternatingRowColors(True)
+        tree.setWordWrap(True)  # a detail is often longer than its column
+        tree.setItemDelegate(_WrappingDelegate(tree))
         tree.setIconSize(QSize(_ICON_SIZE, _ICON_SIZE))
         tree.header().setStretchLastSection(True)
         tree.header().setSectionResizeMode(_URL, QHeaderView.ResizeMode.ResizeToContents)
@@ -188,9 +235,7 @@ class FindUrlDialog(QDialog):
         for base_url in self._order:
             self._add_row(base_url)
         self._searching = True
-        self._conclusion.show_message(
-            self.tr("Trying {n} addresses…").format(n=len(self._order))
-        )
+        self._conclusion.show_message(self.tr("Trying {n} addresses…").format(n=len(self._order)))
         self._update_buttons()
         return True
 
@@ -225,7 +270,8 @@ class FindUrlDialog(QDialog):
     def _show_not_found(self, probes: list[Probe]) -> None:
         counts = Counter(probe.outcome for probe in probes)
         why = ", ".join(
-            f"{count} {self._outcome_label(outcome).lower()}" for outcome, count in counts.items()
+            f"{_in_sentence(self._outcome_label(outcome))}: {count}"
+            for outcome, count in counts.items()
         )
         self._conclusion.show_message(
             self.tr("Sipstory answers at none of the {n} addresses tried ({why}).").format(
@@ -233,7 +279,8 @@ class FindUrlDialog(QDialog):
             ),
             _Tone.ERROR,
         )
-        self._hints.setText("\n".join(f"• {hint}" for hint in self._hints_for(set(counts))))
+        items = "".join(f"<li>{html.escape(hint)}</li>" for hint in self._hints_for(set(counts)))
+        self._hints.setText(f'<ul style="margin: 0; -qt-list-indent: 1;">{items}</ul>')
         self._hints.show()
 
     def _hints_for(self, outcomes: set[ProbeOutcome]) -> list[str]:
@@ -245,13 +292,12 @@ class FindUrlDialog(QDialog):
                 )
             )
         if self._order and is_local_host(origin_of(self._order[0]).host):
-            ports = ", ".join(str(port) for port in LOCAL_PORTS)
             hints.append(
                 self.tr(
                     "On this computer Sipstory usually listens on port 4007 (the common compose "
-                    "file), 5000 (inside its container) or 3000 (a backend run from source); "
-                    "{ports} were all tried. Add another port to the address: localhost:8080."
-                ).format(ports=ports)
+                    "file), 5000 (inside its container) or 3000 (a backend run from source): "
+                    "all were tried. For another port, add it to the address: localhost:8080."
+                )
             )
         else:
             hints.append(

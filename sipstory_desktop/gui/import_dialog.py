@@ -11,11 +11,11 @@ from __future__ import annotations
 from itertools import pairwise
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QPushButton,
     QStyle,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.entries import EntryKind
 from ..core.transfer import (
     Action,
     FieldChange,
@@ -84,7 +85,9 @@ class ImportDialog(QDialog):
                 "These entries have no key yet: {names}. Select each one and use Replace key."
             ).format(names=", ".join(outcome.needs_key))
         self._message.show_message(message)
-        self._tree.setEnabled(False)
+        for combo in self._combos.values():
+            combo.setEnabled(False)
+        self._note.hide()  # the outcome says which entries need a key
         self._import.hide()
         self._skip_all.hide()
         self._cancel.setText(self.tr("Close"))
@@ -104,13 +107,6 @@ class ImportDialog(QDialog):
         """Cancel, Esc or the close button: ignored while the import runs."""
         if not self._busy:
             super().reject()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Enter imports only when Import is on: it never falls through to Cancel."""
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self._import.isEnabled():
-            event.accept()
-            return
-        super().keyPressEvent(event)
 
     # --- building ------------------------------------------------------------------------
 
@@ -141,7 +137,7 @@ class ImportDialog(QDialog):
         for item in self._plan.items:
             self._add(item)
         self._tree.expandAll()
-        note = _plain_label(
+        self._note = _plain_label(
             self.tr(
                 "Keys are not part of an export. Each entry this import adds arrives without "
                 "its key: select it afterwards and use Replace key."
@@ -149,11 +145,10 @@ class ImportDialog(QDialog):
             "keyNote",
         )
         self._message = _InlineMessage("message")
-        self._buttons = QDialogButtonBox()
-        self._skip_all = self._buttons.addButton(
-            self.tr("S&kip all conflicts"), QDialogButtonBox.ButtonRole.ActionRole
-        )
+        self._buttons = QDialogButtonBox(self)
+        self._skip_all = QPushButton(self.tr("S&kip all conflicts"))
         self._skip_all.setObjectName("skipAllButton")
+        self._skip_all.setAutoDefault(False)
         self._skip_all.setAccessibleName(self.tr("Skip all conflicts"))
         self._skip_all.setVisible(bool(self._combos))
         self._skip_all.clicked.connect(self._choose_skip_for_all)
@@ -167,12 +162,21 @@ class ImportDialog(QDialog):
         self._cancel.setAccessibleName(self.tr("Cancel"))
         self._buttons.accepted.connect(self._request_import)
         self._buttons.rejected.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self._skip_all)
+        bottom.addWidget(self._buttons, 1)
         layout = QVBoxLayout(self)
-        for widget in (summary_label, self._tree, note, self._message, self._buttons):
+        for widget in (summary_label, self._tree, self._note, self._message):
             layout.addWidget(widget, 1 if widget is self._tree else 0)
-        chain = [self._tree, *self._combos.values(), self._skip_all, self._import, self._cancel]
+        layout.addLayout(bottom)
+        combos = list(self._combos.values())
+        width = max((combo.sizeHint().width() for combo in combos), default=0)
+        for combo in combos:  # one width for all, so that they line up
+            combo.setMinimumWidth(width)
+        chain = [self._tree, *combos, self._skip_all, self._import, self._cancel]
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
+        (combos[0] if combos else self._tree).setFocus()
         self.resize(self.fontMetrics().averageCharWidth() * 120, self.fontMetrics().height() * 26)
 
     def _add(self, planned: PlannedItem) -> None:
@@ -195,7 +199,12 @@ class ImportDialog(QDialog):
             child.setToolTip(_NAME, child.text(_NAME))
         combo = self._choice_box(planned)
         self._combos[planned.name] = combo
-        self._tree.setItemWidget(item, _DETAIL, combo)
+        cell = QWidget()  # keeps the combo box at its own width, not the column's
+        row = QHBoxLayout(cell)
+        row.setContentsMargins(0, 1, 0, 1)
+        row.addWidget(combo)
+        row.addStretch(1)
+        self._tree.setItemWidget(item, _DETAIL, cell)
 
     def _choice_box(self, planned: PlannedItem) -> QComboBox:
         combo = QComboBox()
@@ -220,7 +229,15 @@ class ImportDialog(QDialog):
             "base_url": self.tr("Base URL"),
             "note": self.tr("Note"),
         }.get(change.field, change.field)
-        old, new = (value or self.tr("(none)") for value in (change.old, change.new))
+        kinds = {
+            EntryKind.CLOUD.value: self.tr("Sipstory Cloud"),
+            EntryKind.SELF_HOSTED.value: self.tr("Self-hosted instance"),
+            EntryKind.CUSTOM.value: self.tr("Custom base URL"),
+        }
+        old, new = (
+            (kinds.get(value, value) if change.field == "kind" else value) or self.tr("(none)")
+            for value in (change.old, change.new)
+        )
         return self.tr("{field}: {old} → {new}").format(field=label, old=old, new=new)
 
     # --- behaviour -----------------------------------------------------------------------
@@ -256,8 +273,9 @@ class ImportDialog(QDialog):
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
-        self._tree.setEnabled(not busy and not self._done)
+        self._tree.setEnabled(not busy)
         self._buttons.setEnabled(not busy)
+        self._skip_all.setEnabled(not busy)
         if busy:
             self.setCursor(Qt.CursorShape.BusyCursor)
             self._message.show_message(self.tr("Importing…"))

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -41,20 +43,21 @@ class OrphansDialog(QDialog):
             self.tr(
                 "An orphaned key is one this app stored in the keyring that no entry uses. "
                 "It is left behind when adding or removing an entry is interrupted, or when an "
-                "entry is removed while the keyring is locked. It can safely be deleted."
+                "entry is removed while the keyring is locked. Deleting it changes no entry."
             ),
             "intro",
         )
         self._list = QListWidget()
         self._list.setObjectName("orphanList")
         self._list.setAccessibleName(self.tr("Orphaned keys"))
+        self._list.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         for orphan_id in orphan_ids:
             item = QListWidgetItem(orphan_id, self._list)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
         self._list.itemChanged.connect(self._refresh)
         self._message = _InlineMessage("message")
-        self._buttons = QDialogButtonBox()
+        self._buttons = QDialogButtonBox(self)
         self._delete = self._buttons.addButton(
             self.tr("&Delete from keyring"), QDialogButtonBox.ButtonRole.DestructiveRole
         )
@@ -66,10 +69,18 @@ class OrphansDialog(QDialog):
         close.setDefault(True)  # Enter never deletes
         self._buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for widget in (intro, self._list, self._message, self._buttons):
+        self._heading = QLabel(self.tr("&Keys that no entry uses:"))
+        self._heading.setBuddy(self._list)
+        for widget in (intro, self._heading, self._list, self._message):
             layout.addWidget(widget, 1 if widget is self._list else 0)
+        layout.addStretch(0)  # takes the list's room once it is empty
+        layout.addWidget(self._buttons)
         self.resize(self.fontMetrics().averageCharWidth() * 80, self.fontMetrics().height() * 20)
         self._refresh()
+        if not orphan_ids:
+            self._message.show_message(
+                self.tr("Nothing to clean: every key this app stored belongs to an entry.")
+            )
 
     # --- public --------------------------------------------------------------------------
 
@@ -86,13 +97,14 @@ class OrphansDialog(QDialog):
             if self._list.item(row).text() in deleted:
                 self._list.takeItem(row)
         self._set_busy(False)
-        if self._list.count():
-            text = (
-                self.tr("Deleted 1 key from the keyring.")
-                if len(deleted) == 1
-                else self.tr("Deleted {n} keys from the keyring.").format(n=len(deleted))
-            )
-            self._message.show_message(text)
+        text = (
+            self.tr("Deleted 1 key from the keyring.")
+            if len(deleted) == 1
+            else self.tr("Deleted {n} keys from the keyring.").format(n=len(deleted))
+        )
+        if not self._list.count():
+            text += " " + self.tr("Nothing is left to clean.")
+        self._message.show_message(text)
 
     @Slot(str)
     def show_error(self, text: str) -> None:
@@ -113,12 +125,9 @@ class OrphansDialog(QDialog):
     def _refresh(self) -> None:
         empty = self._list.count() == 0
         self._list.setVisible(not empty)
+        self._heading.setVisible(not empty)
         self._delete.setVisible(not empty)
         self._delete.setEnabled(bool(self.checked_ids()) and not self._busy)
-        if empty:
-            self._message.show_message(
-                self.tr("Nothing to clean: every key this app stored belongs to an entry.")
-            )
 
     @Slot()
     def _ask_to_delete(self) -> None:

@@ -14,15 +14,18 @@ from PySide6.QtCore import (
     QFileSystemWatcher,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPoint,
     QRect,
     QSettings,
     Qt,
     QTimer,
+    Signal,
 )
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -40,20 +43,27 @@ from PySide6.QtWidgets import (
 
 from .. import APP_ID, APP_NAME, __version__
 from ..core.budget import BudgetWarning, forecast, held_back_result, held_back_until
-from ..core.checker import check_key
+from ..core.channels import ChannelsResult, fetch_channels
+from ..core.checker import check_key, keyring_error_result
 from ..core.client import ApiClient
-from ..core.entries import Entry
+from ..core.entries import Entry, EntryError, EntryKind
+from ..core.find_url import FindResult, find_api_url
 from ..core.secrets import BackendInfo, SecretStore, SecretStoreError, no_keyring_hint
 from ..core.snippets import curl_command, environment_line
 from ..core.status import CheckResult, Light, Status
 from ..core.times import utc_now
+from ..core.transfer import MAX_EXPORT_BYTES, ImportOutcome, ImportPlan
 from ..core.vault import Saved, Vault
 from .banner import Banner
+from .channels_dialog import ChannelsDialog
 from .details import DetailsPane
 from .empty_state import EmptyState
-from .entry_dialog import DialogMode, EntryDialog, EntryDraft
+from .entry_dialog import DialogMode, EntryDialog, EntryDraft, instance_address_of
 from .entry_model import EntryFilterModel, EntryModel
+from .find_url_dialog import FindUrlDialog
+from .import_dialog import ImportDialog
 from .lights import light_icon
+from .orphans_dialog import OrphansDialog
 from .roles import Column, Role
 from .sparkline import SparklineDelegate
 from .status_delegate import StatusDelegate, TestButtonDelegate
@@ -217,6 +227,31 @@ class MainWindow(QMainWindow):
             self.copy_as_environment,
             tip=self.tr("Copy SIPSTORY_API_URL and SIPSTORY_API_KEY (cleared after 30 s)"),
         )
+        self.channels_action = self._action(
+            self.tr("C&hannels…"),
+            self.show_channels,
+            tip=self.tr("The channels this key's organization can post to"),
+        )
+        self.find_url_action = self._action(
+            self.tr("&Find API URL…"),
+            self.find_api_url,
+            tip=self.tr("Try the likely API addresses of this entry's instance (sends no key)"),
+        )
+        self.export_action = self._action(
+            self.tr("&Export entries…"),
+            self.export_entries,
+            tip=self.tr("Save the entries, without their keys, to a file"),
+        )
+        self.import_action = self._action(
+            self.tr("&Import entries…"),
+            self.import_entries,
+            tip=self.tr("Add entries from an export, with a preview"),
+        )
+        self.orphans_action = self._action(
+            self.tr("Clean up &orphaned keys…"),
+            self.clean_orphans,
+            tip=self.tr("Keys of this app in the keyring that no entry uses"),
+        )
         self.filter_action = self._action(
             self.tr("&Filter"),
             self._focus_filter,
@@ -239,6 +274,8 @@ class MainWindow(QMainWindow):
             self.reveal_action,
             self.copy_curl_action,
             self.copy_env_action,
+            self.channels_action,
+            self.find_url_action,
         ]
         for action in self.selection_actions:
             action.setEnabled(False)  # until an entry is selected
@@ -249,6 +286,8 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         file_menu = menu.addMenu(self.tr("&File"))
         file_menu.addActions([self.add_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.import_action, self.export_action])
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = menu.addMenu(self.tr("&Edit"))
@@ -262,7 +301,9 @@ class MainWindow(QMainWindow):
         keys_menu.addSeparator()
         keys_menu.addActions([self.edit_action, self.replace_action, self.remove_action])
         keys_menu.addSeparator()
-        keys_menu.addAction(self.watch_action)
+        keys_menu.addActions([self.channels_action, self.find_url_action])
+        keys_menu.addSeparator()
+        keys_menu.addActions([self.watch_action, self.orphans_action])
         help_menu = menu.addMenu(self.tr("&Help"))
         help_menu.addAction(self.about_action)
 
@@ -498,6 +539,8 @@ class MainWindow(QMainWindow):
         menu.addActions(
             [self.copy_action, self.copy_curl_action, self.copy_env_action, self.reveal_action]
         )
+        menu.addSeparator()
+        menu.addActions([self.channels_action, self.find_url_action])
         menu.addSeparator()
         menu.addAction(self.remove_action)
         menu.exec(self.tree.viewport().mapToGlobal(position))
@@ -938,6 +981,179 @@ class MainWindow(QMainWindow):
             % (APP_NAME, __version__, APP_ID),
         )
 
+    # --- channels, API URL, import and export, orphans -----------------------------------
+
+    def show_channels(self) -> None:
+        """The organization's channels: the cached list, and a fetch on demand (1 request)."""
+        entry = self.selected_entry()
+        if entry is None:
+            return
+        dialog = ChannelsDialog(entry.name, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show_cache(self.model.state.channels.get(entry.id))
+
+        def fetch() -> ChannelsResult:
+            key = self.vault.secrets.get(entry.id)
+            if key is None:
+                raise EntryError(self.tr("The keyring holds no key for this entry."))
+            fetched = fetch_channels(self._client, entry.base_url, key)
+            self.vault.save_channels(entry.id, fetched)
+            return fetched
+
+        def fetched(result: ChannelsResult) -> None:
+            dialog.set_busy(False)
+            self.model.set_results([(entry.id, result.check)])
+            if result.cache is not None:
+                dialog.show_cache(result.cache)
+            else:
+                dialog.show_failure(result.check)
+
+        def failed(error: Exception) -> None:
+            dialog.set_busy(False)
+            if isinstance(error, SecretStoreError):
+                dialog.show_failure(keyring_error_result(error))
+            else:
+                dialog.show_failure(
+                    CheckResult(
+                        Status.NO_SECRET,
+                        describe_error(error),
+                        self.tr("Use Replace key to store it."),
+                        request_sent=False,
+                    )
+                )
+
+        def refresh() -> None:
+            until = held_back_until(self.model.state, entry.id)
+            if until is not None and not self._confirm_despite_429(entry, until):
+                return
+            dialog.set_busy(True)
+            self.worker.run(fetch, fetched, failed)
+
+        dialog.refresh_requested.connect(refresh)
+        dialog.open()
+
+    def find_api_url(self) -> None:
+        """Probe the likely API bases of the entry's instance; offer to fix the entry."""
+        entry = self.selected_entry()
+        if entry is None:
+            return
+        address = instance_address_of(entry.base_url)
+        dialog = FindUrlDialog(address, self, current_base_url=entry.base_url)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._search_api_url(dialog, address)
+        dialog.search_requested.connect(lambda address: self._search_api_url(dialog, address))
+        dialog.use_requested.connect(lambda url: self._use_base_url(entry, url))
+        dialog.open()
+
+    def _search_api_url(self, dialog: FindUrlDialog, address: str) -> None:
+        relay = _ProbeRelay(dialog)  # probes arrive from pool threads, one by one
+        relay.probed.connect(dialog.probe_done)
+        self.worker.run(
+            lambda: find_api_url(self._client, address, on_probe=relay.probed.emit),
+            lambda result: (
+                dialog.search_finished(result) if isinstance(result, FindResult) else None
+            ),
+            lambda error: dialog.set_warning(describe_error(error)),
+        )
+
+    def _use_base_url(self, entry: Entry, base_url: str) -> None:
+        def saved(outcome: Saved) -> None:
+            self.reload()
+            self.statusBar().showMessage(
+                self.tr("“%s” now uses %s.") % (outcome.entry.name, base_url), 8000
+            )
+
+        self.worker.run(
+            lambda: self.vault.edit(entry.id, kind=EntryKind.CUSTOM, where=base_url),
+            saved,
+            lambda error: self._failed(self.tr("Could not change the entry"), error),
+        )
+
+    def export_entries(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Export entries (without keys)"),
+            "sipstory-entries.json",
+            self.tr("JSON files (*.json)"),
+        )
+        if not path:
+            return
+        self.worker.run(
+            lambda: Path(path).write_bytes(self.vault.export()),
+            lambda _: self.statusBar().showMessage(
+                self.tr("Exported the entries, without their keys, to %s.") % path, 8000
+            ),
+            lambda error: self._failed(self.tr("Could not export"), error),
+        )
+
+    def import_entries(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Import entries"), "", self.tr("JSON files (*.json);;All files (*)")
+        )
+        if not path:
+            return
+
+        def preview() -> ImportPlan:
+            with Path(path).open("rb") as source:
+                return self.vault.preview_import(source.read(MAX_EXPORT_BYTES + 1))
+
+        self.worker.run(
+            preview,
+            self._show_import,
+            lambda error: self._failed(self.tr("Could not read the export"), error),
+        )
+
+    def _show_import(self, plan: ImportPlan) -> None:
+        dialog = ImportDialog(plan, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def imported(outcome: ImportOutcome) -> None:
+            dialog.show_outcome(outcome)
+            self.reload()
+            if outcome.needs_key:
+                self.banner.show_message(
+                    Light.AMBER,
+                    self.tr("Imported entries have no key yet."),
+                    self.tr("Select each of them and use Replace key: %s.")
+                    % ", ".join(outcome.needs_key),
+                    retry=False,
+                    topic="import",
+                )
+
+        dialog.import_requested.connect(
+            lambda choices: self.worker.run(
+                lambda: self.vault.import_entries(plan, choices),
+                imported,
+                lambda error: dialog.show_error(describe_error(error)),
+            )
+        )
+        dialog.open()
+
+    def clean_orphans(self) -> None:
+        def show(orphans: list[str]) -> None:
+            dialog = OrphansDialog(orphans, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+            def delete(ids: list[str]) -> list[str]:
+                for entry_id in ids:
+                    self.vault.remove_orphan(entry_id)
+                return ids
+
+            dialog.delete_requested.connect(
+                lambda ids: self.worker.run(
+                    lambda: delete(list(ids)),
+                    dialog.show_deleted,
+                    lambda error: dialog.show_error(describe_error(error)),
+                )
+            )
+            dialog.open()
+
+        self.worker.run(
+            self.vault.orphans,
+            show,
+            lambda error: self._failed(self.tr("Could not read the keyring"), error),
+        )
+
     # --- layout and quitting ---------------------------------------------------------------
 
     def _restore_layout(self) -> None:
@@ -983,3 +1199,9 @@ class MainWindow(QMainWindow):
         self.worker.wait()
         self._clear_clipboard()
         super().closeEvent(event)
+
+
+class _ProbeRelay(QObject):
+    """Carries find-url probes from pool threads to the GUI thread (queued signal)."""
+
+    probed = Signal(object)

@@ -1,0 +1,98 @@
+"""One start, measured: to the first painted main window, the app's or a bare QMainWindow.
+
+    python bench/startup.py bare|app      (QT_QPA_PLATFORM=offscreen; the app reads
+                                           SIPSTORY_DESKTOP_HOME and PYTHON_KEYRING_BACKEND)
+
+Times count from the first line of this script (``time.perf_counter()`` before any other
+import), the same for both modes:
+  import:  PySide6 (bare), or PySide6 and the app's GUI modules (app);
+  painted: the window's first paint is complete: the first ``QEvent.Paint`` of the top-level
+           window, then the zero timer posted from it, which runs once the whole backing store
+           (every child widget) has been painted in that same pass.
+The app starts through ``sipstory_desktop.gui.app.main`` as users start it; only its
+``MainWindow`` class is wrapped to watch for the paint. Then the event loop runs 0.5 s more
+(deferred work such as the keyring probe), peak RSS is read, and one JSON line is printed.
+"""
+
+import time
+
+T0 = time.perf_counter()
+
+import json  # noqa: E402
+import os  # noqa: E402
+import resource  # noqa: E402
+import sys  # noqa: E402
+
+SETTLE_MS = 500
+
+
+def main() -> int:
+    mode = sys.argv[1]
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    if mode == "app":
+        import recording_keyring
+
+        from sipstory_desktop.gui import app as app_module
+        from sipstory_desktop.gui import window as window_module
+    imported = time.perf_counter()
+    marks: dict[str, float] = {}
+
+    def finish() -> None:
+        figures = {
+            "mode": mode,
+            "import_s": imported - T0,
+            "painted_s": marks["painted"] - T0,
+            "first_paint_event_s": marks["paint_event"] - T0,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
+        if "window_init" in marks:
+            figures["window_init_s"] = marks["window_init"] - T0
+            figures["window_built_s"] = marks["window_built"] - T0
+        if mode == "app":
+            first = recording_keyring.first_call()
+            figures["first_keyring_call_s"] = first[0] - T0 if first else None
+            figures["first_keyring_call"] = f"{first[1]} on {first[2]}" if first else None
+            figures["entries"] = len(marks["window"].model.entries())  # type: ignore[attr-defined]
+        print(json.dumps(figures), flush=True)
+        os._exit(0)
+
+    class PaintWatch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and "paint_event" not in marks:
+                marks["paint_event"] = time.perf_counter()
+                QTimer.singleShot(0, painted)
+            return False
+
+    watch = PaintWatch()
+
+    def painted() -> None:
+        marks["painted"] = time.perf_counter()
+        QTimer.singleShot(SETTLE_MS, finish)
+
+    if mode == "bare":
+        app = QApplication(sys.argv[:1])
+        window = QMainWindow()
+        window.setWindowTitle("Bare")
+        window.resize(1480, 740)  # the app window's size
+        window.installEventFilter(watch)
+        window.show()
+        return app.exec()
+
+    original = window_module.MainWindow
+
+    class WatchedWindow(original):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            marks["window_init"] = time.perf_counter()
+            super().__init__(*args, **kwargs)
+            marks["window_built"] = time.perf_counter()
+            marks["window"] = self  # type: ignore[assignment]
+            self.installEventFilter(watch)
+
+    window_module.MainWindow = WatchedWindow
+    return app_module.main([])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

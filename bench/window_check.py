@@ -1,0 +1,94 @@
+"""One "Check all" in the window, measured (offscreen, in-memory keyring, real HTTP).
+
+    python bench/window_check.py [--tick-ms 5] < keys     (SIPSTORY_DESKTOP_HOME holds the
+                                                             entries; keys as name<TAB>key)
+
+The window is built on the home's entries with a :class:`MemoryKeyring` holding their keys
+and shown; once it has painted and its keyring probe has answered, Check all is triggered
+(the F5 action) and the wall time to the runner's ``idle`` signal is taken.
+
+With ``--tick-ms``, a timer of that interval runs from just before Check all until 0.5 s after
+``idle`` (so the last results shown and the batch save are included), and the longest gap
+between two of its ticks is reported: the longest time the event loop could not run.
+Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import Counter
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tick-ms", type=int, default=0)
+    args = parser.parse_args()
+    keys = dict(line.rstrip("\n").split("\t", 1) for line in sys.stdin if line.strip())
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from sipstory_desktop.core.paths import app_paths
+    from sipstory_desktop.core.secrets import SecretStore
+    from sipstory_desktop.core.vault import Vault
+    from sipstory_desktop.demo.memory_keyring import MemoryKeyring
+    from sipstory_desktop.gui.window import MainWindow
+
+    app = QApplication(sys.argv[:1])
+    vault = Vault(app_paths(), SecretStore(backend=MemoryKeyring()))
+    entries = vault.entries()
+    for entry in entries:
+        vault.secrets.set(entry.id, keys[entry.name])
+    window = MainWindow(vault)
+    window.show()
+
+    results: Counter[str] = Counter()
+    figures: dict[str, object] = {"entries": len(entries)}
+    ticks: list[float] = []
+    marks: dict[str, float] = {}
+    ticker = QTimer(interval=max(1, args.tick_ms))
+    ticker.timeout.connect(lambda: ticks.append(time.perf_counter()))
+
+    window.runner.finished.connect(lambda _id, result: results.update([result.status.value]))
+
+    def idle() -> None:
+        if "idle" in marks:
+            return
+        marks["idle"] = time.perf_counter()
+        QTimer.singleShot(500 if args.tick_ms else 0, done)
+
+    window.runner.idle.connect(idle)
+
+    def start() -> None:
+        if window._backend is None:  # the keyring probe has not answered yet
+            QTimer.singleShot(10, start)
+            return
+        if args.tick_ms:
+            ticker.start()
+            ticks.append(time.perf_counter())
+        marks["start"] = time.perf_counter()
+        window.check_all_action.trigger()  # what F5 does
+
+    def done() -> None:
+        ticker.stop()
+        figures["wall_s"] = marks["idle"] - marks["start"]
+        figures["statuses"] = dict(results)
+        if ticks:
+            gaps = sorted((b - a for a, b in zip(ticks, ticks[1:])), reverse=True)
+            figures["ticks"] = len(ticks)
+            figures["longest_gap_ms"] = gaps[0] * 1000
+            figures["top_gaps_ms"] = [round(g * 1000, 1) for g in gaps[:5]]
+        print(json.dumps(figures), flush=True)
+        os._exit(0)
+
+    QTimer.singleShot(300, start)  # painted, probe answered: then F5
+    QTimer.singleShot(120_000, lambda: (print("timed out", file=sys.stderr), os._exit(3)))
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
