@@ -341,7 +341,13 @@ class _NameSection(_Section):
 
 
 class _WhereSection(_Section):
-    """Cloud, a self-hosted instance, or a custom base URL, with the base URL shown live."""
+    """Cloud, a self-hosted instance, or a custom base URL, with the base URL shown live.
+
+    Signals:
+        find_requested(str): the user asked to find the API URL of the typed address.
+    """
+
+    find_requested = Signal(str)
 
     def __init__(self, form: QFormLayout) -> None:
         super().__init__(form)
@@ -360,6 +366,17 @@ class _WhereSection(_Section):
         self._url = self._field(
             "urlEdit", self.tr("Custom base URL"), "http://localhost:3000/public/v1"
         )
+        self._find = QPushButton(self.tr("&Find API URL…"))
+        self._find.setObjectName("findUrlButton")
+        self._find.setAccessibleName(self.tr("Find the API URL of this address"))
+        self._find.setToolTip(
+            self.tr(
+                "Try the likely API addresses of this instance (sends no key) and use the one "
+                "that answers like Sipstory"
+            )
+        )
+        self._find.clicked.connect(lambda: self.find_requested.emit(self._address.text().strip()))
+        self._address.textChanged.connect(self._update_find)
         self._group = QButtonGroup(self)
         for radio in self._radios().values():
             self._group.addButton(radio)
@@ -376,6 +393,16 @@ class _WhereSection(_Section):
             self._address.setText(instance_address_of(entry.base_url))
         elif entry.kind is EntryKind.CUSTOM:
             self._url.setText(entry.base_url)
+
+    def use_base_url(self, base_url: str) -> None:
+        """Switch to a custom base URL, as found by Find API URL."""
+        self._custom.setChecked(True)
+        self._url.setText(base_url)
+
+    def _update_find(self) -> None:
+        self._find.setEnabled(
+            self.kind() is EntryKind.SELF_HOSTED and bool(self._address.text().strip())
+        )
 
     def kind(self) -> EntryKind:
         """The chosen option."""
@@ -404,7 +431,7 @@ class _WhereSection(_Section):
         field_of_kind.setAccessibleDescription(self._base_url.text())
 
     def inputs(self) -> list[QWidget]:
-        return [self._cloud, self._instance, self._custom, self._address, self._url]
+        return [self._cloud, self._instance, self._address, self._find, self._custom, self._url]
 
     def _check(self) -> tuple[EntryKind, str, str | None, str | None]:
         kind = self.kind()
@@ -454,10 +481,11 @@ class _WhereSection(_Section):
         grid.addWidget(self._cloud, 0, 0)
         grid.addWidget(self._instance, 1, 0)
         grid.addWidget(self._address, 1, 1)
+        grid.addWidget(self._find, 1, 2)
         grid.addWidget(self._custom, 2, 0)
-        grid.addWidget(self._url, 2, 1)
-        grid.addWidget(self._base_url, 3, 0, 1, 2)
-        grid.addWidget(self._http_warning, 4, 0, 1, 2)
+        grid.addWidget(self._url, 2, 1, 1, 2)
+        grid.addWidget(self._base_url, 3, 0, 1, 3)
+        grid.addWidget(self._http_warning, 4, 0, 1, 3)
         grid.setColumnStretch(1, 1)
         return box
 
@@ -468,6 +496,7 @@ class _WhereSection(_Section):
         kind = self.kind()
         self._address.setEnabled(kind is EntryKind.SELF_HOSTED)
         self._url.setEnabled(kind is EntryKind.CUSTOM)
+        self._update_find()
         self._make_tab_stop(self._radios()[kind])
         self.changed.emit()
 
@@ -679,6 +708,7 @@ class EntryDialog(QDialog):
 
     save_requested = Signal(object)
     test_requested = Signal(str, str)
+    find_url_requested = Signal(str)
 
     def __init__(
         self,
@@ -721,6 +751,11 @@ class EntryDialog(QDialog):
             return None
         kind, where_text, base_url = where
         return EntryDraft(name, kind, where_text, base_url, key, note)
+
+    def use_base_url(self, base_url: str) -> None:
+        """Take a base URL found by Find API URL (as a custom base URL)."""
+        if self._where is not None:
+            self._where.use_base_url(base_url)
 
     @Slot()
     def save_succeeded(self) -> None:
@@ -801,6 +836,7 @@ class EntryDialog(QDialog):
         else:
             self._name = _NameSection(form, taken)
             self._where = _WhereSection(form)
+            self._where.find_requested.connect(self.find_url_requested)
         if self._mode is DialogMode.EDIT:
             self._add_kept_key_row(form)
         else:

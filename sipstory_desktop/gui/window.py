@@ -832,6 +832,7 @@ class MainWindow(QMainWindow):
                 lambda: save(draft), saved, lambda error: dialog.save_failed(describe_error(error))
             )
         )
+        dialog.find_url_requested.connect(lambda address: self._find_for_dialog(dialog, address))
         dialog.test_requested.connect(
             lambda base_url, key: self.worker.run(
                 lambda: check_key(self._client, base_url, key),
@@ -1043,6 +1044,15 @@ class MainWindow(QMainWindow):
         self._search_api_url(dialog, address)
         dialog.search_requested.connect(lambda address: self._search_api_url(dialog, address))
         dialog.use_requested.connect(lambda url: self._use_base_url(entry, url))
+        dialog.open()
+
+    def _find_for_dialog(self, entry_dialog: EntryDialog, address: str) -> None:
+        """Find API URL for an address typed in the add or edit dialog."""
+        dialog = FindUrlDialog(address, entry_dialog)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._search_api_url(dialog, address)
+        dialog.search_requested.connect(lambda again: self._search_api_url(dialog, again))
+        dialog.use_requested.connect(entry_dialog.use_base_url)
         dialog.open()
 
     def _search_api_url(self, dialog: FindUrlDialog, address: str) -> None:

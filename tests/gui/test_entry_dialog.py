@@ -650,12 +650,13 @@ def test_tab_reaches_every_input_in_order(qtbot: QtBot, open_dialog: OpenDialog)
     fill_add(qtbot, dialog)
     name = line_edit(dialog, "nameEdit")
 
-    seen = _tab_through(qtbot, dialog, name, 8)
+    seen = _tab_through(qtbot, dialog, name, 9)
 
     expected = [
         name,
         radio(dialog, "instanceRadio"),  # the checked option is the group's tab stop
         line_edit(dialog, "addressEdit"),
+        dialog.findChild(QPushButton, "findUrlButton"),
         line_edit(dialog, "keyEdit"),
         dialog.findChild(QPlainTextEdit, "noteEdit"),  # Tab leaves the note, no tab inserted
         check_button(dialog),

@@ -138,3 +138,22 @@ def test_copy_as_curl_runs_the_same_check_and_is_cleared(
     assert words[-1] == server.api_base + "/is-connected"
     assert (words[-2] == f"Authorization: {key}") is True
     qtbot.waitUntil(lambda: clipboard.text() == "", timeout=WAIT_MS)
+
+
+def test_find_api_url_from_the_add_dialog_fills_the_base_url(qtbot: QtBot, window, server) -> None:
+    from PySide6.QtWidgets import QLineEdit, QRadioButton
+
+    shown = window()
+    dialog = shown.add_entry()
+    qtbot.waitExposed(dialog)
+    dialog.findChild(QRadioButton, "instanceRadio").setChecked(True)
+    dialog.findChild(QLineEdit, "addressEdit").setText(server.url)
+    dialog.findChild(QPushButton, "findUrlButton").click()
+    qtbot.waitUntil(lambda: open_dialog(FindUrlDialog) is not None, timeout=WAIT_MS)
+    finder = open_dialog(FindUrlDialog)
+    use = finder.findChild(QPushButton, "useButton")
+    qtbot.waitUntil(use.isEnabled, timeout=WAIT_MS)
+    use.click()
+    assert dialog.findChild(QRadioButton, "customRadio").isChecked()
+    assert dialog.findChild(QLineEdit, "urlEdit").text() == server.api_base
+    dialog.reject()
