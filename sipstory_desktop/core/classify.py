@@ -16,7 +16,7 @@ from typing import Any
 
 import requests
 
-from .client import Answer
+from .client import MAX_BODY_BYTES, Answer
 from .status import CheckResult, RateLimit, Status
 from .times import utc_now
 from .urls import is_local_host, origin_of, suggest_api_base
@@ -180,6 +180,14 @@ def classify_answer(answer: Answer, base_url: str, *, now: datetime | None = Non
     if status == 404 or (200 <= status < 300 and body is _NOT_JSON and _looks_like_html(answer)):
         return _not_api(result, answer, base_url)
     if 200 <= status < 300:
+        if answer.truncated and "json" in answer.content_type:
+            return result(
+                Status.UNEXPECTED,
+                f"The server answered HTTP {status} with more than {MAX_BODY_BYTES // 1024} KiB "
+                f"of {answer.content_type}; the rest was not read. A Sipstory API answers "
+                '{"connected": true}, a few bytes.',
+                "Check the base URL, and that the server really is Sipstory.",
+            )
         if body is _NOT_JSON:
             kind = answer.content_type or "no content type"
             return result(
@@ -321,6 +329,15 @@ def classify_failure(
             Status.UNREACHABLE,
             f"Cannot connect to {where}" + (f": {reason}." if reason else "."),
             "Check the address, your network connection, and that the server is up.",
+            **common,
+        )
+    if isinstance(exc, requests.exceptions.ContentDecodingError):
+        return CheckResult(
+            Status.UNEXPECTED,
+            f"The answer from {where} could not be decoded: its Content-Encoding is broken "
+            "or not one that was asked for (gzip, deflate).",
+            "A Sipstory server does not answer like this: check the base URL and any proxy "
+            "in front of the server.",
             **common,
         )
     return CheckResult(

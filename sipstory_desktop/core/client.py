@@ -2,15 +2,28 @@
 
 Every request has connect and read timeouts and an overall deadline, follows no
 redirect, verifies TLS against the OS trust store as well as certifi (``truststore``),
-names the app in its ``User-Agent``, reads at most :data:`MAX_BODY_BYTES` of the answer,
-and ignores ``~/.netrc`` (which would replace the key with a password).
+names the app in its ``User-Agent``, reads at most :data:`MAX_BODY_BYTES` of the answer
+(after decoding, which is done here, step by step, so that a gzip bomb never inflates
+past that), and ignores ``~/.netrc`` (which would replace the key with a password).
+
+The deadline holds against a server that drips its answer: a socket timeout bounds each
+read, not the whole answer, so a byte sent just inside the read timeout would otherwise
+keep a check open for ever, in the headers (read line by line by ``http.client``) as much
+as in the body. A watch thread per request shuts the request's connection down at the
+deadline, which ends any read at once (see :class:`_DeadlineWatch`).
+
+Each request has a session of its own, closed before :meth:`ApiClient.get` returns: no
+connection outlives a check (a check is one request; nothing is gained by keeping one).
 """
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import ssl
 import threading
 import time
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,10 +32,16 @@ import requests
 import requests.adapters
 import requests.utils
 import truststore
+import urllib3
+import urllib3.connection
+import urllib3.exceptions
+import urllib3.poolmanager
 
 from .. import __version__
 
 MAX_BODY_BYTES = 64 * 1024
+READ_CHUNK_BYTES = 8192
+ACCEPT_ENCODING = "gzip, deflate"  # exactly what _Decoder can undo
 USER_AGENT = f"SipstoryDesktop/{__version__} (+sipstory-keys)"
 
 
@@ -55,7 +74,115 @@ class DeadlineExceeded(requests.exceptions.Timeout):
     """The answer did not arrive in full within the overall deadline."""
 
 
-class _TrustStoreAdapter(requests.adapters.HTTPAdapter):
+_current = threading.local()  # .watch: the _DeadlineWatch of the request this thread makes
+
+
+class _DeadlineWatch:
+    """Shuts down every connection a request opens once the request's deadline has passed.
+
+    It holds a duplicate of each connection's socket (registered by the connection classes
+    below as soon as the TCP connection stands, before any TLS handshake), so it never
+    touches a descriptor number that may have been closed and reused meanwhile, and a
+    shutdown reaches the TCP connection whichever object (plain or TLS socket) reads from
+    it. A shutdown wakes a blocked read at once with an end of file.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = False
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self._done = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(seconds,), name="sipstory-check-deadline", daemon=True
+        )
+        self._thread.start()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            if self._done.is_set():
+                return
+            try:
+                duplicate = sock.dup()
+            except OSError:
+                return
+            self._sockets.append(duplicate)
+            if self.expired:
+                _shut_down(duplicate)
+
+    def _run(self, seconds: float) -> None:
+        if self._done.wait(seconds):
+            return
+        with self._lock:
+            if self._done.is_set():
+                return
+            self.expired = True
+            for sock in self._sockets:
+                _shut_down(sock)
+
+    def close(self) -> None:
+        """Stop watching, join the watch thread and close the duplicates."""
+        with self._lock:
+            self._done.set()
+        self._thread.join()
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+            self._sockets.clear()
+
+
+def _shut_down(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _watched(sock: socket.socket) -> socket.socket:
+    watch: _DeadlineWatch | None = getattr(_current, "watch", None)
+    if watch is not None:
+        watch.watch(sock)
+    return sock
+
+
+class _HTTPConnection(urllib3.connection.HTTPConnection):
+    def _new_conn(self) -> socket.socket:
+        return _watched(super()._new_conn())
+
+
+class _HTTPSConnection(urllib3.connection.HTTPSConnection):
+    def _new_conn(self) -> socket.socket:
+        return _watched(super()._new_conn())
+
+
+class _HTTPConnectionPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSConnectionPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+def _watch_pools(manager: urllib3.PoolManager) -> None:
+    """Make ``manager``'s connections watched, unless it has pools of its own (SOCKS)."""
+    if manager.pool_classes_by_scheme is urllib3.poolmanager.pool_classes_by_scheme:
+        manager.pool_classes_by_scheme = {
+            "http": _HTTPConnectionPool,
+            "https": _HTTPSConnectionPool,
+        }
+
+
+class _WatchedAdapter(requests.adapters.HTTPAdapter):
+    """Opens connections the request's :class:`_DeadlineWatch` can shut down."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        _watch_pools(self.poolmanager)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> urllib3.PoolManager:
+        manager: urllib3.PoolManager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        _watch_pools(manager)
+        return manager
+
+
+class _TrustStoreAdapter(_WatchedAdapter):
     """Verifies certificates with the OS trust store; certifi is loaded on top by requests."""
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
@@ -73,9 +200,95 @@ def new_session() -> requests.Session:
     session.trust_env = False  # no ~/.netrc; proxies are read from the environment per request
     adapter = _TrustStoreAdapter(max_retries=0)
     session.mount("https://", adapter)
-    session.mount("http://", requests.adapters.HTTPAdapter(max_retries=0))
-    session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
+    session.mount("http://", _WatchedAdapter(max_retries=0))
+    session.headers.update(
+        {
+            "User-Agent": USER_AGENT,
+            "Accept": "application/json",
+            "Accept-Encoding": ACCEPT_ENCODING,
+        }
+    )
     return session
+
+
+class _Decoder:
+    """Undoes one ``gzip`` or ``deflate`` content coding, never inflating past ``room`` bytes.
+
+    ``urllib3`` only bounds what it inflates in recent versions, and not at all for stacked
+    codings; done here, a few KB that inflate to gigabytes cost at most the body cap.
+    """
+
+    def __init__(self, coding: str) -> None:
+        self._gzip = coding in ("gzip", "x-gzip")
+        self._wbits = 16 + zlib.MAX_WBITS if self._gzip else zlib.MAX_WBITS
+        self._inflater = zlib.decompressobj(self._wbits)
+        self._started = False  # any output yet (a failing deflate may still be raw deflate)
+        self._members = 0  # gzip members finished; garbage after the first one is ignored
+
+    def decode(self, data: bytes, room: int) -> bytes:
+        out = bytearray()
+        while data and len(out) < room:
+            if self._inflater.eof:
+                if not self._gzip:
+                    break  # data after the end of a deflate stream
+                self._members += 1
+                self._inflater = zlib.decompressobj(self._wbits)
+            try:
+                out += self._inflater.decompress(data, room - len(out))
+            except zlib.error:
+                if self._members:
+                    break  # like urllib3: trailing garbage after a whole gzip member
+                if self._gzip or self._started:
+                    raise
+                self._wbits = -zlib.MAX_WBITS  # "deflate" sent as raw deflate
+                self._inflater = zlib.decompressobj(self._wbits)
+                out += self._inflater.decompress(data, room - len(out))
+            self._started = self._started or bool(out)
+            data = self._inflater.unconsumed_tail or self._inflater.unused_data
+        return bytes(out)
+
+
+def _decoder_for(content_encoding: str) -> _Decoder | None:
+    codings = [c.strip().lower() for c in content_encoding.split(",")]
+    codings = [c for c in codings if c and c != "identity"]
+    if not codings:
+        return None
+    if len(codings) == 1 and codings[0] in ("gzip", "x-gzip", "deflate"):
+        return _Decoder(codings[0])
+    raise requests.exceptions.ContentDecodingError(
+        f"unsupported Content-Encoding: {content_encoding[:60]!r} (asked for {ACCEPT_ENCODING})"
+    )
+
+
+def _read_body(response: requests.Response, deadline: float) -> tuple[bytes, bool]:
+    """At most :data:`MAX_BODY_BYTES` of decoded body, and whether there was more.
+
+    Raises ``requests`` exceptions only (``urllib3``'s are translated as ``requests``
+    translates them for ``iter_content``), :class:`DeadlineExceeded` past ``deadline``.
+    """
+    decoder = _decoder_for(response.headers.get("Content-Encoding", ""))
+    body = bytearray()
+    try:
+        for chunk in response.raw.stream(READ_CHUNK_BYTES, decode_content=False):
+            room = MAX_BODY_BYTES + 1 - len(body)
+            body += chunk if decoder is None else decoder.decode(chunk, room)
+            if len(body) > MAX_BODY_BYTES:
+                return bytes(body[:MAX_BODY_BYTES]), True
+            if time.monotonic() > deadline:
+                raise DeadlineExceeded("the answer did not arrive in full in time")
+    except urllib3.exceptions.ReadTimeoutError as exc:
+        raise requests.exceptions.ReadTimeout(exc) from exc
+    except urllib3.exceptions.SSLError as exc:
+        raise requests.exceptions.SSLError(exc) from exc
+    except urllib3.exceptions.ProtocolError as exc:
+        raise requests.exceptions.ChunkedEncodingError(exc) from exc
+    except urllib3.exceptions.DecodeError as exc:
+        raise requests.exceptions.ContentDecodingError(exc) from exc
+    except urllib3.exceptions.HTTPError as exc:
+        raise requests.exceptions.ConnectionError(exc) from exc
+    except zlib.error as exc:
+        raise requests.exceptions.ContentDecodingError(f"a bad compressed body: {exc}") from exc
+    return bytes(body), False
 
 
 class ApiClient:
@@ -83,49 +296,51 @@ class ApiClient:
 
     def __init__(self, timeouts: Timeouts | None = None) -> None:
         self.timeouts = timeouts or Timeouts()
-        self._local = threading.local()
-
-    def _session(self) -> requests.Session:
-        session: requests.Session | None = getattr(self._local, "session", None)
-        if session is None:
-            session = self._local.session = new_session()
-        return session
 
     def get(self, base_url: str, path: str, key: str | None) -> Answer:
         """``GET {base_url}{path}`` with the key in ``Authorization`` (raw, no ``Bearer``).
 
         Raises ``requests`` exceptions for transport failures, :class:`DeadlineExceeded`
-        when the whole answer takes longer than the timeouts allow. A body larger than
+        when the whole answer (headers and body) takes longer than the timeouts allow:
+        it returns or raises within ``timeouts.total`` of being called, give or take a
+        few milliseconds, once a connection stands (name resolution and each connection
+        attempt are bounded by the connect timeout). A body larger than
         :data:`MAX_BODY_BYTES` is cut there and marked ``truncated``.
         """
         url = base_url.rstrip("/") + path
         headers = {"Authorization": key} if key is not None else {}
+        total = self.timeouts.total
         started = time.monotonic()
-        deadline = started + self.timeouts.total
-        response = self._session().get(
-            url,
-            headers=headers,
-            timeout=(self.timeouts.connect, self.timeouts.read),
-            allow_redirects=False,
-            stream=True,
-            proxies=requests.utils.get_environ_proxies(url),
-        )
+        watch = _DeadlineWatch(total)
+        outer = getattr(_current, "watch", None)
+        _current.watch = watch
         try:
-            body = bytearray()
-            truncated = False
-            for chunk in response.iter_content(chunk_size=8192):
-                body += chunk
-                if len(body) > MAX_BODY_BYTES:
-                    truncated = True
-                    break
-                if time.monotonic() > deadline:
-                    raise DeadlineExceeded(f"no complete answer within {self.timeouts.total:g} s")
+            with new_session() as session:
+                response = session.get(
+                    url,
+                    headers=headers,
+                    timeout=(self.timeouts.connect, self.timeouts.read),
+                    allow_redirects=False,
+                    stream=True,
+                    proxies=requests.utils.get_environ_proxies(url),
+                )
+                try:
+                    body, truncated = _read_body(response, started + total)
+                finally:
+                    response.close()
+        except (requests.RequestException, OSError) as exc:
+            if watch.expired and not isinstance(exc, DeadlineExceeded):
+                raise DeadlineExceeded(f"no complete answer within {total:g} s") from exc
+            raise
         finally:
-            response.close()
+            _current.watch = outer
+            watch.close()
+        if watch.expired:  # the cut may have looked like the end of a close-delimited answer
+            raise DeadlineExceeded(f"no complete answer within {total:g} s")
         return Answer(
             status=response.status_code,
             headers=response.headers,
-            body=bytes(body[:MAX_BODY_BYTES]),
+            body=body,
             truncated=truncated,
             latency_ms=round((time.monotonic() - started) * 1000),
         )

@@ -42,7 +42,8 @@ class DetailsPane(QWidget):
 
     Signals:
         test_requested, edit_requested, replace_requested, copy_requested,
-        reveal_requested, remove_requested: the user asked for that action on the
+        reveal_requested, remove_requested, channels_requested, find_url_requested,
+        copy_curl_requested: the user asked for that action on the
         entry shown (the window carries it out).
     """
 
@@ -52,6 +53,9 @@ class DetailsPane(QWidget):
     copy_requested = Signal()
     reveal_requested = Signal()
     remove_requested = Signal()
+    channels_requested = Signal()
+    find_url_requested = Signal()
+    copy_curl_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -138,13 +142,18 @@ class DetailsPane(QWidget):
         rows = (
             (
                 ("test", self.tr("&Test"), self.test_requested),
-                ("edit", self.tr("&Edit…"), self.edit_requested),
+                ("edit", self.tr("E&dit…"), self.edit_requested),
                 ("replace", self.tr("Re&place key…"), self.replace_requested),
             ),
             (
                 ("copy", self.tr("&Copy key"), self.copy_requested),
                 ("reveal", self.tr("Re&veal"), self.reveal_requested),
                 ("remove", self.tr("Re&move…"), self.remove_requested),
+            ),
+            (
+                ("channels", self.tr("C&hannels…"), self.channels_requested),
+                ("find_url", self.tr("Find API &URL…"), self.find_url_requested),
+                ("copy_curl", self.tr("Copy as cur&l"), self.copy_curl_requested),
             ),
         )
         box = QVBoxLayout()

@@ -26,12 +26,14 @@ from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
+    QFrame,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QScrollArea,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -326,6 +328,10 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
 
     def _build_view(self, on_try_demo: Callable[[], None] | None) -> None:
+        self._build_tree()
+        self._build_pages(on_try_demo)
+
+    def _build_tree(self) -> None:
         self.tree = QTreeView()
         self.tree.setObjectName("entries")
         self.tree.setAccessibleName(self.tr("Saved keys"))
@@ -362,12 +368,17 @@ class MainWindow(QMainWindow):
         ):
             self.tree.setColumnWidth(column, width)
 
+    def _build_pages(self, on_try_demo: Callable[[], None] | None) -> None:
         self.details = DetailsPane()
-        self.details.setMinimumWidth(300)
+        details_area = QScrollArea()  # a short window scrolls the details, not clips them
+        details_area.setWidget(self.details)
+        details_area.setWidgetResizable(True)
+        details_area.setFrameShape(QFrame.Shape.NoFrame)
+        details_area.setMinimumWidth(320)
         self.splitter = QSplitter()
         self.splitter.setObjectName("splitter")
         self.splitter.addWidget(self.tree)
-        self.splitter.addWidget(self.details)
+        self.splitter.addWidget(details_area)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([1120, 360])
@@ -411,6 +422,9 @@ class MainWindow(QMainWindow):
             (self.details.copy_requested, self.copy_selected),
             (self.details.reveal_requested, self.reveal_selected),
             (self.details.remove_requested, self.remove_selected),
+            (self.details.channels_requested, self.show_channels),
+            (self.details.find_url_requested, self.find_api_url),
+            (self.details.copy_curl_requested, self.copy_as_curl),
         ):
             signal.connect(slot)
         self.banner.retry_requested.connect(self._retry_keyring)
