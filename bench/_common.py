@@ -6,6 +6,7 @@ Nothing here imports Qt: the measuring scripts do, each in a fresh process.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import secrets
@@ -65,6 +66,11 @@ def run_json(
 
 def median(values: Sequence[float]) -> float:
     return statistics.median(values)
+
+
+def gaps(ticks: Sequence[float]) -> list[float]:
+    """The gaps between successive timer ticks, longest first (seconds)."""
+    return sorted((b - a for a, b in itertools.pairwise(ticks)), reverse=True)
 
 
 # --- entries -----------------------------------------------------------------------------

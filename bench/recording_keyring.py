@@ -1,40 +1,31 @@
-"""An in-memory keyring backend that notes when it is first touched, for the benchmarks.
+"""An in-memory keyring backend that notes when it is touched, for the benchmarks.
 
 Chosen with ``PYTHON_KEYRING_BACKEND=recording_keyring.RecordingKeyring`` (``bench/`` on
 ``PYTHONPATH``), it is created by keyring's own backend resolution, so the app runs its
-real code path. Every touch is noted with ``time.perf_counter()``: its creation (keyring
-resolves the backend on the first call that needs one) and every get/set/delete.
+real code path. Its creation and every get/set/delete are noted in ``keyring_watch``.
 """
 
 from __future__ import annotations
 
-import threading
-import time
+from keyring_watch import note
 
 from sipstory_desktop.demo.memory_keyring import MemoryKeyring
 
-CALLS: list[tuple[float, str, str]] = []  # (perf_counter, what, thread name)
-_LOCK = threading.Lock()
-
-
-def note(what: str) -> None:
-    with _LOCK:
-        CALLS.append((time.perf_counter(), what, threading.current_thread().name))
-
-
-def first_call() -> tuple[float, str, str] | None:
-    with _LOCK:
-        return min(CALLS) if CALLS else None
-
 
 class RecordingKeyring(MemoryKeyring):
-    """A :class:`MemoryKeyring` that records when it is created and called."""
+    """A :class:`MemoryKeyring` that notes when it is created and called."""
 
     priority = 0.1  # never chosen unless asked for
 
     def __init__(self) -> None:
         note("backend created")
         super().__init__()
+
+    def __bool__(self) -> bool:
+        # MemoryKeyring has __len__, so an empty one is falsy, and keyring's
+        # ``load_env() or load_config() or <detect>`` would then ignore it and detect a
+        # backend of its own (every installed backend imported and probed).
+        return True
 
     def get_password(self, service: str, username: str) -> str | None:
         note("get_password")

@@ -17,7 +17,6 @@ import enum
 import json
 import logging
 import time
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -28,6 +27,7 @@ import requests
 from .classify import classify_answer, classify_failure
 from .client import MAX_BODY_BYTES, Answer, ApiClient
 from .status import CheckResult, RateLimit, Status
+from .text import one_line
 from .times import from_iso, to_iso, utc_now
 
 INTEGRATIONS_PATH = "/integrations"
@@ -122,7 +122,7 @@ def platform_of(identifier: str) -> Platform:
     known = PLATFORMS.get(ALIASES.get(wanted, wanted))
     if known is not None:
         return known
-    shown = _clean(identifier, MAX_TEXT_LENGTH) or "Unknown"
+    shown = one_line(identifier, MAX_TEXT_LENGTH) or "Unknown"
     letter = next((ch.upper() for ch in shown if ch.isalnum()), "?")
     return Platform(shown, shown, Category.OTHER, letter, "#6B7280")
 
@@ -130,21 +130,10 @@ def platform_of(identifier: str) -> Platform:
 # --- channels --------------------------------------------------------------------------------
 
 # Characters that would let a server's text rewrite a terminal line or reorder what it shows.
-_BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def _clean(value: str, limit: int) -> str:
-    """``value`` without control characters, at most ``limit`` characters long."""
-    kept = (
-        ch
-        for ch in value[: limit * 4]
-        if unicodedata.category(ch) != "Cc" and ch not in _BIDI_CONTROLS
-    )
-    return "".join(kept).strip()[:limit]
 
 
 def _text(value: Any, limit: int = MAX_TEXT_LENGTH) -> str:
-    return _clean(value, limit) if isinstance(value, str) else ""
+    return one_line(value, limit) if isinstance(value, str) else ""
 
 
 def _required(value: Any, field: str) -> str:
@@ -356,7 +345,7 @@ def _read_json_list(answer: Answer, now: datetime, rate_limit: RateLimit | None)
 def _shape(body: Any) -> str:
     """A short, safe description of a JSON value: its type, and an object's first keys."""
     if isinstance(body, dict):
-        keys = ", ".join(_clean(str(k), 30) for k in list(body)[:5])
+        keys = ", ".join(one_line(str(k), 30) for k in list(body)[:5])
         return f"a JSON object ({keys})" if keys else "an empty JSON object"
     if isinstance(body, list):
         return "a JSON array"

@@ -18,6 +18,7 @@ import requests
 
 from .client import MAX_BODY_BYTES, Answer
 from .status import CheckResult, RateLimit, Status
+from .text import one_line
 from .times import utc_now
 from .urls import is_local_host, origin_of, suggest_api_base
 
@@ -94,10 +95,11 @@ def _describe_wait(retry_at: datetime | None, now: datetime) -> str:
 
 
 def _message_of(body: Any) -> str:
+    """What the server said in its JSON, made safe to show."""
     if isinstance(body, dict):
         for field in ("msg", "message", "error"):
             if isinstance(body.get(field), str):
-                return str(body[field])
+                return one_line(str(body[field]))
     return ""
 
 
@@ -117,7 +119,7 @@ def classify_answer(answer: Answer, base_url: str, *, now: datetime | None = Non
         return CheckResult(code, message, hint, **common, **extra)
 
     if 300 <= status < 400:
-        location = answer.headers.get("Location", "")
+        location = one_line(answer.headers.get("Location", ""), 500)
         target = location or "an address it did not give"
         return result(
             Status.REDIRECTED,
@@ -189,7 +191,7 @@ def classify_answer(answer: Answer, base_url: str, *, now: datetime | None = Non
                 "Check the base URL, and that the server really is Sipstory.",
             )
         if body is _NOT_JSON:
-            kind = answer.content_type or "no content type"
+            kind = one_line(answer.content_type, 80) or "no content type"
             return result(
                 Status.NOT_API,
                 f"The server answered HTTP {status} with {kind}, not JSON: this URL is not a "
@@ -199,7 +201,7 @@ def classify_answer(answer: Answer, base_url: str, *, now: datetime | None = Non
             )
         if status == 200 and isinstance(body, dict) and body.get("connected") is True:
             return result(Status.CONNECTED, "The key works: the server confirmed the connection.")
-        shown = json.dumps(body)[:120]
+        shown = one_line(json.dumps(body), 120)
         return result(
             Status.UNEXPECTED,
             f"The server answered HTTP {status} but did not confirm the connection: {shown}",

@@ -12,8 +12,10 @@ keep a check open for ever, in the headers (read line by line by ``http.client``
 as in the body. A watch thread per request shuts the request's connection down at the
 deadline, which ends any read at once (see :class:`_DeadlineWatch`).
 
-Each request has a session of its own, closed before :meth:`ApiClient.get` returns: no
-connection outlives a check (a check is one request; nothing is gained by keeping one).
+Sessions are kept per thread (making one costs about a millisecond of CPU, its TLS context
+mostly, which a window running checks on eight threads feels), but every connection is
+closed before :meth:`ApiClient.get` returns: none outlives a check, kept alive or not (a
+check is one request; nothing is gained by keeping one open).
 """
 
 from __future__ import annotations
@@ -84,18 +86,17 @@ class _DeadlineWatch:
     below as soon as the TCP connection stands, before any TLS handshake), so it never
     touches a descriptor number that may have been closed and reused meanwhile, and a
     shutdown reaches the TCP connection whichever object (plain or TLS socket) reads from
-    it. A shutdown wakes a blocked read at once with an end of file.
+    it. A shutdown wakes a blocked read at once with an end of file. Its thread starts with
+    the first connection and is joined by :meth:`close`.
     """
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, deadline: float) -> None:
         self.expired = False
+        self._deadline = deadline  # time.monotonic()
         self._lock = threading.Lock()
         self._sockets: list[socket.socket] = []
         self._done = threading.Event()
-        self._thread = threading.Thread(
-            target=self._run, args=(seconds,), name="sipstory-check-deadline", daemon=True
-        )
-        self._thread.start()
+        self._thread: threading.Thread | None = None
 
     def watch(self, sock: socket.socket) -> None:
         with self._lock:
@@ -108,9 +109,14 @@ class _DeadlineWatch:
             self._sockets.append(duplicate)
             if self.expired:
                 _shut_down(duplicate)
+            elif self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="sipstory-check-deadline", daemon=True
+                )
+                self._thread.start()
 
-    def _run(self, seconds: float) -> None:
-        if self._done.wait(seconds):
+    def _run(self) -> None:
+        if self._done.wait(max(0.0, self._deadline - time.monotonic())):
             return
         with self._lock:
             if self._done.is_set():
@@ -123,7 +129,9 @@ class _DeadlineWatch:
         """Stop watching, join the watch thread and close the duplicates."""
         with self._lock:
             self._done.set()
-        self._thread.join()
+            thread = self._thread
+        if thread is not None:
+            thread.join()
         with self._lock:
             for sock in self._sockets:
                 sock.close()
@@ -214,16 +222,20 @@ def new_session() -> requests.Session:
 class _Decoder:
     """Undoes one ``gzip`` or ``deflate`` content coding, never inflating past ``room`` bytes.
 
-    ``urllib3`` only bounds what it inflates in recent versions, and not at all for stacked
-    codings; done here, a few KB that inflate to gigabytes cost at most the body cap.
+    ``urllib3`` bounds what it inflates only since 2.6, older versions (which ``requests``
+    accepts) inflate a whole read at once, stacked codings included; done here, a few KB
+    that inflate to gigabytes cost at most the body cap whatever the version. Stacked
+    codings and codings not asked for are refused (:func:`_decoder_for`).
     """
 
     def __init__(self, coding: str) -> None:
         self._gzip = coding in ("gzip", "x-gzip")
         self._wbits = 16 + zlib.MAX_WBITS if self._gzip else zlib.MAX_WBITS
         self._inflater = zlib.decompressobj(self._wbits)
-        self._started = False  # any output yet (a failing deflate may still be raw deflate)
         self._members = 0  # gzip members finished; garbage after the first one is ignored
+        # "deflate" means zlib-wrapped, yet some servers send raw deflate: until the first
+        # output, what came is kept (up to the cap) to be read again as raw deflate.
+        self._first: bytearray | None = None if self._gzip else bytearray()
 
     def decode(self, data: bytes, room: int) -> bytes:
         out = bytearray()
@@ -233,17 +245,23 @@ class _Decoder:
                     break  # data after the end of a deflate stream
                 self._members += 1
                 self._inflater = zlib.decompressobj(self._wbits)
+            if self._first is not None:
+                self._first += data
+                if len(self._first) > MAX_BODY_BYTES:
+                    self._first = None
             try:
                 out += self._inflater.decompress(data, room - len(out))
             except zlib.error:
                 if self._members:
                     break  # like urllib3: trailing garbage after a whole gzip member
-                if self._gzip or self._started:
+                if self._first is None:
                     raise
-                self._wbits = -zlib.MAX_WBITS  # "deflate" sent as raw deflate
+                data, self._first = bytes(self._first), None
+                self._wbits = -zlib.MAX_WBITS
                 self._inflater = zlib.decompressobj(self._wbits)
-                out += self._inflater.decompress(data, room - len(out))
-            self._started = self._started or bool(out)
+                continue
+            if out:
+                self._first = None
             data = self._inflater.unconsumed_tail or self._inflater.unused_data
         return bytes(out)
 
@@ -296,26 +314,35 @@ class ApiClient:
 
     def __init__(self, timeouts: Timeouts | None = None) -> None:
         self.timeouts = timeouts or Timeouts()
+        self._local = threading.local()
+
+    def _session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = new_session()
+        return session
 
     def get(self, base_url: str, path: str, key: str | None) -> Answer:
         """``GET {base_url}{path}`` with the key in ``Authorization`` (raw, no ``Bearer``).
 
-        Raises ``requests`` exceptions for transport failures, :class:`DeadlineExceeded`
-        when the whole answer (headers and body) takes longer than the timeouts allow:
-        it returns or raises within ``timeouts.total`` of being called, give or take a
-        few milliseconds, once a connection stands (name resolution and each connection
-        attempt are bounded by the connect timeout). A body larger than
-        :data:`MAX_BODY_BYTES` is cut there and marked ``truncated``.
+        Raises ``requests`` exceptions only: for transport failures, and
+        :class:`DeadlineExceeded` when the whole answer (headers and body) takes longer
+        than ``timeouts.total``. It returns or raises within ``timeouts.total`` of being
+        called, give or take milliseconds, however slowly the server drips its answer;
+        what no socket can bound is name resolution (the system's resolver) and, for a
+        host with several addresses, one connect timeout per address tried. A body larger
+        than :data:`MAX_BODY_BYTES` (decoded) is cut there and marked ``truncated``.
         """
         url = base_url.rstrip("/") + path
         headers = {"Authorization": key} if key is not None else {}
         total = self.timeouts.total
         started = time.monotonic()
-        watch = _DeadlineWatch(total)
+        watch = _DeadlineWatch(started + total)
         outer = getattr(_current, "watch", None)
         _current.watch = watch
         try:
-            with new_session() as session:
+            session = self._session()
+            try:
                 response = session.get(
                     url,
                     headers=headers,
@@ -328,6 +355,8 @@ class ApiClient:
                     body, truncated = _read_body(response, started + total)
                 finally:
                     response.close()
+            finally:
+                session.close()  # no connection outlives the check; the session stays usable
         except (requests.RequestException, OSError) as exc:
             if watch.expired and not isinstance(exc, DeadlineExceeded):
                 raise DeadlineExceeded(f"no complete answer within {total:g} s") from exc

@@ -28,6 +28,13 @@ class ConfigError(Exception):
     """The config cannot be read or written; the message says what to do."""
 
 
+def _lock_failure(lock_path: object, exc: OSError) -> str:
+    return (
+        f"Cannot lock {lock_path}: {exc.strerror or exc}. Check that the folder is writable "
+        "by you; nothing was changed."
+    )
+
+
 class _Damaged(Exception):
     """The file exists but is not a config we can read."""
 
@@ -102,6 +109,8 @@ class ConfigStore:
             raise ConfigError(
                 "Another Sipstory Desktop process is holding the config; try again in a moment."
             ) from None
+        except OSError as exc:  # the lock file cannot be made or opened
+            raise ConfigError(_lock_failure(self._lock_path, exc)) from None
 
     def _read(self) -> list[Entry]:
         try:
@@ -131,6 +140,8 @@ class ConfigStore:
             raise ConfigError(
                 "The config is damaged and another process is holding it; try again."
             ) from None
+        except OSError as exc:
+            raise ConfigError(_lock_failure(self._lock_path, exc)) from None
 
     def _recover_locked(self) -> list[Entry]:
         try:
@@ -138,6 +149,14 @@ class ConfigStore:
             reason = "unreadable"
         except _Damaged as exc:
             reason = str(exc)
+        try:  # first: a backup we may not use stops us before anything moves
+            entries = self._read_backup()
+        except ConfigError:
+            raise ConfigError(
+                f"The config file is damaged ({reason}) and its backup was written by a newer "
+                "Sipstory Desktop: update the app to recover it. Both files were left "
+                "untouched."
+            ) from None
         stamp = utc_now().strftime("%Y%m%dT%H%M%SZ")
         aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
         number = 1
@@ -146,7 +165,6 @@ class ConfigStore:
             aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{number}")
         self.path.replace(aside)
         log.warning("config damaged (%s); set aside as %s", reason, aside.name)
-        entries = self._read_backup()
         if entries is None:
             self.notices.append(
                 f"The config file was damaged ({reason}) and had no usable backup. "

@@ -18,7 +18,6 @@ import json
 import logging
 import re
 import time
-import unicodedata
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ import requests
 from .classify import classify_failure
 from .client import Answer, ApiClient
 from .status import Status
+from .text import one_line
 from .urls import (
     BACKEND_API_PATH,
     SELF_HOSTED_API_PATH,
@@ -229,11 +229,11 @@ _FAILURES = {
 def classify_probe(answer: Answer) -> tuple[ProbeOutcome, str]:
     """The outcome of a keyless request to a candidate base URL, and what was seen."""
     status = answer.status
-    kind = answer.content_type or "no content type"
+    kind = one_line(answer.content_type, 80) or "no content type"
     body = _json(answer)
     said = _message_of(body)
     if 300 <= status < 400:
-        location = _clean(answer.headers.get("Location", ""), 300)
+        location = one_line(answer.headers.get("Location", ""), 300)
         where = f"to {location}" if location else "without saying where"
         return ProbeOutcome.REDIRECT, f"redirects {where} (HTTP {status}); not followed"
     if status == 401 and said in _SIPSTORY_401:
@@ -261,7 +261,7 @@ def classify_probe(answer: Answer) -> tuple[ProbeOutcome, str]:
     if body is not _NOT_JSON:
         seen = f": {said}" if said else ""
         return ProbeOutcome.OTHER, f"HTTP {status}, JSON{seen}; not how a Sipstory API answers"
-    snippet = _clean(answer.body[:200].decode("utf-8", "replace"), 80)
+    snippet = one_line(answer.body[:200].decode("utf-8", "replace"), 80)
     seen = f': "{snippet}"' if snippet else ", empty body"
     return ProbeOutcome.OTHER, f"HTTP {status}, {kind}{seen}"
 
@@ -283,7 +283,7 @@ def _message_of(body: Any) -> str:
         for name in ("msg", "message", "error"):
             value = body.get(name)
             if isinstance(value, str):
-                return _clean(value, 120)
+                return one_line(value, 120)
     return ""
 
 
@@ -296,16 +296,7 @@ def _looks_like_html(answer: Answer) -> bool:
 
 def _title(body: bytes) -> str:
     match = re.search(rb"<title[^>]*>([^<]{1,200})</title>", body[:8192], re.IGNORECASE)
-    return _clean(match.group(1).decode("utf-8", "replace"), 80) if match else ""
-
-
-def _clean(text: str, limit: int) -> str:
-    """``text`` on one line, without control characters, at most ``limit`` characters."""
-    kept = "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch
-        for ch in text[: limit * 4]
-    )
-    return " ".join(kept.split())[:limit]
+    return one_line(match.group(1).decode("utf-8", "replace"), 80) if match else ""
 
 
 def find_api_url(

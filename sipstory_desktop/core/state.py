@@ -261,3 +261,5 @@ class StateStore:
             raise StateError(
                 "Another Sipstory Desktop process is holding the state file."
             ) from None
+        except OSError as exc:  # the lock file cannot be made or opened
+            raise StateError(f"Cannot lock {self._lock_path}: {exc.strerror or exc}.") from None

@@ -210,6 +210,30 @@ class EntryModel(QStandardItemModel):
             [g for g in self._groups if id(g) in changed], {entry_id for entry_id, _ in results}
         )
 
+    def set_checking_many(self, entry_ids: list[str]) -> None:
+        """Mark entries as being checked: one change signal per group, not per entry."""
+        self._checking.update(entry_ids)
+        spans: dict[int, list[int]] = {}
+        blocked = self.blockSignals(True)
+        try:
+            for entry_id in entry_ids:
+                row = self._rows.get(entry_id)
+                if row is None:
+                    continue
+                for column in (Column.LIGHT, Column.ACTION):
+                    row[column].setData(True, Role.CHECKING)
+                group = self._group_of[entry_id]
+                spans.setdefault(self._groups.index(group), []).append(row[0].row())
+        finally:
+            self.blockSignals(blocked)
+        for g_row, rows in spans.items():
+            parent = self._groups[g_row].items[0]
+            self.dataChanged.emit(
+                parent.child(min(rows), Column.LIGHT).index(),
+                parent.child(max(rows), Column.ACTION).index(),
+                [Role.CHECKING],
+            )
+
     def set_checking(self, entry_id: str, checking: bool) -> None:
         if checking:
             self._checking.add(entry_id)
@@ -308,17 +332,21 @@ class EntryModel(QStandardItemModel):
         sort_keys[Column.HISTORY] = sum(1 for r in history if r.ok) / max(1, len(history))
         tips[Column.HISTORY] = history_summary(history)
         checking = entry.id in self._checking
-        for column in Column:
+        for column in Column:  # every cell: text, sort key, tooltip, and which entry it is
             item = row[column]
             text = texts[column]
             item.setData(text, Qt.ItemDataRole.DisplayRole)
             item.setData(sort_keys.get(column, text.casefold()), Role.SORT)
-            item.setData(tips.get(column), Qt.ItemDataRole.ToolTipRole)
+            if column in tips:
+                item.setData(tips[column], Qt.ItemDataRole.ToolTipRole)
             item.setData(entry, Role.ENTRY)
-            item.setData(result, Role.RESULT)
-            item.setData(status.value, Role.STATUS)
-            item.setData(checking, Role.CHECKING)
-            item.setData(False, Role.IS_GROUP)
+        # The rest only where it is read: thousands of rows make every setData count.
+        light = row[Column.LIGHT]
+        light.setData(result, Role.RESULT)
+        light.setData(status.value, Role.STATUS)
+        light.setData(False, Role.IS_GROUP)  # the other cells say nothing: falsy, too
+        for column in (Column.LIGHT, Column.ACTION):
+            row[column].setData(checking, Role.CHECKING)
         for column in (Column.LIGHT, Column.HISTORY):
             row[column].setData(history, Role.HISTORY)
         row[Column.LIGHT].setData(

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from .. import APP_ID, APP_NAME, __version__
 from ..core.budget import BudgetWarning, forecast, held_back_result, held_back_until
@@ -70,7 +71,7 @@ from .roles import Column, Role
 from .sparkline import SparklineDelegate
 from .status_delegate import StatusDelegate, TestButtonDelegate
 from .watch import Tray, WatchDialog, Watcher, WatchSettings
-from .workers import CheckRunner, Worker
+from .workers import CheckRunner, Worker, file_signature
 
 log = logging.getLogger(__name__)
 
@@ -83,15 +84,6 @@ CLOCK_INTERVAL_MS = 30_000
 
 def _digest(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8")).digest()
-
-
-def _signature(path: Path) -> tuple[int, int] | None:
-    """Modification time and size of a file, to tell one version from another."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
 
 
 def describe_error(error: Exception) -> str:
@@ -143,7 +135,7 @@ class MainWindow(QMainWindow):
         )
         self._restore_layout()
         self._quitting = False
-        self._own_save: tuple[int, int] | None = None
+        self._own_save: object = None
         self.watcher = Watcher(
             self.model.entries, self.model.requests_last_hour, self._watch_round, self
         )
@@ -154,7 +146,7 @@ class MainWindow(QMainWindow):
         self._apply_watch(WatchSettings.load(self._settings))
         self.reload()
         self.tree.setFocus()  # so that Ctrl+C and Delete act on the list from the start
-        QTimer.singleShot(0, self._probe_keyring)  # after the first paint: no keyring before
+        self._painted = False  # the keyring is probed after the first paint (paintEvent)
 
     # --- building --------------------------------------------------------------------------
 
@@ -435,6 +427,9 @@ class MainWindow(QMainWindow):
         self._clock.timeout.connect(self._tick)
         self._clock.start()
         self._arrived: dict[str, CheckResult] = {}
+        self._starting: list[str] = []
+        self._start_timer = QTimer(self, singleShot=True, interval=0)
+        self._start_timer.timeout.connect(self._show_started)
         self._show_timer = QTimer(self, singleShot=True, interval=SHOW_RESULTS_MS)
         self._show_timer.timeout.connect(self._show_arrived)
         self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)
@@ -485,7 +480,7 @@ class MainWindow(QMainWindow):
             )
         self.vault.notices.clear()
         if self.model.same_entries(entries):
-            if _signature(self.vault.paths.state_file) != self._own_save:
+            if file_signature(self.vault.paths.state_file) != self._own_save:
                 self.model.set_state(self.vault.load_state())  # sipstory-keys checked, say
         else:
             self.model.set_entries(entries, self.vault.load_state())
@@ -496,9 +491,9 @@ class MainWindow(QMainWindow):
         self._update_details()
         self._update_tray()
 
-    def _remember_own_save(self) -> None:
+    def _remember_own_save(self, signature: object) -> None:
         """Our own result saves need no reload: the model has those results already."""
-        self._own_save = _signature(self.vault.paths.state_file)
+        self._own_save = signature
 
     def _select(self, entry_id: str | None) -> None:
         source = self.model.index_of(entry_id) if entry_id else QModelIndex()
@@ -662,10 +657,18 @@ class MainWindow(QMainWindow):
         return self.runner.check([e for e in entries if held_back_until(state, e.id) is None])
 
     def _check_started(self, entry_id: str) -> None:
-        self.model.set_checking(entry_id, True)
-        if not self._spinner.isActive():
+        self._starting.append(entry_id)
+        if not self._start_timer.isActive():
+            self._start_timer.start()
+
+    def _show_started(self) -> None:
+        """Mark the rows of started checks in one go (Check all starts hundreds at once)."""
+        started, self._starting = self._starting, []
+        started = [entry_id for entry_id in started if self.runner.is_checking(entry_id)]
+        self.model.set_checking_many(started)
+        if started and not self._spinner.isActive():
             self._spinner.start()
-        if entry_id == self._selected_id:
+        if self._selected_id in started:
             self._update_details()
 
     def _check_finished(self, entry_id: str, result: object) -> None:
@@ -1016,14 +1019,17 @@ class MainWindow(QMainWindow):
             return fetched
 
         def fetched(result: ChannelsResult) -> None:
-            dialog.set_busy(False)
             self.model.set_results([(entry.id, result.check)])
+            if not isValid(dialog):  # closed meanwhile
+                return
             if result.cache is not None:
                 dialog.show_cache(result.cache)
             else:
                 dialog.show_failure(result.check)
 
         def failed(error: Exception) -> None:
+            if not isValid(dialog):
+                return
             dialog.set_busy(False)
             if isinstance(error, SecretStoreError):
                 dialog.show_failure(keyring_error_result(error))
@@ -1070,14 +1076,25 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _search_api_url(self, dialog: FindUrlDialog, address: str) -> None:
-        relay = _ProbeRelay(dialog)  # probes arrive from pool threads, one by one
+        # Probes arrive from pool threads, one by one, through a relay the window owns: the
+        # dialog may be closed (and deleted) before the search ends.
+        relay = _ProbeRelay(self)
         relay.probed.connect(dialog.probe_done)
+
+        def finished(result: object) -> None:
+            relay.deleteLater()
+            if isValid(dialog) and isinstance(result, FindResult):
+                dialog.search_finished(result)
+
+        def failed(error: Exception) -> None:
+            relay.deleteLater()
+            if isValid(dialog):
+                dialog.set_warning(describe_error(error))
+
         self.worker.run(
             lambda: find_api_url(self._client, address, on_probe=relay.probed.emit),
-            lambda result: (
-                dialog.search_finished(result) if isinstance(result, FindResult) else None
-            ),
-            lambda error: dialog.set_warning(describe_error(error)),
+            finished,
+            failed,
         )
 
     def _use_base_url(self, entry: Entry, base_url: str) -> None:
@@ -1132,7 +1149,8 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def imported(outcome: ImportOutcome) -> None:
-            dialog.show_outcome(outcome)
+            if isValid(dialog):
+                dialog.show_outcome(outcome)
             self.reload()
             if outcome.needs_key:
                 self.banner.show_message(
@@ -1196,6 +1214,12 @@ class MainWindow(QMainWindow):
         self._settings.setValue("window/header", self.tree.header().saveState())
         self._settings.setValue("window/splitter", self.splitter.saveState())
         self._settings.sync()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:  # the window shows first; the keyring (maybe slow) after
+            self._painted = True
+            QTimer.singleShot(0, self._probe_keyring)
 
     def quit(self) -> None:
         """Quit for real, even while watching from the tray."""

@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
@@ -28,6 +29,15 @@ log = logging.getLogger(__name__)
 
 OnDone = Callable[[Any], None]
 OnError = Callable[[Exception], None]
+
+
+def file_signature(path: Path) -> tuple[int, int] | None:
+    """Modification time and size of a file, to tell one version of it from another."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
 
 
 class Worker(QObject):
@@ -112,13 +122,14 @@ class CheckRunner(QObject):
         finished(str, object): its :class:`CheckResult` arrived.
         idle(): no check is queued or running any more.
         progress(int, int): checks done and checks asked for in this run.
-        saved(): a batch of results was written to the state file.
+        saved(object): a batch of results was written to the state file, which then had
+            this :func:`file_signature`.
     """
 
     started = Signal(str)
     finished = Signal(str, object)
     idle = Signal()
-    saved = Signal()
+    saved = Signal(object)
     progress = Signal(int, int)
 
     SAVE_DELAY_MS = 300
@@ -196,10 +207,15 @@ class CheckRunner(QObject):
         if batch:
             budgets = self._grouper.budgets()
             self._saver.run(
-                lambda: self._vault.record(batch, budgets=budgets),
-                lambda _: self.saved.emit(),
+                lambda: self._record(batch, budgets),
+                self.saved.emit,
                 self._save_failed,
             )
+
+    def _record(self, batch: list[tuple[str, CheckResult]], budgets: dict[str, str]) -> object:
+        """On the saver thread: save, and note the file as written, before anyone looks."""
+        self._vault.record(batch, budgets=budgets)
+        return file_signature(self._vault.paths.state_file)
 
     def _save_failed(self, error: Exception) -> None:
         log.warning(

@@ -476,7 +476,23 @@ def test_a_large_body_is_truncated_and_not_parsed(
     assert len(answer.body) == MAX_BODY_BYTES
     result = check_key(client, BASE, KEY)
     assert not result.ok
-    assert result.status is Status.NOT_API
+    # A body claiming JSON that is too big to read is not known to be non-JSON (not_api):
+    # it is an answer no Sipstory API gives.
+    assert result.status is Status.UNEXPECTED
+    assert "64 KiB" in result.message
+
+
+def test_a_large_web_page_is_still_not_the_api() -> None:
+    page = LOGIN_PAGE + b" " * MAX_BODY_BYTES
+    answer = _answer(200, {"Content-Type": "text/html"}, page[:MAX_BODY_BYTES], truncated=True)
+    assert classify_answer(answer, BASE).status is Status.NOT_API
+
+
+def test_an_undecodable_body_is_unexpected() -> None:
+    exc = requests.exceptions.ContentDecodingError("unsupported Content-Encoding: 'br'")
+    result = classify_failure(exc, BASE, 15.0)
+    assert result.status is Status.UNEXPECTED
+    assert "Content-Encoding" in result.message
 
 
 def test_a_body_of_exactly_the_limit_is_whole(
