@@ -14,7 +14,8 @@ def one_line(text: str, limit: int = SHOWN_LENGTH) -> str:
     terminal's cursor, reorder what is shown around it, or fill the screen.
     """
     kept = "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch
+        " " if ch.isspace() else ch
         for ch in text[: limit * 4]
+        if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf")
     )
     return " ".join(kept.split())[:limit]

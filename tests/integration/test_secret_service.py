@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
+import os
 import secrets
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import keyring.backend
 import keyring.backends.SecretService
 import pytest
 import secretstorage
@@ -47,24 +48,23 @@ def test_store_read_and_delete_a_key():
     assert store.delete(entry_id) is False
 
 
-@pytest.mark.usefixtures("on_test_bus")
-def test_keyring_default_backend_is_found_on_the_bus(monkeypatch: pytest.MonkeyPatch):
-    import keyring.core
-
-    monkeypatch.setattr(keyring.core, "_keyring_backend", None)  # let keyring choose
-    # keyring judges each backend's viability once per process: forget a judgement made
-    # without a D-Bus session by an earlier test, and this one's for the tests after it.
-    _forget_viable_backends()
-    try:
-        store = SecretStore(timeout=10)
-        assert store.backend_info().name == "GNOME Keyring (Secret Service)"
-    finally:
-        _forget_viable_backends()
-
-
-def _forget_viable_backends() -> None:
-    with contextlib.suppress(KeyError, AttributeError):  # nothing judged yet
-        keyring.backend.get_all_keyring.reset()
+def test_keyring_default_backend_is_found_on_the_bus(secret_service: dict[str, str]):
+    """In a fresh process, as the app starts: keyring's own choice is the Secret Service."""
+    env = {**os.environ, **secret_service}
+    env.pop("PYTHON_KEYRING_BACKEND", None)
+    probe = (
+        "from sipstory_desktop.core.secrets import SecretStore\n"
+        "print(SecretStore(timeout=10).backend_info().name)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.strip() == "GNOME Keyring (Secret Service)"
 
 
 @pytest.fixture

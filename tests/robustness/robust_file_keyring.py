@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from jaraco.classes import properties
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
@@ -55,7 +56,13 @@ def read_store(path: Path) -> dict[str, dict[str, str]]:
 class FileKeyring(KeyringBackend):
     """Passwords in one JSON file, replaced atomically; see the module's docstring."""
 
-    priority = 0.01  # never chosen unless asked for by name
+    @properties.classproperty
+    def priority(cls) -> float:
+        """Low, and not viable at all without its file: keyring itself may meet this class
+        (it looks at every imported backend) in a process that never asked for it."""
+        if not os.environ.get(FILE_VARIABLE):
+            raise RuntimeError(f"{FILE_VARIABLE} is not set")
+        return 0.01
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
