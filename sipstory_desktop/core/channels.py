@@ -16,15 +16,12 @@ from __future__ import annotations
 import enum
 import json
 import logging
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-import requests
-
-from .classify import classify_answer, classify_failure
+from .classify import classify_answer, get_or_failure, unreadable_answer
 from .client import MAX_BODY_BYTES, Answer, ApiClient
 from .status import CheckResult, RateLimit, Status
 from .text import one_line
@@ -266,25 +263,13 @@ class ChannelsResult:
 
 def fetch_channels(client: ApiClient, base_url: str, key: str) -> ChannelsResult:
     """``GET /integrations`` with ``key``: one request. Never raises for network trouble."""
-    started = time.monotonic()
-    try:
-        answer = client.get(base_url, INTEGRATIONS_PATH, key)
-    except (requests.RequestException, OSError, ValueError) as exc:
-        elapsed = round((time.monotonic() - started) * 1000)
-        log.debug("channels of %s failed: %s", base_url, type(exc).__name__)
-        failed = classify_failure(exc, base_url, client.timeouts.total, latency_ms=elapsed)
-        return ChannelsResult(None, failed.checked_at, failed)
+    answer = get_or_failure(client, base_url, INTEGRATIONS_PATH, key)
+    if isinstance(answer, CheckResult):
+        return ChannelsResult(None, answer.checked_at, answer)
     try:
         return read_channels_answer(answer, base_url)
     except Exception as exc:  # an answer we failed to read must not crash the caller
-        log.exception("could not read the channels answer from %s", base_url)
-        check = CheckResult(
-            Status.UNEXPECTED,
-            f"The answer (HTTP {answer.status}) could not be read: {type(exc).__name__}.",
-            "Check the base URL; if this persists, report it with the app's log.",
-            http_status=answer.status,
-            latency_ms=answer.latency_ms,
-        )
+        check = unreadable_answer(answer, exc, base_url)
         return ChannelsResult(None, check.checked_at, check)
 
 

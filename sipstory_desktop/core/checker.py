@@ -7,14 +7,11 @@ after a 429 is not checked (its key is not even read) unless the check is forced
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-import requests
-
 from .budget import BudgetGrouper, held_back_result, held_back_until
-from .classify import classify_answer, classify_failure
+from .classify import classify_answer, get_or_failure, unreadable_answer
 from .client import ApiClient
 from .entries import Entry
 from .secrets import SecretStore, SecretStoreError
@@ -30,24 +27,13 @@ log = logging.getLogger(__name__)
 
 def check_key(client: ApiClient, base_url: str, key: str) -> CheckResult:
     """``GET /is-connected`` with ``key``, classified. Never raises for network trouble."""
-    started = time.monotonic()
-    try:
-        answer = client.get(base_url, IS_CONNECTED_PATH, key)
-    except (requests.RequestException, OSError, ValueError) as exc:
-        elapsed = round((time.monotonic() - started) * 1000)
-        log.debug("check of %s failed: %s", base_url, type(exc).__name__)
-        return classify_failure(exc, base_url, client.timeouts.total, latency_ms=elapsed)
+    answer = get_or_failure(client, base_url, IS_CONNECTED_PATH, key)
+    if isinstance(answer, CheckResult):
+        return answer
     try:
         return classify_answer(answer, base_url)
     except Exception as exc:  # a server answer we failed to read must not stop a whole run
-        log.exception("could not classify an answer from %s", base_url)
-        return CheckResult(
-            Status.UNEXPECTED,
-            f"The answer (HTTP {answer.status}) could not be read: {type(exc).__name__}.",
-            "Check the base URL; if this persists, report it with the app's log.",
-            http_status=answer.status,
-            latency_ms=answer.latency_ms,
-        )
+        return unreadable_answer(answer, exc, base_url)
 
 
 def no_secret_result() -> CheckResult:

@@ -8,19 +8,23 @@ with 200; a 429 proves the key valid; ``Bearer`` is rejected as an invalid key.
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import ssl
+import time
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
 
-from .client import MAX_BODY_BYTES, Answer
+from .client import MAX_BODY_BYTES, Answer, ApiClient
 from .status import CheckResult, RateLimit, Status
 from .text import one_line
 from .times import utc_now
 from .urls import is_local_host, origin_of, suggest_api_base
+
+log = logging.getLogger(__name__)
 
 ROTATION_HINT = (
     "A key stops working at once when it is rotated in Settings → Developers → API Key. "
@@ -257,6 +261,31 @@ def _chain(exc: BaseException) -> list[BaseException]:
                 todo.append(linked)
         todo.extend(arg for arg in current.args if isinstance(arg, BaseException))
     return seen
+
+
+def get_or_failure(client: ApiClient, base_url: str, path: str, key: str) -> Answer | CheckResult:
+    """``GET {base_url}{path}`` with ``key``: the answer, or the classified failure when no
+    answer came. Never raises for network trouble."""
+    started = time.monotonic()
+    try:
+        return client.get(base_url, path, key)
+    except (requests.RequestException, OSError, ValueError) as exc:
+        elapsed = round((time.monotonic() - started) * 1000)
+        log.debug("GET %s on %s failed: %s", path, base_url, type(exc).__name__)
+        return classify_failure(exc, base_url, client.timeouts.total, latency_ms=elapsed)
+
+
+def unreadable_answer(answer: Answer, error: Exception, base_url: str) -> CheckResult:
+    """The result for an answer we failed to read: it must not stop a caller or a run.
+    Call it from the ``except`` block that caught ``error`` (the traceback is logged)."""
+    log.exception("could not read an answer from %s", base_url)
+    return CheckResult(
+        Status.UNEXPECTED,
+        f"The answer (HTTP {answer.status}) could not be read: {type(error).__name__}.",
+        "Check the base URL; if this persists, report it with the app's log.",
+        http_status=answer.status,
+        latency_ms=answer.latency_ms,
+    )
 
 
 def classify_failure(
