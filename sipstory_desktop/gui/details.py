@@ -17,11 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.budget import RATE_LIMIT
 from ..core.entries import Entry
 from ..core.keys import masked
 from ..core.status import CheckResult, Status
 from ..core.times import utc_now
-from .entry_model import RATE_LIMIT_PER_HOUR, status_text
+from .entry_model import colour_since, status_text
 from .lights import light_icon
 
 REVEAL_SECONDS = 10
@@ -206,7 +207,7 @@ class DetailsPane(QWidget):
         )
         self._hint.setText(result.hint if result and not result.ok else "")
         self._hint.setVisible(bool(self._hint.text()))
-        self._since.setText(_since_text(history or [], now))
+        self._since.setText(_since_text(history or []))
         self._base_url.setText(entry.base_url)
         if not self._reveal_timer.isActive():
             self._key.setText(masked(entry.key_hint))
@@ -264,24 +265,19 @@ class DetailsPane(QWidget):
         self._key.setText(masked(self._entry.key_hint) if self._entry else "—")
 
 
-def _since_text(history: list[CheckResult], now: object) -> str:
+def _since_text(history: list[CheckResult]) -> str:
     """ "Green since 28 Nov 18:47": how long the latest colour has lasted."""
     if not history:
         return ""
-    light = history[-1].light
-    since = history[-1].checked_at
-    for result in reversed(history):
-        if result.light != light:
-            break
-        since = result.checked_at
+    light, since = colour_since(history)
     return f"{light.value.capitalize()} since {since.astimezone():%d %b %H:%M}"
 
 
 def _budget_text(result: CheckResult | None, used: int) -> str:
-    text = f"{used} of {RATE_LIMIT_PER_HOUR} checks sent in the last hour"
+    text = f"{used} of {RATE_LIMIT} checks sent in the last hour"
     if result and result.rate_limit and result.rate_limit.remaining is not None:
         text += f"; the server said {result.rate_limit.remaining} of "
-        text += f"{result.rate_limit.limit or RATE_LIMIT_PER_HOUR} left"
+        text += f"{result.rate_limit.limit or RATE_LIMIT} left"
         if result.rate_limit.reset_seconds is not None:
             text += f", resetting in {max(1, result.rate_limit.reset_seconds // 60)} min"
     return text

@@ -26,7 +26,6 @@ from ..core.times import utc_now
 from ..core.urls import CLOUD_BASE_URL, Origin, origin_of
 from .roles import Column, Role
 
-RATE_LIMIT_PER_HOUR = 30
 _CLOUD_ORIGIN = origin_of(CLOUD_BASE_URL)
 _SEVERITY = {Light.RED: 3, Light.AMBER: 2, Light.GREY: 1, Light.GREEN: 0}
 _COLUMNS = len(Column)
@@ -61,6 +60,16 @@ def status_text(result: CheckResult | None, now: datetime) -> str:
     return result.status.label
 
 
+def colour_since(history: list[CheckResult]) -> tuple[Light, datetime]:
+    """The latest light of a (non-empty) history and since when it has lasted."""
+    light, since = history[-1].light, history[-1].checked_at
+    for result in reversed(history):
+        if result.light != light:
+            break
+        since = result.checked_at
+    return light, since
+
+
 def history_summary(history: list[CheckResult]) -> str | None:
     """ "Last 12 results: 10 connected, 2 invalid key; green since 28 Nov 18:47"."""
     if not history:
@@ -69,11 +78,7 @@ def history_summary(history: list[CheckResult]) -> str | None:
     for result in history:
         counts[result.status.label] = counts.get(result.status.label, 0) + 1
     parts = ", ".join(f"{n} {label.lower()}" for label, n in counts.items())
-    light, since = history[-1].light, history[-1].checked_at
-    for result in reversed(history):
-        if result.light != light:
-            break
-        since = result.checked_at
+    light, since = colour_since(history)
     return tr("Last %d results: %s; %s since %s") % (
         len(history),
         parts,
