@@ -19,13 +19,14 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .classify import classify_answer, get_or_failure, unreadable_answer
-from .client import MAX_BODY_BYTES, Answer, ApiClient
 from .status import CheckResult, RateLimit, Status
 from .text import one_line
 from .times import from_iso, to_iso, utc_now
+
+if TYPE_CHECKING:  # the network modules (requests, ~85 ms) load when a list is fetched:
+    from .client import Answer, ApiClient  # the cache below is read at every start
 
 INTEGRATIONS_PATH = "/integrations"
 MAX_CHANNELS = 1000  # more items than this in one answer are not read
@@ -263,6 +264,8 @@ class ChannelsResult:
 
 def fetch_channels(client: ApiClient, base_url: str, key: str) -> ChannelsResult:
     """``GET /integrations`` with ``key``: one request. Never raises for network trouble."""
+    from .classify import get_or_failure, unreadable_answer
+
     answer = get_or_failure(client, base_url, INTEGRATIONS_PATH, key)
     if isinstance(answer, CheckResult):
         return ChannelsResult(None, answer.checked_at, answer)
@@ -277,6 +280,8 @@ def read_channels_answer(
     answer: Answer, base_url: str, *, now: datetime | None = None
 ) -> ChannelsResult:
     """The result of ``GET {base_url}/integrations`` that got an HTTP answer."""
+    from .classify import classify_answer
+
     now = now or utc_now()
     if 200 <= answer.status < 300 and "json" in answer.content_type:
         # Classified as a check only for what every answer carries (the rate-limit headers).
@@ -305,6 +310,8 @@ def _read_json_list(answer: Answer, now: datetime, rate_limit: RateLimit | None)
         return ChannelsResult(None, now, CheckResult(Status.UNEXPECTED, message, hint, **common))
 
     if answer.truncated:
+        from .client import MAX_BODY_BYTES
+
         return failed(
             f"The channel list is larger than {MAX_BODY_BYTES // 1024} KB and could not be "
             "read in full.",

@@ -18,9 +18,9 @@ from .secrets import SecretStore, SecretStoreError
 from .state import State
 from .status import CheckResult, Status
 from .times import utc_now
+from .urls import IS_CONNECTED_PATH
 
 MAX_PARALLEL_CHECKS = 8
-IS_CONNECTED_PATH = "/is-connected"
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-import uuid
+import os
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -34,7 +34,7 @@ class Entry:
     name: str
     kind: EntryKind
     base_url: str
-    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    id: str = field(default_factory=lambda: os.urandom(16).hex())  # 32 hex digits, random
     note: str = ""
     key_hint: str = ""
     created_at: datetime = field(default_factory=utc_now)

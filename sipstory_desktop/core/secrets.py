@@ -14,11 +14,10 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import keyring
-import keyring.backend
-import keyring.errors
+if TYPE_CHECKING:  # keyring itself is imported at the first call (~45 ms, off the GUI thread)
+    import keyring.backend
 
 SERVICE_NAME = "tech.sipstory.Desktop"
 DEFAULT_TIMEOUT_SECONDS = 30.0
@@ -127,6 +126,8 @@ def _run_with_timeout(call: Callable[[], T], timeout: float, what: str) -> T:
 
 def _translate(exc: BaseException, what: str) -> SecretStoreError:
     """A keyring exception as an error a person can act on. The key is never in it."""
+    import keyring.errors  # imported already by the call that failed
+
     text = str(exc).strip()
     if isinstance(exc, keyring.errors.NoKeyringError):
         return SecretStoreError(
@@ -196,6 +197,8 @@ class SecretStore:
     def _resolve(self) -> keyring.backend.KeyringBackend:
         with self._probe_lock:
             if self._backend is None:
+                import keyring
+
                 self._backend = _run_with_timeout(keyring.get_keyring, self._timeout, "probe")
             if self._info is None:
                 self._info = describe_backend(self._backend)
@@ -207,6 +210,8 @@ class SecretStore:
             backend = self._resolve()
             assert self._info is not None
             if not self._info.available:
+                import keyring.errors
+
                 raise keyring.errors.NoKeyringError()
             return _run_with_timeout(lambda: operation(backend), self._timeout, what)
         except SecretStoreError:

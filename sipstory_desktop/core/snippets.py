@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 
-from .checker import IS_CONNECTED_PATH
+from .urls import IS_CONNECTED_PATH
 
 
 def curl_command(base_url: str, key: str) -> str:

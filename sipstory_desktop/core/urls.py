@@ -18,6 +18,7 @@ from urllib.parse import SplitResult, urlsplit, urlunsplit
 CLOUD_BASE_URL = "https://api.sipstory.tech/public/v1"
 SELF_HOSTED_API_PATH = "/api/public/v1"
 BACKEND_API_PATH = "/public/v1"
+IS_CONNECTED_PATH = "/is-connected"  # the check: GET {base}/is-connected
 
 _SUPPORTED_SCHEMES = ("http", "https")
 _HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")

@@ -12,6 +12,7 @@ import contextlib
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .channels import ChannelsResult
 from .config import ConfigStore
@@ -21,16 +22,10 @@ from .paths import AppPaths
 from .secrets import BackendInfo, SecretStore, SecretStoreError
 from .state import State, StateError, StateStore
 from .status import CheckResult
-from .transfer import (
-    ImportOutcome,
-    ImportPlan,
-    Resolution,
-    apply_import,
-    export_entries,
-    plan_import,
-    read_export,
-)
 from .urls import origin_of, plain_http_warning
+
+if TYPE_CHECKING:  # export and import load .transfer when used (not at every start)
+    from .transfer import ImportOutcome, ImportPlan, Resolution
 
 log = logging.getLogger(__name__)
 
@@ -262,16 +257,22 @@ class Vault:
 
     def export(self) -> bytes:
         """The entries as JSON, without their keys."""
+        from .transfer import export_entries
+
         return export_entries(self.entries())
 
     def preview_import(self, data: bytes) -> ImportPlan:
         """What importing ``data`` would do; raises ``TransferError`` on a bad file."""
+        from .transfer import plan_import, read_export
+
         return plan_import(self.entries(), read_export(data))
 
     def import_entries(
         self, plan: ImportPlan, choices: Mapping[str, Resolution | str]
     ) -> ImportOutcome:
         """Apply a previewed import. New entries have no key yet (Replace key adds it)."""
+        from .transfer import apply_import
+
         outcome = apply_import(self.config, plan, choices)
         moved = [
             after.id

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
-import logging.handlers
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from .. import APP_ID, APP_NAME, __version__, desktop_integration
+from .. import APP_ID, APP_NAME, __version__
 from ..core.paths import AppPaths, app_paths
 from ..core.secrets import SecretStore
 from ..core.vault import Vault
@@ -42,18 +42,33 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+LOG_MAX_BYTES = 512_000
+LOG_BACKUPS = 2
+
+
+def _rotate(log_file: Path) -> None:
+    """Keep the log small: at start, a log over the limit becomes ``.1`` (``.1`` ``.2``).
+
+    Rotated once per start rather than by ``RotatingFileHandler`` while running: its
+    module (``logging.handlers``) costs the window ~15 ms at every start."""
+    if not log_file.exists() or log_file.stat().st_size < LOG_MAX_BYTES:
+        return
+    for number in range(LOG_BACKUPS, 1, -1):
+        older = log_file.with_name(f"{log_file.name}.{number - 1}")
+        if older.exists():
+            older.replace(log_file.with_name(f"{log_file.name}.{number}"))
+    log_file.replace(log_file.with_name(f"{log_file.name}.1"))
+
+
 def setup_logging(paths: AppPaths, debug: bool) -> None:
-    """Log to a rotating file in the log dir (never a key: none is ever logged)."""
+    """Log to a file in the log dir (never a key: none is ever logged)."""
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if debug else logging.INFO)
+    log_file = paths.log_dir / "sipstory-desktop.log"
     try:
         paths.log_dir.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            paths.log_dir / "sipstory-desktop.log",
-            maxBytes=512_000,
-            backupCount=2,
-            encoding="utf-8",
-        )
+        _rotate(log_file)
+        handler: logging.Handler = logging.FileHandler(log_file, encoding="utf-8")
     except OSError:
         handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -73,6 +88,8 @@ def start_demo_process() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.install_desktop or args.uninstall_desktop:
+        from .. import desktop_integration
+
         return desktop_integration.main(["install" if args.install_desktop else "uninstall"])
     if system_check.will_use_xcb():
         missing = system_check.missing_packages()
@@ -83,7 +100,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    from ..demo.session import DemoSession
     from .icons import app_icon
     from .window import MainWindow
 
@@ -98,8 +114,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     QGuiApplication.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
 
-    demo = DemoSession() if args.demo else None
-    if demo is not None:
+    demo = None
+    if args.demo:
+        from ..demo.session import DemoSession
+
+        demo = DemoSession()
         demo.start()
         vault = demo.vault
     else:

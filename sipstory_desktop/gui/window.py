@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QByteArray,
@@ -47,31 +47,31 @@ from shiboken6 import isValid
 from .. import APP_ID, APP_NAME, __version__
 from ..core.budget import BudgetWarning, forecast, held_back_result, held_back_until
 from ..core.channels import ChannelsResult, fetch_channels
-from ..core.checker import check_key, keyring_error_result
-from ..core.client import ApiClient
 from ..core.entries import Entry, EntryError, EntryKind
-from ..core.find_url import FindResult, find_api_url
 from ..core.secrets import BackendInfo, SecretStore, SecretStoreError, no_keyring_hint
 from ..core.snippets import curl_command, environment_line
 from ..core.status import CheckResult, Light, Status
 from ..core.times import utc_now
-from ..core.transfer import MAX_EXPORT_BYTES, ImportOutcome, ImportPlan
 from ..core.vault import Saved, Vault
 from .banner import Banner
-from .channels_dialog import ChannelsDialog
 from .details import DetailsPane
 from .empty_state import EmptyState
-from .entry_dialog import DialogMode, EntryDialog, EntryDraft, instance_address_of
 from .entry_model import EntryFilterModel, EntryModel
-from .find_url_dialog import FindUrlDialog
-from .import_dialog import ImportDialog
 from .lights import light_icon
-from .orphans_dialog import OrphansDialog
 from .roles import Column, Role
 from .sparkline import SparklineDelegate
 from .status_delegate import StatusDelegate, TestButtonDelegate
 from .watch import Tray, WatchDialog, Watcher, WatchSettings
 from .workers import CheckRunner, Worker, file_signature
+
+# What the first paint does not need is imported where it is used: the dialogs, and the
+# network modules (requests), which load on a worker thread after the paint (start-up
+# time and memory: docs/benchmarks.md).
+if TYPE_CHECKING:
+    from ..core.client import ApiClient
+    from ..core.transfer import ImportOutcome, ImportPlan
+    from .entry_dialog import DialogMode, EntryDialog, EntryDraft
+    from .find_url_dialog import FindUrlDialog
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.vault = vault
         self.demo = demo
-        self._client = client or ApiClient()
         self._backend: BackendInfo | None = None
         self._clipboard_digest: bytes | None = None
         self._selected_id: str | None = None
@@ -121,7 +120,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("main-window")
         self.setWindowTitle(APP_NAME + (self.tr(" — Demo") if demo else ""))
         self.worker = Worker(2, self)  # keyring and config: add, edit, remove, copy, probe
-        self.runner = CheckRunner(vault, self._client, parent=self)
+        self.runner = CheckRunner(vault, client, parent=self)
         self.model = EntryModel(self)
         self.proxy = EntryFilterModel(self)
         self.proxy.setSourceModel(self.model)
@@ -820,6 +819,9 @@ class MainWindow(QMainWindow):
     def _open_dialog(
         self, mode: DialogMode, entry: Entry | None, save: Callable[[EntryDraft], Saved]
     ) -> EntryDialog:
+        from ..core.checker import check_key
+        from .entry_dialog import EntryDialog
+
         dialog = EntryDialog(
             mode,
             self,
@@ -852,7 +854,7 @@ class MainWindow(QMainWindow):
         dialog.find_url_requested.connect(lambda address: self._find_for_dialog(dialog, address))
         dialog.test_requested.connect(
             lambda base_url, key: self.worker.run(
-                lambda: check_key(self._client, base_url, key),
+                lambda: check_key(self.runner.http_client(), base_url, key),
                 dialog.show_test_result,
                 lambda error: dialog.save_failed(describe_error(error)),
             )
@@ -861,6 +863,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def add_entry(self) -> EntryDialog:
+        from .entry_dialog import DialogMode
+
         def save(draft: EntryDraft) -> Saved:
             assert draft.key is not None
             return self.vault.add(draft.name, draft.kind, draft.where, draft.key, draft.note)
@@ -871,6 +875,8 @@ class MainWindow(QMainWindow):
         entry = self.selected_entry()
         if entry is None:
             return None
+        from .entry_dialog import DialogMode
+
         return self._open_dialog(
             DialogMode.EDIT,
             entry,
@@ -887,6 +893,8 @@ class MainWindow(QMainWindow):
         def save(draft: EntryDraft) -> Saved:
             assert draft.key is not None
             return self.vault.replace_key(entry.id, draft.key)
+
+        from .entry_dialog import DialogMode
 
         return self._open_dialog(DialogMode.REPLACE_KEY, entry, save)
 
@@ -1006,6 +1014,9 @@ class MainWindow(QMainWindow):
         entry = self.selected_entry()
         if entry is None:
             return
+        from ..core.checker import keyring_error_result
+        from .channels_dialog import ChannelsDialog
+
         dialog = ChannelsDialog(entry.name, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show_cache(self.model.state.channels.get(entry.id))
@@ -1014,7 +1025,7 @@ class MainWindow(QMainWindow):
             key = self.vault.secrets.get(entry.id)
             if key is None:
                 raise EntryError(self.tr("The keyring holds no key for this entry."))
-            fetched = fetch_channels(self._client, entry.base_url, key)
+            fetched = fetch_channels(self.runner.http_client(), entry.base_url, key)
             self.vault.save_channels(entry.id, fetched)
             return fetched
 
@@ -1058,6 +1069,9 @@ class MainWindow(QMainWindow):
         entry = self.selected_entry()
         if entry is None:
             return
+        from .entry_dialog import instance_address_of
+        from .find_url_dialog import FindUrlDialog
+
         address = instance_address_of(entry.base_url)
         dialog = FindUrlDialog(address, self, current_base_url=entry.base_url)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -1068,6 +1082,8 @@ class MainWindow(QMainWindow):
 
     def _find_for_dialog(self, entry_dialog: EntryDialog, address: str) -> None:
         """Find API URL for an address typed in the add or edit dialog."""
+        from .find_url_dialog import FindUrlDialog
+
         dialog = FindUrlDialog(address, entry_dialog)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._search_api_url(dialog, address)
@@ -1078,6 +1094,8 @@ class MainWindow(QMainWindow):
     def _search_api_url(self, dialog: FindUrlDialog, address: str) -> None:
         # Probes arrive from pool threads, one by one, through a relay the window owns: the
         # dialog may be closed (and deleted) before the search ends.
+        from ..core.find_url import FindResult, find_api_url
+
         relay = _ProbeRelay(self)
         relay.probed.connect(dialog.probe_done)
 
@@ -1092,7 +1110,7 @@ class MainWindow(QMainWindow):
                 dialog.set_warning(describe_error(error))
 
         self.worker.run(
-            lambda: find_api_url(self._client, address, on_probe=relay.probed.emit),
+            lambda: find_api_url(self.runner.http_client(), address, on_probe=relay.probed.emit),
             finished,
             failed,
         )
@@ -1134,6 +1152,8 @@ class MainWindow(QMainWindow):
         if not path:
             return
 
+        from ..core.transfer import MAX_EXPORT_BYTES
+
         def preview() -> ImportPlan:
             with Path(path).open("rb") as source:
                 return self.vault.preview_import(source.read(MAX_EXPORT_BYTES + 1))
@@ -1145,6 +1165,8 @@ class MainWindow(QMainWindow):
         )
 
     def _show_import(self, plan: ImportPlan) -> None:
+        from .import_dialog import ImportDialog
+
         dialog = ImportDialog(plan, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
@@ -1173,6 +1195,8 @@ class MainWindow(QMainWindow):
 
     def clean_orphans(self) -> None:
         def show(orphans: list[str]) -> None:
+            from .orphans_dialog import OrphansDialog
+
             dialog = OrphansDialog(orphans, self)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 

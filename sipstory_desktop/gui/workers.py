@@ -13,17 +13,18 @@ import threading
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
 from ..core.budget import BudgetGrouper
-from ..core.checker import check_entry
-from ..core.client import ApiClient
 from ..core.entries import Entry
 from ..core.state import StateError
 from ..core.status import CheckResult
 from ..core.vault import Vault
+
+if TYPE_CHECKING:
+    from ..core.client import ApiClient
 
 log = logging.getLogger(__name__)
 
@@ -135,11 +136,16 @@ class CheckRunner(QObject):
     SAVE_DELAY_MS = 300
 
     def __init__(
-        self, vault: Vault, client: ApiClient, max_threads: int = 8, parent: QObject | None = None
+        self,
+        vault: Vault,
+        client: ApiClient | None = None,
+        max_threads: int = 8,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._vault = vault
         self._client = client
+        self._client_lock = threading.Lock()
         self._worker = Worker(max_threads, self)
         self._saver = Worker(1, self)
         self._in_flight: set[str] = set()
@@ -180,9 +186,22 @@ class CheckRunner(QObject):
             self.progress.emit(self._done, self._asked)
         return queued
 
+    def http_client(self) -> ApiClient:
+        """The HTTP client, made at the first check: requests is imported on a pool
+        thread, not while the window starts."""
+        with self._client_lock:
+            if self._client is None:
+                from ..core.client import ApiClient
+
+                self._client = ApiClient()
+            return self._client
+
     def _check(self, entry: Entry) -> CheckResult:
         """On a pool thread: check, and keep the result to be saved with the next batch."""
-        result = check_entry(self._client, self._vault.secrets, entry, grouper=self._grouper)
+        from ..core.checker import check_entry
+
+        client = self.http_client()
+        result = check_entry(client, self._vault.secrets, entry, grouper=self._grouper)
         with self._unsaved_lock:
             self._unsaved.append((entry.id, result))
         return result
