@@ -14,6 +14,8 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
+    Signal,
 )
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
@@ -105,20 +107,42 @@ class _Group:
     items: list[QStandardItem] = field(default_factory=list)
 
 
-def _items() -> list[QStandardItem]:
-    row = [QStandardItem() for _ in Column]
-    for item in row:
-        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-    return row
+@dataclass
+class _Build:
+    """A new set of rows made a few at a time, off the model, then swapped in at once."""
+
+    groups: list[_Group]
+    rows: dict[str, list[QStandardItem]]
+    group_of: dict[str, _Group]
+    todo: list[tuple[_Group, Entry]]
+
+
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
 
 
 class EntryModel(QStandardItemModel):
     """Entries grouped by instance (Sipstory Cloud first), with their last results.
 
-    The values of every cell are computed in Python when something changes and kept in
-    Qt's items, so that painting the list never calls back into Python: while worker
-    threads hold the interpreter, every such call would make the window wait.
+    The values painted in every cell are computed in Python when something changes and
+    kept in Qt's items, so that painting the list never calls back into Python: while
+    worker threads hold the interpreter, every such call would make the window wait.
+    Tooltips, read only on hover, are computed when asked (:meth:`tooltip`).
+
+    Thousands of rows take a while to make (about 0.2 ms each): :meth:`set_entries` makes
+    at most :attr:`ROWS_PER_TURN` of them per turn of the event loop, off the model, and
+    swaps the new rows in at once (``filled`` then); refreshing every row goes by the
+    same steps. Sorting is done here, in C++ (:meth:`sort_entries`), never by comparing
+    rows in Python.
+
+    Signals:
+        filled(): the rows of the last :meth:`set_entries` are all shown.
     """
+
+    filled = Signal()
+
+    ROWS_PER_TURN = 80
 
     HEADERS: ClassVar[dict[Column, str]] = {
         Column.LIGHT: "Status",
@@ -136,17 +160,25 @@ class EntryModel(QStandardItemModel):
         super().__init__(parent)
         self.setColumnCount(_COLUMNS)
         self.setHorizontalHeaderLabels([tr(self.HEADERS[column]) for column in Column])
+        self.setSortRole(Role.SORT)
         self._groups: list[_Group] = []
         self._rows: dict[str, list[QStandardItem]] = {}
         self._group_of: dict[str, _Group] = {}
         self._state = State()
         self._checking: set[str] = set()
         self._now = utc_now()
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._build: _Build | None = None
+        self._stale: list[str] = []  # rows still to refresh, a few per turn
+        self._test_text = tr("Test")
+        self._turn = QTimer(self, singleShot=True, interval=0)
+        self._turn.timeout.connect(self._next_turn)
 
     # --- feeding ---------------------------------------------------------------------------
 
     def set_entries(self, entries: list[Entry], state: State) -> None:
-        """Show ``entries`` and the results in ``state`` (a full reset)."""
+        """Show ``entries`` and the results in ``state``: the rows already shown stay
+        until the new ones are all made (``filled``); a few entries are shown at once."""
         self._state = self._with_unsaved_results(state)
         self._now = utc_now()
         groups: dict[Origin, _Group] = {}
@@ -155,26 +187,62 @@ class EntryModel(QStandardItemModel):
             if origin not in groups:
                 groups[origin] = _Group(origin, instance_label(origin))
             groups[origin].entries.append(entry)
-        self._groups = sorted(
+        ordered = sorted(
             groups.values(), key=lambda g: (g.origin != _CLOUD_ORIGIN, g.label.casefold())
         )
+        for group in ordered:
+            group.items = [QStandardItem() for _ in Column]
+            if self._sort is not None and self._sort[0] == Column.NAME:  # no jump at the end
+                descending = self._sort[1] == Qt.SortOrder.DescendingOrder
+                group.entries.sort(key=lambda e: e.name.casefold(), reverse=descending)
+        self._build = _Build(
+            ordered, {}, {}, [(group, entry) for group in ordered for entry in group.entries]
+        )
+        self._stale = []
+        self._next_turn()
+
+    def _next_turn(self) -> None:
+        """One turn's share of the pending work: new rows first, then stale ones."""
+        if self._build is not None:
+            self._build_some(self._build)
+        elif self._stale:
+            batch, self._stale = (
+                self._stale[: self.ROWS_PER_TURN],
+                self._stale[self.ROWS_PER_TURN :],
+            )
+            self._refill(self._groups, set(batch))
+        if (self._build is not None or self._stale) and not self._turn.isActive():
+            self._turn.start()
+
+    def _build_some(self, build: _Build) -> None:
+        batch, build.todo = build.todo[: self.ROWS_PER_TURN], build.todo[self.ROWS_PER_TURN :]
+        for group, entry in batch:
+            row = build.rows[entry.id] = [QStandardItem() for _ in Column]
+            build.group_of[entry.id] = group
+            self._fill(entry, row)
+            group.items[0].appendRow(row)
+        if build.todo:
+            return
+        self._build = None
         self.beginResetModel()
         blocked = self.blockSignals(True)
         try:
             self.removeRows(0, self.rowCount())
-            self._rows, self._group_of = {}, {}
+            self._groups, self._rows, self._group_of = build.groups, build.rows, build.group_of
             for group in self._groups:
-                group.items = _items()
-                for entry in group.entries:
-                    row = self._rows[entry.id] = _items()
-                    self._group_of[entry.id] = group
-                    self._fill(entry, row)
-                    group.items[0].appendRow(row)
                 self._fill_group(group)
                 self.appendRow(group.items)
+                if self._sort is not None:
+                    group.items[0].sortChildren(*self._sort)
         finally:
             self.blockSignals(blocked)
             self.endResetModel()
+        self.filled.emit()
+
+    @property
+    def filling(self) -> bool:
+        """Whether rows of the last :meth:`set_entries` are still being made."""
+        return self._build is not None
 
     def _with_unsaved_results(self, state: State) -> State:
         """``state`` as read from disk, plus our results newer than what it holds (they
@@ -193,7 +261,7 @@ class EntryModel(QStandardItemModel):
         self.refresh_times()
 
     def same_entries(self, entries: list[Entry]) -> bool:
-        """Whether ``entries`` are the ones shown (in any order)."""
+        """Whether ``entries`` are the ones shown, or being made (in any order)."""
         return {e.id: e for e in entries} == {e.id: e for e in self.entries()}
 
     def set_result(self, entry_id: str, result: CheckResult) -> None:
@@ -258,9 +326,22 @@ class EntryModel(QStandardItemModel):
             self.dataChanged.emit(cell, cell, [Role.CHECKING])
 
     def refresh_times(self) -> None:
-        """Re-read the clock for "3 min ago" and the hourly counts; refill every row."""
+        """Re-read the clock for "3 min ago" and the hourly counts, and refill every row:
+        at once when there are few, else a few rows per turn of the event loop."""
         self._now = utc_now()
-        self._refill(self._groups, None)
+        if len(self._rows) <= self.ROWS_PER_TURN:
+            self._stale = []
+            self._refill(self._groups, None)
+            return
+        self._stale = [entry.id for group in self._groups for entry in group.entries]
+        self._next_turn()
+
+    def sort_entries(self, column: int, order: Qt.SortOrder) -> None:
+        """Sort the keys of every instance by ``column``; the instances keep their order
+        (Sipstory Cloud first). Rows made later are sorted the same way."""
+        self._sort = (column, order)
+        for group in self._groups:
+            group.items[0].sortChildren(column, order)
 
     def _refill(self, groups: list[_Group], only: set[str] | None) -> None:
         """Recompute the rows of ``groups`` (those in ``only``, when given) and their group
@@ -275,7 +356,7 @@ class EntryModel(QStandardItemModel):
                     if (only is None or e.id in only) and e.id in self._rows
                 ]
                 for entry in group.entries:
-                    if only is None or entry.id in only:
+                    if (only is None or entry.id in only) and entry.id in self._rows:
                         self._fill(entry, self._rows[entry.id])
                 self._fill_group(group)
                 if rows:
@@ -296,71 +377,46 @@ class EntryModel(QStandardItemModel):
     # --- cell values -----------------------------------------------------------------------
 
     def _fill(self, entry: Entry, row: list[QStandardItem]) -> None:
+        """What the cells of ``entry``'s row paint, and what they sort by."""
+        now = self._now
         result = self._state.latest(entry.id)
         status = result.status if result else Status.UNCHECKED
         used = self.requests_last_hour(entry.id)
-        limit = limit_of(self._state, entry.id, self._now)
-        texts = {
-            Column.LIGHT: status_text(result, self._now),
-            Column.NAME: entry.name,
-            Column.INSTANCE: urlsplit(entry.base_url).path or "/",  # the group shows the host
-            Column.KEY: masked(entry.key_hint),
-            Column.CHECKED: relative_time(result.checked_at if result else None, self._now),
-            Column.LATENCY: f"{result.latency_ms} ms"
-            if result and result.latency_ms is not None
-            else "",
-            Column.BUDGET: f"{used}/{limit}",
-            Column.HISTORY: "",
-            Column.ACTION: tr("Test"),
-        }
-        sort_keys: dict[Column, Any] = {
-            Column.LIGHT: _SEVERITY[status.light],
-            Column.CHECKED: result.checked_at.timestamp() if result else 0.0,
-            Column.LATENCY: result.latency_ms if result and result.latency_ms is not None else -1,
-            Column.BUDGET: used,
-        }
-        tips = {
-            Column.LIGHT: f"{result.message}\n{result.hint}".strip() if result else None,
-            Column.NAME: entry.note or None,
-            Column.INSTANCE: entry.base_url,
-            Column.CHECKED: f"{result.checked_at.astimezone():%Y-%m-%d %H:%M:%S %Z}"
-            if result
-            else None,
-            Column.BUDGET: tr(
-                "Checks sent with this key in the last hour; Sipstory allows %d requests "
-                "per hour per organization."
-            )
-            % limit,
-            Column.ACTION: tr("Check this key now (Ctrl+T)"),
-        }
-        history = self.history(entry.id)
-        sort_keys[Column.HISTORY] = sum(1 for r in history if r.ok) / max(1, len(history))
-        tips[Column.HISTORY] = history_summary(history)
-        checking = entry.id in self._checking
-        for column in Column:  # every cell: text, sort key, tooltip, and which entry it is
-            item = row[column]
-            text = texts[column]
-            item.setData(text, Qt.ItemDataRole.DisplayRole)
-            item.setData(sort_keys.get(column, text.casefold()), Role.SORT)
-            if column in tips:
-                item.setData(tips[column], Qt.ItemDataRole.ToolTipRole)
-            item.setData(entry, Role.ENTRY)
-        # The rest only where it is read: thousands of rows make every setData count.
-        light = row[Column.LIGHT]
-        light.setData(result, Role.RESULT)
-        light.setData(status.value, Role.STATUS)
-        light.setData(False, Role.IS_GROUP)  # the other cells say nothing: falsy, too
-        for column in (Column.LIGHT, Column.ACTION):
-            row[column].setData(checking, Role.CHECKING)
-        for column in (Column.LIGHT, Column.HISTORY):
-            row[column].setData(history, Role.HISTORY)
-        row[Column.LIGHT].setData(
-            f"{texts[Column.LIGHT]}: {result.message}" if result else Status.UNCHECKED.label,
-            Qt.ItemDataRole.AccessibleTextRole,
+        limit = limit_of(self._state, entry.id, now)
+        light_text = status_text(result, now)
+        path = urlsplit(entry.base_url).path or "/"  # the group row shows the host
+        key = masked(entry.key_hint)
+        history = self._state.results.get(entry.id, [])
+        latency = result.latency_ms if result else None
+        cells: tuple[tuple[str, Any], ...] = (
+            (light_text, _SEVERITY[status.light]),
+            (entry.name, entry.name.casefold()),
+            (path, path.casefold()),
+            (key, key),
+            (
+                relative_time(result.checked_at if result else None, now),
+                result.checked_at.timestamp() if result else 0.0,
+            ),
+            (f"{latency} ms" if latency is not None else "", -1 if latency is None else latency),
+            (f"{used}/{limit}", used),
+            ("", sum(1 for r in history if r.ok) / max(1, len(history))),
+            (self._test_text, ""),
         )
-        right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        for column in (Column.LATENCY, Column.BUDGET):
-            row[column].setData(right, Qt.ItemDataRole.TextAlignmentRole)
+        for item, (text, sort_key) in zip(row, cells, strict=True):
+            item.setData(text, _DISPLAY)
+            item.setData(sort_key, Role.SORT)
+        light = row[Column.LIGHT]
+        light.setData(entry, Role.ENTRY)  # on the first cell only: read it from column 0
+        light.setData(status.value, Role.STATUS)
+        light.setData(
+            f"{light_text}: {result.message}" if result else Status.UNCHECKED.label, _ACCESSIBLE
+        )
+        checking = entry.id in self._checking
+        light.setData(checking, Role.CHECKING)
+        row[Column.ACTION].setData(checking, Role.CHECKING)
+        row[Column.HISTORY].setData(tuple(r.light for r in history), Role.HISTORY)
+        row[Column.LATENCY].setData(_RIGHT, Qt.ItemDataRole.TextAlignmentRole)
+        row[Column.BUDGET].setData(_RIGHT, Qt.ItemDataRole.TextAlignmentRole)
 
     def _fill_group(self, group: _Group) -> None:
         statuses = [self._status(e.id) for e in group.entries]
@@ -370,6 +426,7 @@ class EntryModel(QStandardItemModel):
             Column.NAME: f"{group.label} ({len(group.entries)})",
             Column.INSTANCE: str(group.origin),
         }
+        worst_status = worst(statuses).value
         for column in Column:
             item = group.items[column]
             item.setData(texts.get(column), Qt.ItemDataRole.DisplayRole)
@@ -377,16 +434,47 @@ class EntryModel(QStandardItemModel):
                 group.label.casefold() if column == Column.NAME else texts.get(column), Role.SORT
             )
             item.setData(True, Role.IS_GROUP)
-            item.setData(worst(statuses).value, Role.STATUS)
+            item.setData(worst_status, Role.STATUS)
             item.setData(False, Role.CHECKING)
-        group.items[Column.NAME].setData(
-            tr("%d keys on %s") % (len(group.entries), group.origin),
-            Qt.ItemDataRole.ToolTipRole,
-        )
 
     def _status(self, entry_id: str) -> Status:
         result = self._state.latest(entry_id)
         return result.status if result else Status.UNCHECKED
+
+    # --- tooltips --------------------------------------------------------------------------
+
+    def tooltip(self, index: AnyIndex) -> str | None:
+        """The tooltip of a cell, made when the pointer rests on it."""
+        if not index.isValid():
+            return None
+        column = index.column()
+        if not index.parent().isValid():  # an instance group
+            group = self._groups[index.row()] if index.row() < len(self._groups) else None
+            if group is None or column != Column.NAME:
+                return None
+            return tr("%d keys on %s") % (len(group.entries), group.origin)
+        entry = index.sibling(index.row(), Column.LIGHT).data(Role.ENTRY)
+        if not isinstance(entry, Entry):
+            return None
+        result = self._state.latest(entry.id)
+        if column == Column.LIGHT:
+            return f"{result.message}\n{result.hint}".strip() if result else None
+        if column == Column.NAME:
+            return entry.note or None
+        if column == Column.INSTANCE:
+            return entry.base_url
+        if column == Column.CHECKED:
+            return f"{result.checked_at.astimezone():%Y-%m-%d %H:%M:%S %Z}" if result else None
+        if column == Column.BUDGET:
+            return tr(
+                "Checks sent with this key in the last hour; Sipstory allows %d requests "
+                "per hour per organization."
+            ) % limit_of(self._state, entry.id, self._now)
+        if column == Column.HISTORY:
+            return history_summary(self.history(entry.id))
+        if column == Column.ACTION:
+            return tr("Check this key now (Ctrl+T)")
+        return None
 
     # --- looking up ------------------------------------------------------------------------
 
@@ -396,7 +484,9 @@ class EntryModel(QStandardItemModel):
         return self._state
 
     def entries(self) -> list[Entry]:
-        return [entry for group in self._groups for entry in group.entries]
+        """The entries shown, or being made (the newest set either way)."""
+        groups = self._build.groups if self._build is not None else self._groups
+        return [entry for group in groups for entry in group.entries]
 
     def entry(self, entry_id: str) -> Entry | None:
         group = self._group_of.get(entry_id)
@@ -421,34 +511,44 @@ class EntryModel(QStandardItemModel):
 
 
 class EntryFilterModel(QSortFilterProxyModel):
-    """Sorts and filters the entries; instance groups keep their order (Sipstory Cloud
-    first), and the filter looks at every column but the Test button's."""
+    """Filters the entries: a key row stays when one of its cells (but the Test
+    button's) contains the filter text, an instance row when one of its keys stays.
+
+    Sorting is handed to :meth:`EntryModel.sort_entries` (C++ comparisons in the source
+    model; the instances keep their order): sorting here would compare rows in Python,
+    n log n calls for every sort.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setRecursiveFilteringEnabled(True)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setSortRole(Role.SORT)
-        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        # Re-sorting on every result would run lessThan (Python) n log n times per result:
-        # the list is sorted when the user asks (header click) and when entries change.
-        self.setDynamicSortFilter(False)
+        self._needle = ""
 
-    def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:
-        if not left.parent().isValid():  # group rows: the model's order, whichever direction
-            ascending = self.sortOrder() == Qt.SortOrder.AscendingOrder
-            return (left.row() < right.row()) == ascending
-        return bool(super().lessThan(left, right))
+    def set_filter_text(self, text: str) -> None:
+        needle = text.strip().casefold()
+        if needle == self._needle:
+            return
+        if hasattr(self, "endFilterChange"):  # Qt 6.10 and later
+            self.beginFilterChange()
+            self._needle = needle
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self._needle = needle
+            self.invalidateRowsFilter()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if isinstance(source, EntryModel) and column >= 0:
+            source.sort_entries(column, order)
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
-        pattern = self.filterRegularExpression()
-        if not pattern.pattern():
+        if not self._needle:
             return True
         model = self.sourceModel()
         for column in Column:
             if column == Column.ACTION:
                 continue
             text = model.index(source_row, column, source_parent).data()
-            if isinstance(text, str) and pattern.match(text).hasMatch():
+            if isinstance(text, str) and self._needle in text.casefold():
                 return True
         return False

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QByteArray,
+    QEvent,
     QFileSystemWatcher,
     QItemSelectionModel,
     QModelIndex,
@@ -22,7 +24,14 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPaintEvent
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QHelpEvent,
+    QKeySequence,
+    QPaintEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -38,6 +47,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QToolBar,
+    QToolTip,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -50,6 +60,7 @@ from ..core.channels import ChannelsResult, fetch_channels
 from ..core.entries import Entry, EntryError, EntryKind
 from ..core.secrets import BackendInfo, SecretStore, SecretStoreError, no_keyring_hint
 from ..core.snippets import curl_command, environment_line
+from ..core.state import State
 from ..core.status import CheckResult, Light, Status
 from ..core.times import utc_now
 from ..core.vault import Saved, Vault
@@ -86,6 +97,26 @@ def _digest(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8")).digest()
 
 
+@dataclass
+class _DiskRead:
+    """The config and state as a worker read them for :meth:`MainWindow.reload`.
+
+    ``entries`` is None when the config had not changed since the last read, ``state``
+    when the state file had not changed either (or holds only our own saves)."""
+
+    config_signature: object
+    state_signature: object
+    entries: list[Entry] | None = None
+    state: State | None = None
+    notices: list[str] = field(default_factory=list)
+
+
+def _entry_at(index: QModelIndex) -> Entry | None:
+    """The entry of a row of the list (its first cell holds it); None on a group row."""
+    entry = index.siblingAtColumn(0).data(Role.ENTRY) if index.isValid() else None
+    return entry if isinstance(entry, Entry) else None
+
+
 def describe_error(error: Exception) -> str:
     """A message for the user; never a traceback, never a key."""
     if isinstance(error, SecretStoreError):
@@ -101,6 +132,8 @@ class MainWindow(QMainWindow):
         demo: a demo session (shown in the title; checks everything once at start).
         on_try_demo: what "Try the demo" does (the app starts the demo in a new process).
     """
+
+    loaded = Signal()  # a reload is done: the entries and results on disk are shown
 
     def __init__(
         self,
@@ -143,6 +176,13 @@ class MainWindow(QMainWindow):
         self.tray.check_all_requested.connect(self.check_all)
         self.tray.quit_requested.connect(self.quit)
         self._apply_watch(WatchSettings.load(self._settings))
+        self._signatures: tuple[object, object] | None = None  # of the files last read
+        self._loading = self._load_again = False
+        # The list is read on a worker and shown after the window's first paint; until
+        # then the page is a guess: the list if there is a config, else the empty state.
+        self.pages.setCurrentWidget(
+            self.splitter if vault.paths.config_file.exists() else self.empty
+        )
         self.reload()
         self.tree.setFocus()  # so that Ctrl+C and Delete act on the list from the start
         self._painted = False  # the keyring is probed after the first paint (paintEvent)
@@ -328,6 +368,8 @@ class MainWindow(QMainWindow):
         self.tree.setAccessibleName(self.tr("Saved keys"))
         self.tree.setModel(self.proxy)
         self.tree.setUniformRowHeights(True)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.viewport().installEventFilter(self)  # tooltips, made on demand
         self.tree.setSortingEnabled(True)
         self.tree.sortByColumn(Column.NAME, Qt.SortOrder.AscendingOrder)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -406,6 +448,7 @@ class MainWindow(QMainWindow):
         self.runner.progress.connect(self._check_progress)
         self.runner.idle.connect(self._checks_idle)
         self.runner.saved.connect(self._remember_own_save)
+        self.model.filled.connect(self._entries_shown)
         for signal, slot in (
             (self.details.test_requested, self.test_selected),
             (self.details.edit_requested, self.edit_selected),
@@ -456,20 +499,41 @@ class MainWindow(QMainWindow):
         if missing:
             self._watcher.addPaths(missing)
 
+    @property
+    def loading(self) -> bool:
+        """Whether a reload is reading the disk or filling the list."""
+        return self._loading or self.model.filling
+
     def reload(self) -> None:
-        """Read the config and state again (they may have been changed by sipstory-keys)."""
-        try:
-            entries = self.vault.entries()
-        except Exception as exc:  # a config we cannot read: say so, keep what is shown
-            self.banner.show_message(
-                Light.RED,
-                self.tr("The config cannot be read."),
-                describe_error(exc),
-                retry=False,
-                topic="config",
-            )
+        """Read the config and state again, on a worker (they may have been changed by
+        sipstory-keys); ``loaded`` when what was read is shown."""
+        if self._loading:
+            self._load_again = True  # once this read is shown
             return
-        for notice in self.vault.notices:
+        self._loading = True
+        known = self._signatures
+        own_save = self._own_save
+        self.worker.run(
+            lambda: self._read_disk(known, own_save), self._show_read, self._read_failed
+        )
+
+    def _read_disk(self, known: tuple[object, object] | None, own_save: object) -> _DiskRead:
+        """On a worker: what changed on disk since the last read."""
+        paths = self.vault.paths
+        read = _DiskRead(file_signature(paths.config_file), file_signature(paths.state_file))
+        if known is None or read.config_signature != known[0]:
+            read.entries = self.vault.entries()
+            read.notices = list(self.vault.notices)
+            self.vault.notices.clear()
+        state_known = (known[1] if known else None, own_save)
+        if read.entries is not None or read.state_signature not in state_known:
+            read.state = self.vault.load_state()
+        return read
+
+    def _show_read(self, read: _DiskRead) -> None:
+        self._loading = False
+        self._signatures = (read.config_signature, read.state_signature)
+        for notice in read.notices:
             self.banner.show_message(
                 Light.AMBER,
                 self.tr("Your config was repaired."),
@@ -477,18 +541,42 @@ class MainWindow(QMainWindow):
                 retry=False,
                 topic="config",
             )
-        self.vault.notices.clear()
-        if self.model.same_entries(entries):
-            if file_signature(self.vault.paths.state_file) != self._own_save:
-                self.model.set_state(self.vault.load_state())  # sipstory-keys checked, say
-        else:
-            self.model.set_entries(entries, self.vault.load_state())
+        if read.entries is not None and not self.model.same_entries(read.entries):
+            self.model.set_entries(read.entries, read.state or State())
+            if self.model.filling:
+                return  # _entries_shown follows when the rows are made
+        elif read.state is not None:
+            self.model.set_state(read.state)  # sipstory-keys checked, say
+        self._entries_shown(reselect=read.entries is not None)
+
+    def _read_failed(self, error: Exception) -> None:
+        """A config we cannot read: say so, keep what is shown."""
+        self._loading = False
+        self.banner.show_message(
+            Light.RED,
+            self.tr("The config cannot be read."),
+            describe_error(error),
+            retry=False,
+            topic="config",
+        )
+        self._finish_load()
+
+    def _entries_shown(self, reselect: bool = True) -> None:
+        if reselect:
             self.tree.expandAll()
             self._select(self._selected_id)
-        self.pages.setCurrentWidget(self.splitter if entries else self.empty)
-        self._watch()
+        self.pages.setCurrentWidget(self.splitter if self.model.entries() else self.empty)
         self._update_details()
         self._update_tray()
+        self._finish_load()
+
+    def _finish_load(self) -> None:
+        self._watch()
+        if self._load_again:
+            self._load_again = False
+            self.reload()
+        else:
+            self.loaded.emit()
 
     def _remember_own_save(self, signature: object) -> None:
         """Our own result saves need no reload: the model has those results already."""
@@ -513,11 +601,10 @@ class MainWindow(QMainWindow):
 
     def selected_entry(self) -> Entry | None:
         index = self.tree.selectionModel().currentIndex()
-        entry = index.data(Role.ENTRY) if index.isValid() else None
-        return entry if isinstance(entry, Entry) else None
+        return _entry_at(index)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
-        entry = current.data(Role.ENTRY) if current.isValid() else None
+        entry = _entry_at(current)
         self._selected_id = entry.id if isinstance(entry, Entry) else self._selected_id
         for action in self.selection_actions:
             action.setEnabled(isinstance(entry, Entry))
@@ -558,7 +645,7 @@ class MainWindow(QMainWindow):
             self.edit_selected()
 
     def _filter_changed(self, text: str) -> None:
-        self.proxy.setFilterFixedString(text)
+        self.proxy.set_filter_text(text)
         self.tree.expandAll()
 
     def _focus_filter(self) -> None:
@@ -573,8 +660,8 @@ class MainWindow(QMainWindow):
             self._test(entry)
 
     def _test_clicked(self, index: QModelIndex) -> None:
-        entry = index.data(Role.ENTRY)
-        if isinstance(entry, Entry):
+        entry = _entry_at(index)
+        if entry is not None:
             self._test(entry)
 
     def _test(self, entry: Entry) -> None:
@@ -832,9 +919,8 @@ class MainWindow(QMainWindow):
 
         def saved(outcome: Saved) -> None:
             dialog.save_succeeded()
-            self._selected_id = outcome.entry.id
+            self._selected_id = outcome.entry.id  # selected when the reload is shown
             self.reload()
-            self._select(outcome.entry.id)
             if outcome.notes:
                 self.banner.show_message(
                     Light.AMBER,
@@ -1238,6 +1324,19 @@ class MainWindow(QMainWindow):
         self._settings.setValue("window/header", self.tree.header().saveState())
         self._settings.setValue("window/splitter", self.splitter.saveState())
         self._settings.sync()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The list's tooltips, made when asked (the model keeps none)."""
+        if event.type() == QEvent.Type.ToolTip and watched is self.tree.viewport():
+            assert isinstance(event, QHelpEvent)
+            index = self.tree.indexAt(event.pos())
+            text = self.model.tooltip(self.proxy.mapToSource(index))
+            if text:
+                QToolTip.showText(event.globalPos(), text, watched, self.tree.visualRect(index))
+            else:
+                QToolTip.hideText()
+            return True
+        return super().eventFilter(watched, event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)

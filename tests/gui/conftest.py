@@ -121,6 +121,7 @@ def window(qtbot: QtBot, vault: Vault, server: SipstoryTestServer) -> MakeWindow
         if show:
             made.show()
             qtbot.waitExposed(made)
+        qtbot.waitUntil(lambda: not made.loading)  # the list is read on a worker
         if wait_probe:  # the keyring probe runs right after start: let it land first
             qtbot.waitUntil(lambda: made.keyring_label.text() != "Looking for the keyring…")
         return made

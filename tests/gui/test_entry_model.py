@@ -54,7 +54,12 @@ def result(
 
 
 def cell(model: EntryModel, entry_id: str, column: Column, role: int = DISPLAY) -> object:
-    return model.index_of(entry_id, column).data(role)
+    """A cell's value for ``role``; tooltips as the view gets them (made on demand)."""
+    index = model.index_of(entry_id, column)
+    if role == TOOLTIP:
+        assert index.data(TOOLTIP) is None  # none kept in the items: made when asked
+        return model.tooltip(index)
+    return index.data(role)
 
 
 def group_rows(model: EntryModel) -> list[str]:
@@ -100,7 +105,8 @@ def test_groups_by_instance_with_the_cloud_first_then_alphabetically(model: Entr
     assert child_names(model, 3) == ["Zeta prod", "Zeta staging"]  # config order kept
     assert model.index(1, Column.INSTANCE).data() == "http://127.0.0.1:8080"
     assert model.index(0, Column.INSTANCE).data() == "https://api.sipstory.tech"
-    assert model.index(3, Column.NAME).data(TOOLTIP) == "2 keys on https://zeta.example.com"
+    assert model.tooltip(model.index(3, Column.NAME)) == "2 keys on https://zeta.example.com"
+    assert model.tooltip(model.index(3, Column.LIGHT)) is None
     assert model.index(3, Column.NAME).data(Role.SORT) == "zeta.example.com"
     for row in range(model.rowCount()):
         group = model.index(row, 0)
@@ -112,7 +118,7 @@ def test_groups_by_instance_with_the_cloud_first_then_alphabetically(model: Entr
         for child_row in range(model.rowCount(group)):
             child = model.index(child_row, 0, group)
             assert child.parent() == group
-            assert child.data(Role.IS_GROUP) is False
+            assert not child.data(Role.IS_GROUP)
             assert model.rowCount(child) == 0
     assert model.entries() == [entries[i] for i in (1, 4, 3, 2, 0, 5)]
 
@@ -172,11 +178,12 @@ def test_every_column_of_an_unchecked_entry(model: EntryModel) -> None:
     assert cell(model, e.id, Column.CHECKED, TOOLTIP) is None
     assert "30 requests per hour" in str(cell(model, e.id, Column.BUDGET, TOOLTIP))
     assert cell(model, e.id, Column.ACTION, TOOLTIP) == "Check this key now (Ctrl+T)"
-    assert cell(model, e.id, Column.LIGHT, Role.RESULT) is None
-    assert cell(model, e.id, Column.LIGHT, Role.HISTORY) == []
+    assert model.result(e.id) is None
+    assert cell(model, e.id, Column.HISTORY, Role.HISTORY) == ()
     assert Status(cell(model, e.id, Column.LIGHT, Role.STATUS)) is Status.UNCHECKED
     assert cell(model, e.id, Column.LIGHT, Qt.ItemDataRole.AccessibleTextRole) == "Not checked"
-    assert cell(model, e.id, Column.NAME, Role.ENTRY) == e
+    assert cell(model, e.id, Column.LIGHT, Role.ENTRY) == e  # on the first cell only
+    assert cell(model, e.id, Column.NAME, Role.ENTRY) is None
 
 
 def test_a_key_without_a_hint_is_fully_masked(model: EntryModel) -> None:
@@ -213,9 +220,12 @@ def test_every_column_of_a_checked_entry(model: EntryModel) -> None:
     assert cell(model, other.id, Column.BUDGET) == "1/30"
     assert cell(model, e.id, Column.LIGHT, TOOLTIP) == "message of connected\nhint of connected"
     assert cell(model, e.id, Column.LIGHT, Role.SORT) == SEVERITY[Light.GREEN]
-    assert cell(model, e.id, Column.LIGHT, Role.RESULT) == checked
-    history = cell(model, e.id, Column.LIGHT, Role.HISTORY)
-    assert [r.status for r in history] == [Status.INVALID_KEY, Status.CONNECTED]  # type: ignore[attr-defined]
+    assert model.result(e.id) == checked
+    assert cell(model, e.id, Column.HISTORY, Role.HISTORY) == (Light.RED, Light.GREEN)
+    assert [r.status for r in model.history(e.id)] == [Status.INVALID_KEY, Status.CONNECTED]
+    assert str(cell(model, e.id, Column.HISTORY, TOOLTIP)).startswith(
+        "Last 2 results: 1 invalid key, 1 connected; green since"
+    )
     assert (
         cell(model, e.id, Column.LIGHT, Qt.ItemDataRole.AccessibleTextRole)
         == "Connected: message of connected"

@@ -297,6 +297,7 @@ def test_a_bearer_prefixed_key_is_stored_stripped(
 
     qtbot.waitUntil(lambda: len(vault.entries()) == 1, timeout=WAIT_MS)
     (entry,) = vault.entries()
+    qtbot.waitUntil(lambda: shown.selected_entry() == entry, timeout=WAIT_MS)  # shown, too
     assert stored_key(memory_keyring, entry.id) == key
     assert files_holding(vault.paths.data_dir, key) == []
     with qtbot.waitSignal(shown.runner.finished, timeout=WAIT_MS):
