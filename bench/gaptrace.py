@@ -23,6 +23,11 @@ from typing import Any
 # (module, class, method) traced; delegate paints are summed under one name.
 TARGETS: tuple[tuple[str, str, str], ...] = (
     ("sipstory_desktop.gui.window", "MainWindow", "reload"),
+    ("sipstory_desktop.gui.window", "MainWindow", "_read_disk"),
+    ("sipstory_desktop.gui.window", "MainWindow", "_show_read"),
+    ("sipstory_desktop.gui.window", "MainWindow", "_entries_shown"),
+    ("sipstory_desktop.gui.window", "MainWindow", "_select"),
+    ("sipstory_desktop.gui.window", "MainWindow", "_tick"),
     ("sipstory_desktop.gui.window", "MainWindow", "check_all"),
     ("sipstory_desktop.gui.window", "MainWindow", "_check_started"),
     ("sipstory_desktop.gui.window", "MainWindow", "_check_finished"),
@@ -38,6 +43,9 @@ TARGETS: tuple[tuple[str, str, str], ...] = (
     ("sipstory_desktop.gui.workers", "CheckRunner", "_save"),
     ("sipstory_desktop.gui.workers", "CheckRunner", "_check"),
     ("sipstory_desktop.gui.entry_model", "EntryModel", "set_entries"),
+    ("sipstory_desktop.gui.entry_model", "EntryModel", "_build_some"),
+    ("sipstory_desktop.gui.entry_model", "EntryModel", "_next_turn"),
+    ("sipstory_desktop.gui.entry_model", "EntryModel", "set_checking_many"),
     ("sipstory_desktop.gui.entry_model", "EntryModel", "set_state"),
     ("sipstory_desktop.gui.entry_model", "EntryModel", "set_results"),
     ("sipstory_desktop.gui.entry_model", "EntryModel", "set_checking"),

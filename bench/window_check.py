@@ -47,8 +47,10 @@ def main() -> int:  # noqa: PLR0915
     from sipstory_desktop.core.secrets import SecretStore
     from sipstory_desktop.core.vault import Vault
     from sipstory_desktop.demo.memory_keyring import MemoryKeyring
+    from sipstory_desktop.gui.app import tune_interpreter
     from sipstory_desktop.gui.window import MainWindow
 
+    tune_interpreter()  # as sipstory_desktop.gui.app.main does
     app = QApplication(sys.argv[:1])
     vault = Vault(app_paths(), SecretStore(backend=MemoryKeyring()))
     entries = vault.entries()

@@ -45,8 +45,10 @@ def main() -> int:  # noqa: PLR0915
     from sipstory_desktop.core.secrets import SecretStore
     from sipstory_desktop.core.vault import Vault
     from sipstory_desktop.demo.memory_keyring import MemoryKeyring
+    from sipstory_desktop.gui.app import tune_interpreter
     from sipstory_desktop.gui.window import MainWindow
 
+    tune_interpreter()  # as sipstory_desktop.gui.app.main does
     app = QApplication(sys.argv[:1])
     paths = app_paths()
     vault = Vault(paths, SecretStore(backend=MemoryKeyring()))
@@ -73,7 +75,7 @@ def main() -> int:  # noqa: PLR0915
         poll()
 
     def poll() -> None:
-        if len(window.model.entries()) >= args.expect:
+        if len(window.model.entries()) >= args.expect and not window.loading:
             marks["shown"] = time.perf_counter()
             QTimer.singleShot(500, done)
         elif time.perf_counter() - marks["written"] > 30:
@@ -87,8 +89,10 @@ def main() -> int:  # noqa: PLR0915
         idle_ticks = [t for t in ticks if t <= marks["written"]]
         run_ticks = [t for t in ticks if t >= idle_ticks[-1]]
         run_gaps = gaps(run_ticks)
+        model = window.model
         figures = {
-            "entries": len(window.model.entries()),
+            "entries": len(model.entries()),
+            "rows": sum(model.rowCount(model.index(g, 0)) for g in range(model.rowCount())),
             "shown_after_s": marks["shown"] - marks["written"],
             "idle_longest_gap_ms": gaps(idle_ticks)[0] * 1000,
             "ticks": len(run_ticks),

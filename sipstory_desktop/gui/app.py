@@ -75,6 +75,16 @@ def setup_logging(paths: AppPaths, debug: bool) -> None:
     root.addHandler(handler)
 
 
+SWITCH_INTERVAL_S = 0.001
+
+
+def tune_interpreter() -> None:
+    """Let the GUI thread take the interpreter lock within 1 ms rather than 5 (Python's
+    default): while checks and file reads run on worker threads, each call from Qt into
+    Python (a delegate's paint, a timer) otherwise waits up to 5 ms for it."""
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
+
+
 def start_demo_process() -> None:
     """ "Try the demo" from the empty window: the demo in a process of its own."""
     from PySide6.QtCore import QProcess
@@ -103,6 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .icons import app_icon
     from .window import MainWindow
 
+    tune_interpreter()
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )

@@ -142,7 +142,7 @@ class EntryModel(QStandardItemModel):
 
     filled = Signal()
 
-    ROWS_PER_TURN = 80
+    ROWS_PER_TURN = 40
 
     HEADERS: ClassVar[dict[Column, str]] = {
         Column.LIGHT: "Status",
@@ -171,7 +171,8 @@ class EntryModel(QStandardItemModel):
         self._build: _Build | None = None
         self._stale: list[str] = []  # rows still to refresh, a few per turn
         self._test_text = tr("Test")
-        self._turn = QTimer(self, singleShot=True, interval=0)
+        # 1 ms, not 0: zero timers can run back to back, before paints and other timers
+        self._turn = QTimer(self, singleShot=True, interval=1)
         self._turn.timeout.connect(self._next_turn)
 
     # --- feeding ---------------------------------------------------------------------------
@@ -215,14 +216,16 @@ class EntryModel(QStandardItemModel):
             self._turn.start()
 
     def _build_some(self, build: _Build) -> None:
-        batch, build.todo = build.todo[: self.ROWS_PER_TURN], build.todo[self.ROWS_PER_TURN :]
-        for group, entry in batch:
-            row = build.rows[entry.id] = [QStandardItem() for _ in Column]
-            build.group_of[entry.id] = group
-            self._fill(entry, row)
-            group.items[0].appendRow(row)
-        if build.todo:
-            return
+        if build.todo:  # a turn makes rows; the turn after the last one swaps them in
+            batch = build.todo[: self.ROWS_PER_TURN]
+            build.todo = build.todo[self.ROWS_PER_TURN :]
+            for group, entry in batch:
+                row = build.rows[entry.id] = [QStandardItem() for _ in Column]
+                build.group_of[entry.id] = group
+                self._fill(entry, row)
+                group.items[0].appendRow(row)
+            if build.todo or len(build.rows) > self.ROWS_PER_TURN:
+                return
         self._build = None
         self.beginResetModel()
         blocked = self.blockSignals(True)

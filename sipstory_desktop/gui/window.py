@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 from collections.abc import Callable
@@ -91,6 +92,7 @@ SPINNER_INTERVAL_MS = 100
 RELOAD_DELAY_MS = 250
 SHOW_RESULTS_MS = 100
 CLOCK_INTERVAL_MS = 30_000
+FIRST_LOAD_LATEST_MS = 300  # a window never painted (hidden) reads its list after this
 
 
 def _digest(text: str) -> bytes:
@@ -177,13 +179,16 @@ class MainWindow(QMainWindow):
         self.tray.quit_requested.connect(self.quit)
         self._apply_watch(WatchSettings.load(self._settings))
         self._signatures: tuple[object, object] | None = None  # of the files last read
-        self._loading = self._load_again = False
-        # The list is read on a worker and shown after the window's first paint; until
-        # then the page is a guess: the list if there is a config, else the empty state.
+        self._loading = self._load_again = self._settling = False
+        # The list is read on a worker from the window's first paint on (reading competes
+        # with painting for the interpreter), or soon in any case when it is not shown;
+        # until then the page is a guess: the list if there is a config, else the empty state.
         self.pages.setCurrentWidget(
             self.splitter if vault.paths.config_file.exists() else self.empty
         )
-        self.reload()
+        self._first_load = QTimer(self, singleShot=True, interval=FIRST_LOAD_LATEST_MS)
+        self._first_load.timeout.connect(self.reload)
+        self._first_load.start()
         self.tree.setFocus()  # so that Ctrl+C and Delete act on the list from the start
         self._painted = False  # the keyring is probed after the first paint (paintEvent)
 
@@ -502,11 +507,12 @@ class MainWindow(QMainWindow):
     @property
     def loading(self) -> bool:
         """Whether a reload is reading the disk or filling the list."""
-        return self._loading or self.model.filling
+        return self._loading or self.model.filling or self._settling
 
     def reload(self) -> None:
         """Read the config and state again, on a worker (they may have been changed by
         sipstory-keys); ``loaded`` when what was read is shown."""
+        self._first_load.stop()
         if self._loading:
             self._load_again = True  # once this read is shown
             return
@@ -562,15 +568,27 @@ class MainWindow(QMainWindow):
         self._finish_load()
 
     def _entries_shown(self, reselect: bool = True) -> None:
+        """The rows are in the model: show them now, and select, fill the details and
+        the tray in the next turn of the event loop (each turn stays short: 1000 new
+        rows take one to lay out and paint)."""
         if reselect:
             self.tree.expandAll()
-            self._select(self._selected_id)
         self.pages.setCurrentWidget(self.splitter if self.model.entries() else self.empty)
+        self._settling = True
+        QTimer.singleShot(1, lambda: self._settle(reselect))  # 1 ms: after a paint
+
+    def _settle(self, reselect: bool) -> None:
+        self._settling = False
+        if reselect:
+            self._select(self._selected_id)
         self._update_details()
         self._update_tray()
         self._finish_load()
 
     def _finish_load(self) -> None:
+        # What is loaded now (modules, entries, results) lives long: keep it out of the
+        # cycle collector's full passes, which otherwise walk it all (20+ ms) at random.
+        gc.freeze()
         self._watch()
         if self._load_again:
             self._load_again = False
@@ -1340,9 +1358,14 @@ class MainWindow(QMainWindow):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        if not self._painted:  # the window shows first; the keyring (maybe slow) after
+        if not self._painted:  # the window shows first; the list and the keyring after
             self._painted = True
-            QTimer.singleShot(0, self._probe_keyring)
+            QTimer.singleShot(0, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        if self._signatures is None and not self._loading:
+            self.reload()
+        self._probe_keyring()
 
     def quit(self) -> None:
         """Quit for real, even while watching from the tray."""
