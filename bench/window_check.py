@@ -50,13 +50,13 @@ def main() -> int:  # noqa: PLR0915
     from sipstory_desktop.gui.app import tune_interpreter
     from sipstory_desktop.gui.window import MainWindow
 
-    tune_interpreter()  # as sipstory_desktop.gui.app.main does
     app = QApplication(sys.argv[:1])
     vault = Vault(app_paths(), SecretStore(backend=MemoryKeyring()))
     entries = vault.entries()
     for entry in entries:
         vault.secrets.set(entry.id, keys[entry.name])
     window = MainWindow(vault)
+    tune_interpreter(window)  # as sipstory_desktop.gui.app.main does
     window.show()
 
     results: Counter[str] = Counter()

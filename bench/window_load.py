@@ -48,11 +48,11 @@ def main() -> int:  # noqa: PLR0915
     from sipstory_desktop.gui.app import tune_interpreter
     from sipstory_desktop.gui.window import MainWindow
 
-    tune_interpreter()  # as sipstory_desktop.gui.app.main does
     app = QApplication(sys.argv[:1])
     paths = app_paths()
     vault = Vault(paths, SecretStore(backend=MemoryKeyring()))
     window = MainWindow(vault)
+    tune_interpreter(window)  # as sipstory_desktop.gui.app.main does
     window.show()
 
     ticks: list[float] = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 from collections.abc import Callable
@@ -169,7 +168,6 @@ class MainWindow(QMainWindow):
         )
         self._restore_layout()
         self._quitting = False
-        self._own_save: object = None
         self.watcher = Watcher(
             self.model.entries, self.model.requests_last_hour, self._watch_round, self
         )
@@ -452,7 +450,6 @@ class MainWindow(QMainWindow):
         self.runner.finished.connect(self._check_finished)
         self.runner.progress.connect(self._check_progress)
         self.runner.idle.connect(self._checks_idle)
-        self.runner.saved.connect(self._remember_own_save)
         self.model.filled.connect(self._entries_shown)
         for signal, slot in (
             (self.details.test_requested, self.test_selected),
@@ -518,12 +515,9 @@ class MainWindow(QMainWindow):
             return
         self._loading = True
         known = self._signatures
-        own_save = self._own_save
-        self.worker.run(
-            lambda: self._read_disk(known, own_save), self._show_read, self._read_failed
-        )
+        self.worker.run(lambda: self._read_disk(known), self._show_read, self._read_failed)
 
-    def _read_disk(self, known: tuple[object, object] | None, own_save: object) -> _DiskRead:
+    def _read_disk(self, known: tuple[object, object] | None) -> _DiskRead:
         """On a worker: what changed on disk since the last read."""
         paths = self.vault.paths
         read = _DiskRead(file_signature(paths.config_file), file_signature(paths.state_file))
@@ -531,8 +525,10 @@ class MainWindow(QMainWindow):
             read.entries = self.vault.entries()
             read.notices = list(self.vault.notices)
             self.vault.notices.clear()
-        state_known = (known[1] if known else None, own_save)
-        if read.entries is not None or read.state_signature not in state_known:
+        state_changed = read.state_signature != (known[1] if known else None)
+        if read.entries is not None or (
+            state_changed and not self.runner.wrote(read.state_signature)
+        ):
             read.state = self.vault.load_state()
         return read
 
@@ -586,19 +582,12 @@ class MainWindow(QMainWindow):
         self._finish_load()
 
     def _finish_load(self) -> None:
-        # What is loaded now (modules, entries, results) lives long: keep it out of the
-        # cycle collector's full passes, which otherwise walk it all (20+ ms) at random.
-        gc.freeze()
         self._watch()
         if self._load_again:
             self._load_again = False
             self.reload()
         else:
             self.loaded.emit()
-
-    def _remember_own_save(self, signature: object) -> None:
-        """Our own result saves need no reload: the model has those results already."""
-        self._own_save = signature
 
     def _select(self, entry_id: str | None) -> None:
         source = self.model.index_of(entry_id) if entry_id else QModelIndex()

@@ -124,7 +124,7 @@ class CheckRunner(QObject):
         idle(): no check is queued or running any more.
         progress(int, int): checks done and checks asked for in this run.
         saved(object): a batch of results was written to the state file, which then had
-            this :func:`file_signature`.
+            this :func:`file_signature` (see :meth:`wrote` too).
     """
 
     started = Signal(str)
@@ -133,7 +133,8 @@ class CheckRunner(QObject):
     saved = Signal(object)
     progress = Signal(int, int)
 
-    SAVE_DELAY_MS = 300
+    SAVE_DELAY_MS = 2000  # results are saved in batches, and at once when all are in
+    OWN_SAVES_KEPT = 16
 
     def __init__(
         self,
@@ -154,6 +155,8 @@ class CheckRunner(QObject):
         self._asked = 0
         self._done = 0
         self._grouper = BudgetGrouper()
+        self._own_saves: list[object] = []  # signatures of the state file after our saves
+        self._own_saves_lock = threading.Lock()
         self._save_timer = QTimer(self, singleShot=True, interval=self.SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self._save)
 
@@ -219,6 +222,8 @@ class CheckRunner(QObject):
         self.finished.emit(entry_id, result)
         self.progress.emit(self._done, self._asked)
         if not self._in_flight:
+            self._save_timer.stop()
+            self._save()  # the last batch at once
             self.idle.emit()
 
     def _save(self) -> None:
@@ -234,7 +239,16 @@ class CheckRunner(QObject):
     def _record(self, batch: list[tuple[str, CheckResult]], budgets: dict[str, str]) -> object:
         """On the saver thread: save, and note the file as written, before anyone looks."""
         self._vault.record(batch, budgets=budgets)
-        return file_signature(self._vault.paths.state_file)
+        signature = file_signature(self._vault.paths.state_file)
+        with self._own_saves_lock:  # noted before anyone can look at the file
+            self._own_saves = [*self._own_saves[-self.OWN_SAVES_KEPT + 1 :], signature]
+        return signature
+
+    def wrote(self, signature: object) -> bool:
+        """Whether the state file with this :func:`file_signature` is one of our saves
+        (any thread): a window that sees it needs no reload, it shows those results."""
+        with self._own_saves_lock:
+            return signature is not None and signature in self._own_saves
 
     def _save_failed(self, error: Exception) -> None:
         log.warning(
