@@ -26,6 +26,7 @@ from ..core.state import State
 from ..core.status import CheckResult, Light, Status
 from ..core.times import utc_now
 from ..core.urls import CLOUD_BASE_URL, Origin, origin_of
+from .cell_art import CellArt
 from .roles import Column, Role
 
 _CLOUD_ORIGIN = origin_of(CLOUD_BASE_URL)
@@ -119,16 +120,18 @@ class _Build:
 
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _DISPLAY = Qt.ItemDataRole.DisplayRole
+_DECORATION = Qt.ItemDataRole.DecorationRole
 _ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
 
 
 class EntryModel(QStandardItemModel):
     """Entries grouped by instance (Sipstory Cloud first), with their last results.
 
-    The values painted in every cell are computed in Python when something changes and
-    kept in Qt's items, so that painting the list never calls back into Python: while
-    worker threads hold the interpreter, every such call would make the window wait.
-    Tooltips, read only on hover, are computed when asked (:meth:`tooltip`).
+    What every cell shows (its text, and its picture from :class:`CellArt`: the light or
+    spinner, the history's bars, the Test button) is computed in Python when something
+    changes and kept in Qt's items, so that painting the list never calls back into
+    Python: while worker threads hold the interpreter, every such call would make the
+    window wait. Tooltips, read only on hover, are computed when asked (:meth:`tooltip`).
 
     Thousands of rows take a while to make (about 0.2 ms each): :meth:`set_entries` makes
     at most :attr:`ROWS_PER_TURN` of them per turn of the event loop, off the model, and
@@ -156,8 +159,9 @@ class EntryModel(QStandardItemModel):
         Column.ACTION: "",
     }
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, art: CellArt | None = None) -> None:
         super().__init__(parent)
+        self._art = art
         self.setColumnCount(_COLUMNS)
         self.setHorizontalHeaderLabels([tr(self.HEADERS[column]) for column in Column])
         self.setSortRole(Role.SORT)
@@ -170,10 +174,25 @@ class EntryModel(QStandardItemModel):
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._build: _Build | None = None
         self._stale: list[str] = []  # rows still to refresh, a few per turn
+        self._spinner_frame = 0
         self._test_text = tr("Test")
         # 1 ms, not 0: zero timers can run back to back, before paints and other timers
         self._turn = QTimer(self, singleShot=True, interval=1)
         self._turn.timeout.connect(self._next_turn)
+
+    @property
+    def art(self) -> CellArt:
+        """The pictures of the cells (the application's look until :meth:`set_art`)."""
+        if self._art is None:
+            self._art = CellArt.for_application()
+        return self._art
+
+    def set_art(self, art: CellArt) -> None:
+        """Draw the cells with ``art`` (the view's palette or screen changed)."""
+        if self._art is not None and self._art.same_look(art):
+            return
+        self._art = art
+        self.refresh_times()
 
     # --- feeding ---------------------------------------------------------------------------
 
@@ -282,13 +301,25 @@ class EntryModel(QStandardItemModel):
             if group is not None:
                 changed[id(group)] = group
         self._now = utc_now()
-        self._refill(
-            [g for g in self._groups if id(g) in changed], {entry_id for entry_id, _ in results}
-        )
+        ids = {entry_id for entry_id, _ in results}
+        self._refill([g for g in self._groups if id(g) in changed], ids)
+        self._refill_building(ids)
+
+    def _refill_building(self, entry_ids: set[str]) -> None:
+        """Rows of a set being made that are made already follow changes too (they are
+        off the model: no signal)."""
+        build = self._build
+        if build is None:
+            return
+        for entry_id in entry_ids & build.rows.keys():
+            group = build.group_of[entry_id]
+            entry = next(e for e in group.entries if e.id == entry_id)
+            self._fill(entry, build.rows[entry_id])
 
     def set_checking_many(self, entry_ids: list[str]) -> None:
         """Mark entries as being checked: one change signal per group, not per entry."""
         self._checking.update(entry_ids)
+        self._refill_building(set(entry_ids))
         spans: dict[int, list[int]] = {}
         blocked = self.blockSignals(True)
         try:
@@ -296,8 +327,7 @@ class EntryModel(QStandardItemModel):
                 row = self._rows.get(entry_id)
                 if row is None:
                     continue
-                for column in (Column.LIGHT, Column.ACTION):
-                    row[column].setData(True, Role.CHECKING)
+                self._show_checking(row, True)
                 group = self._group_of[entry_id]
                 spans.setdefault(self._groups.index(group), []).append(row[0].row())
         finally:
@@ -315,18 +345,54 @@ class EntryModel(QStandardItemModel):
             self._checking.add(entry_id)
         else:
             self._checking.discard(entry_id)
+        self._refill_building({entry_id})
         row = self._rows.get(entry_id)
         if row is None:
             return
         blocked = self.blockSignals(True)
         try:
-            for column in (Column.LIGHT, Column.ACTION):
-                row[column].setData(checking, Role.CHECKING)
+            if checking:
+                self._show_checking(row, True)
+            else:
+                entry = self.entry(entry_id)
+                if entry is not None:
+                    self._fill(entry, row)
         finally:
             self.blockSignals(blocked)
         for column in (Column.LIGHT, Column.ACTION):
             cell = self.indexFromItem(row[column])
             self.dataChanged.emit(cell, cell, [Role.CHECKING])
+
+    def _show_checking(self, row: list[QStandardItem], checking: bool) -> None:
+        art = self.art
+        row[Column.LIGHT].setData(checking, Role.CHECKING)
+        row[Column.ACTION].setData(checking, Role.CHECKING)
+        row[Column.ACTION].setData(art.button(enabled=not checking), _DECORATION)
+        if checking:
+            row[Column.LIGHT].setData(art.spinner(self._spinner_frame), _DECORATION)
+
+    def advance_spinner(self) -> None:
+        """Turn the spinners of the rows being checked on by a frame (the window's timer)."""
+        self._spinner_frame += 1
+        frame = self.art.spinner(self._spinner_frame)
+        spans: dict[int, list[int]] = {}
+        blocked = self.blockSignals(True)
+        try:
+            for entry_id in self._checking:
+                row = self._rows.get(entry_id)
+                if row is None:
+                    continue
+                row[Column.LIGHT].setData(frame, _DECORATION)
+                group = self._group_of[entry_id]
+                spans.setdefault(self._groups.index(group), []).append(row[0].row())
+        finally:
+            self.blockSignals(blocked)
+        for g_row, rows in spans.items():
+            parent = self._groups[g_row].items[0]
+            light = parent.child(min(rows), Column.LIGHT).index()
+            self.dataChanged.emit(
+                light, light.siblingAtRow(max(rows)), [Qt.ItemDataRole.DecorationRole]
+            )
 
     def refresh_times(self) -> None:
         """Re-read the clock for "3 min ago" and the hourly counts, and refill every row:
@@ -403,7 +469,7 @@ class EntryModel(QStandardItemModel):
             (f"{latency} ms" if latency is not None else "", -1 if latency is None else latency),
             (f"{used}/{limit}", used),
             ("", sum(1 for r in history if r.ok) / max(1, len(history))),
-            (self._test_text, ""),
+            ("", ""),
         )
         for item, (text, sort_key) in zip(row, cells, strict=True):
             item.setData(text, _DISPLAY)
@@ -415,9 +481,13 @@ class EntryModel(QStandardItemModel):
             f"{light_text}: {result.message}" if result else Status.UNCHECKED.label, _ACCESSIBLE
         )
         checking = entry.id in self._checking
-        light.setData(checking, Role.CHECKING)
-        row[Column.ACTION].setData(checking, Role.CHECKING)
-        row[Column.HISTORY].setData(tuple(r.light for r in history), Role.HISTORY)
+        art = self.art
+        light.setData(art.light(status.light), _DECORATION)
+        self._show_checking(row, checking)  # the spinner instead of the light, when checking
+        lights = tuple(r.light for r in history)
+        row[Column.HISTORY].setData(lights, Role.HISTORY)
+        row[Column.HISTORY].setData(art.history(lights), _DECORATION)
+        row[Column.ACTION].setData(self._test_text, _ACCESSIBLE)
         row[Column.LATENCY].setData(_RIGHT, Qt.ItemDataRole.TextAlignmentRole)
         row[Column.BUDGET].setData(_RIGHT, Qt.ItemDataRole.TextAlignmentRole)
 
@@ -429,7 +499,8 @@ class EntryModel(QStandardItemModel):
             Column.NAME: f"{group.label} ({len(group.entries)})",
             Column.INSTANCE: str(group.origin),
         }
-        worst_status = worst(statuses).value
+        worst_status = worst(statuses)
+        group.items[Column.LIGHT].setData(self.art.light(worst_status.light), _DECORATION)
         for column in Column:
             item = group.items[column]
             item.setData(texts.get(column), Qt.ItemDataRole.DisplayRole)
@@ -437,7 +508,7 @@ class EntryModel(QStandardItemModel):
                 group.label.casefold() if column == Column.NAME else texts.get(column), Role.SORT
             )
             item.setData(True, Role.IS_GROUP)
-            item.setData(worst_status, Role.STATUS)
+            item.setData(worst_status.value, Role.STATUS)
             item.setData(False, Role.CHECKING)
 
     def _status(self, entry_id: str) -> Status:

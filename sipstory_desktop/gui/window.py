@@ -18,7 +18,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPoint,
-    QRect,
     QSettings,
     Qt,
     QTimer,
@@ -65,13 +64,13 @@ from ..core.status import CheckResult, Light, Status
 from ..core.times import utc_now
 from ..core.vault import Saved, Vault
 from .banner import Banner
+from .cell_art import CellArt
 from .details import DetailsPane
 from .empty_state import EmptyState
 from .entry_model import EntryFilterModel, EntryModel
 from .lights import light_icon
 from .roles import Column, Role
-from .sparkline import SparklineDelegate
-from .status_delegate import StatusDelegate, TestButtonDelegate
+from .test_button import TestButtonDelegate
 from .watch import Tray, WatchDialog, Watcher, WatchSettings
 from .workers import CheckRunner, Worker, file_signature
 
@@ -177,7 +176,7 @@ class MainWindow(QMainWindow):
         self.tray.quit_requested.connect(self.quit)
         self._apply_watch(WatchSettings.load(self._settings))
         self._signatures: tuple[object, object] | None = None  # of the files last read
-        self._loading = self._load_again = self._settling = False
+        self._loading = self._load_again = self._settling = self._loaded_once = False
         # The list is read on a worker from the window's first paint on (reading competes
         # with painting for the interpreter), or soon in any case when it is not shown;
         # until then the page is a guess: the list if there is a config, else the empty state.
@@ -382,16 +381,16 @@ class MainWindow(QMainWindow):
         self.tree.setMouseTracking(True)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
-        self.status_delegate = StatusDelegate(self.tree)
+        # Qt paints every cell (the pictures are in the model: see cell_art.py); Python
+        # only hears the Test button's clicks.
         self.button_delegate = TestButtonDelegate(self.tree)
-        self.tree.setItemDelegateForColumn(Column.LIGHT, self.status_delegate)
         self.tree.setItemDelegateForColumn(Column.ACTION, self.button_delegate)
-        self.sparkline_delegate = SparklineDelegate(self.tree)
-        self.tree.setItemDelegateForColumn(Column.HISTORY, self.sparkline_delegate)
+        self._restyle_list()
         self.tree.addActions([self.copy_action, self.remove_action])
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(Column.INSTANCE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(Column.HISTORY, QHeaderView.ResizeMode.Fixed)
         for column, width in (
             (Column.LIGHT, 250),
             (Column.NAME, 190),
@@ -399,8 +398,7 @@ class MainWindow(QMainWindow):
             (Column.CHECKED, 95),
             (Column.LATENCY, 70),
             (Column.BUDGET, 75),
-            (Column.HISTORY, 130),
-            (Column.ACTION, 60),
+            (Column.HISTORY, self.model.art.history_width + 8),
         ):
             self.tree.setColumnWidth(column, width)
 
@@ -503,8 +501,8 @@ class MainWindow(QMainWindow):
 
     @property
     def loading(self) -> bool:
-        """Whether a reload is reading the disk or filling the list."""
-        return self._loading or self.model.filling or self._settling
+        """Whether the list is not loaded yet, or a reload is reading the disk or filling it."""
+        return not self._loaded_once or self._loading or self.model.filling or self._settling
 
     def reload(self) -> None:
         """Read the config and state again, on a worker (they may have been changed by
@@ -582,6 +580,7 @@ class MainWindow(QMainWindow):
         self._finish_load()
 
     def _finish_load(self) -> None:
+        self._loaded_once = True
         self._watch()
         if self._load_again:
             self._load_again = False
@@ -797,12 +796,14 @@ class MainWindow(QMainWindow):
         self.tree.viewport().update()
 
     def _spin(self) -> None:
-        """Turn the spinners: repaint the status column only, not the whole list."""
-        self.status_delegate.advance_spinner()
-        header = self.tree.header()
-        left = header.sectionViewportPosition(Column.LIGHT)
-        viewport = self.tree.viewport()
-        viewport.update(QRect(left, 0, header.sectionSize(Column.LIGHT), viewport.height()))
+        self.model.advance_spinner()
+
+    def _restyle_list(self) -> None:
+        """The list's pictures in its current palette, font and screen resolution."""
+        self.model.set_art(CellArt.for_widget(self.tree))
+        self.tree.setIconSize(self.model.art.icon_size)
+        self.button_delegate.button_size = self.model.art.button_size()
+        self.tree.setColumnWidth(Column.ACTION, self.button_delegate.button_size.width() + 8)
 
     def _tick(self) -> None:
         self.model.refresh_times()
@@ -1345,6 +1346,11 @@ class MainWindow(QMainWindow):
             return True
         return super().eventFilter(watched, event)
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
+            self._restyle_list()
+
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         if not self._painted:  # the window shows first; the list and the keyring after
@@ -1352,6 +1358,10 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._after_first_paint)
 
     def _after_first_paint(self) -> None:
+        handle = self.windowHandle()
+        if handle is not None:  # moved to a screen of another resolution: sharp pictures
+            handle.screenChanged.connect(lambda _screen: self._restyle_list())
+        self._restyle_list()  # the screen is known now
         if self._signatures is None and not self._loading:
             self.reload()
         self._probe_keyring()

@@ -15,7 +15,7 @@ from sipstory_desktop.core.state import State
 from sipstory_desktop.core.status import CheckResult, Light, Status
 from sipstory_desktop.core.times import utc_now
 from sipstory_desktop.core.urls import CLOUD_BASE_URL
-from sipstory_desktop.gui.entry_model import EntryModel, relative_time
+from sipstory_desktop.gui.entry_model import EntryFilterModel, EntryModel, relative_time
 from sipstory_desktop.gui.roles import Column, Role
 
 pytestmark = pytest.mark.qt_log_level_fail("WARNING")
@@ -60,6 +60,12 @@ def cell(model: EntryModel, entry_id: str, column: Column, role: int = DISPLAY) 
         assert index.data(TOOLTIP) is None  # none kept in the items: made when asked
         return model.tooltip(index)
     return index.data(role)
+
+
+def picture(model: EntryModel, entry_id: str, column: Column) -> int | None:
+    """The cache key of a cell's decoration (icon or pixmap), None without one."""
+    value = model.index_of(entry_id, column).data(Qt.ItemDataRole.DecorationRole)
+    return None if value is None else int(value.cacheKey())
 
 
 def group_rows(model: EntryModel) -> list[str]:
@@ -165,8 +171,15 @@ def test_every_column_of_an_unchecked_entry(model: EntryModel) -> None:
         "",
         "0/30",
         "",
-        "Test",
+        "",  # the Test button is a picture
     ]
+    art = model.art
+    assert picture(model, e.id, Column.LIGHT) == art.light(Light.GREY).cacheKey()
+    assert picture(model, e.id, Column.HISTORY) is None  # no result, no bars
+    assert picture(model, e.id, Column.ACTION) == art.button(enabled=True).cacheKey()
+    assert cell(model, e.id, Column.ACTION, Qt.ItemDataRole.AccessibleTextRole) == "Test"
+    for column in (Column.NAME, Column.INSTANCE, Column.KEY, Column.CHECKED):
+        assert picture(model, e.id, column) is None
     assert cell(model, e.id, Column.LIGHT, Role.SORT) == SEVERITY[Light.GREY]
     assert cell(model, e.id, Column.NAME, Role.SORT) == "acme prod"
     assert cell(model, e.id, Column.CHECKED, Role.SORT) == 0.0
@@ -222,6 +235,9 @@ def test_every_column_of_a_checked_entry(model: EntryModel) -> None:
     assert cell(model, e.id, Column.LIGHT, Role.SORT) == SEVERITY[Light.GREEN]
     assert model.result(e.id) == checked
     assert cell(model, e.id, Column.HISTORY, Role.HISTORY) == (Light.RED, Light.GREEN)
+    bars = model.art.history((Light.RED, Light.GREEN))
+    assert bars is not None and picture(model, e.id, Column.HISTORY) == bars.cacheKey()
+    assert picture(model, e.id, Column.LIGHT) == model.art.light(Light.GREEN).cacheKey()
     assert [r.status for r in model.history(e.id)] == [Status.INVALID_KEY, Status.CONNECTED]
     assert str(cell(model, e.id, Column.HISTORY, TOOLTIP)).startswith(
         "Last 2 results: 1 invalid key, 1 connected; green since"
@@ -339,6 +355,10 @@ def test_set_result_and_set_checking_change_only_their_row(model: EntryModel) ->
     model.set_checking(cloud_b.id, True)
     assert cell(model, cloud_b.id, Column.LIGHT, Role.CHECKING) is True
     assert model.is_checking(cloud_b.id)
+    art = model.art
+    assert picture(model, cloud_b.id, Column.LIGHT) == art.spinner(0).cacheKey()
+    assert picture(model, cloud_b.id, Column.ACTION) == art.button(enabled=False).cacheKey()
+    assert picture(model, cloud_a.id, Column.ACTION) == art.button(enabled=True).cacheKey()
     assert (0, 1) in changes.rows()
     assert changes.rows() <= {(0, 1), (None, 0)}
     for column in (Column.LIGHT, Column.ACTION):  # the light's spinner, the Test button
@@ -353,6 +373,8 @@ def test_set_result_and_set_checking_change_only_their_row(model: EntryModel) ->
     assert changes.rows() == {(0, 1), (None, 0)}  # the row, and its group's light
     assert any(p == 0 and c0 == 0 and c1 == len(Column) - 1 for p, _, _, c0, c1 in changes.seen)
     assert cell(model, cloud_b.id, Column.LIGHT, Role.CHECKING) is False
+    assert picture(model, cloud_b.id, Column.LIGHT) == art.light(Light.RED).cacheKey()
+    assert picture(model, cloud_b.id, Column.ACTION) == art.button(enabled=True).cacheKey()
     assert model.result(cloud_b.id) == checked
     assert model.index(0, Column.LIGHT).data() == "0 of 2 working"
     assert Status(model.index(0, 0).data(Role.STATUS)) is Status.INVALID_KEY
@@ -455,3 +477,146 @@ def test_refresh_times_and_resets_keep_the_model_consistent(model: EntryModel) -
     model.set_entries([], State())
     assert model.rowCount() == 0
     assert model.entries() == []
+
+
+# --- the spinner, and thousands of rows -----------------------------------------------------
+
+
+def test_the_spinner_turns_on_the_rows_being_checked_only(model: EntryModel) -> None:
+    a, b = entry("a"), entry("b")
+    model.set_entries([a, b], State())
+    model.set_checking_many([a.id])
+    changes = Changes(model)
+    frames = []
+    for _ in range(3):
+        model.advance_spinner()
+        frames.append(picture(model, a.id, Column.LIGHT))
+    assert len(set(frames)) == 3  # a new frame each time
+    assert picture(model, b.id, Column.LIGHT) == model.art.light(Light.GREY).cacheKey()
+    assert changes.rows() == {(0, 0)}  # only the checking row, only its light
+    assert {(c0, c1) for _, _, _, c0, c1 in changes.seen} == {(Column.LIGHT, Column.LIGHT)}
+    model.set_checking(a.id, False)
+    assert picture(model, a.id, Column.LIGHT) == model.art.light(Light.GREY).cacheKey()
+
+
+def many(count: int) -> list[Entry]:
+    return [entry(f"key {n:04}", (CLOUD_BASE_URL, ACME, ZETA)[n % 3]) for n in range(count)]
+
+
+def shown_ids(model: EntryModel) -> set[str]:
+    return {e.id for e in model.entries() if model.index_of(e.id).isValid()}
+
+
+def test_many_rows_are_made_a_few_per_turn_and_shown_at_once(
+    qtbot: QtBot, model: EntryModel
+) -> None:
+    first, second = many(10), many(EntryModel.ROWS_PER_TURN * 3)
+    model.set_entries(first, State())
+    assert not model.filling and shown_ids(model) == {e.id for e in first}
+
+    resets = []
+    model.modelReset.connect(lambda: resets.append(len(shown_ids(model))))
+    model.set_entries(second, State())
+    assert model.filling
+    assert {e.id for e in model.entries()} == {e.id for e in second}  # the newest set
+    assert shown_ids(model) == set()  # the old rows stay until the new ones are made...
+    assert [g.data() for g in map(lambda r: model.index(r, Column.NAME), range(3))] == [
+        "Sipstory Cloud (4)",
+        "acme.example.com (3)",
+        "zeta.example.com (3)",
+    ]
+    with qtbot.waitSignal(model.filled, timeout=5000):
+        pass
+    assert not model.filling
+    assert resets == [len(second)]  # ...then all of them appear in one change
+    assert shown_ids(model) == {e.id for e in second}
+    assert sum(model.rowCount(model.index(r, 0)) for r in range(model.rowCount())) == len(second)
+
+
+def test_a_newer_set_of_entries_replaces_one_being_made(qtbot: QtBot, model: EntryModel) -> None:
+    model.set_entries(many(EntryModel.ROWS_PER_TURN * 3), State())
+    final = many(5)
+    model.set_entries(final, State())
+    assert not model.filling and shown_ids(model) == {e.id for e in final}
+    qtbot.wait(50)
+    assert shown_ids(model) == {e.id for e in final}
+
+
+def test_results_arriving_while_rows_are_made_are_shown(qtbot: QtBot, model: EntryModel) -> None:
+    entries = many(EntryModel.ROWS_PER_TURN * 2)
+    model.set_entries(entries, State())
+    model.set_checking_many([entries[-1].id])
+    model.set_result(entries[0].id, result(Status.CONNECTED))
+    qtbot.waitUntil(lambda: not model.filling, timeout=5000)
+    assert cell(model, entries[0].id, Column.LIGHT) == "Connected"
+    assert cell(model, entries[-1].id, Column.LIGHT, Role.CHECKING) is True
+
+
+def test_refreshing_many_rows_goes_a_few_per_turn(qtbot: QtBot, model: EntryModel) -> None:
+    entries = many(EntryModel.ROWS_PER_TURN * 3)
+    model.set_entries(entries, State())
+    qtbot.waitUntil(lambda: not model.filling, timeout=5000)
+    state = State()
+    for e in entries:
+        state.record_result(e.id, result(Status.INVALID_KEY))
+    changes = Changes(model)
+    model.set_state(state)
+    assert 0 < len({r for r in changes.rows() if r[0] is not None}) < len(entries)
+    qtbot.waitUntil(lambda: all(cell(model, e.id, Column.LIGHT) == "Invalid key" for e in entries))
+
+
+@pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+def test_sorting_keeps_the_instances_in_their_order(model: EntryModel, order: Qt.SortOrder) -> None:
+    entries = [entry("b", ACME), entry("C"), entry("a"), entry("c", ACME), entry("B")]
+    model.set_entries(entries, State())
+    model.sort_entries(Column.NAME, order)
+    expected = [["a", "B", "C"], ["b", "c"]]
+    if order == Qt.SortOrder.DescendingOrder:
+        expected = [names[::-1] for names in expected]
+    assert [child_names(model, 0), child_names(model, 1)] == expected
+    assert group_rows(model)[0] == "Sipstory Cloud (3)"
+
+    model.set_entries([*entries, entry("A")], State())  # a new set comes sorted the same way
+    assert child_names(model, 0)[0 if order == Qt.SortOrder.AscendingOrder else -1] in ("a", "A")
+
+
+def test_sorting_by_a_number_column(model: EntryModel) -> None:
+    slow, fast, unchecked = entry("slow"), entry("fast"), entry("unchecked")
+    state = State()
+    state.record_result(slow.id, result(latency_ms=900))
+    state.record_result(fast.id, result(latency_ms=40))
+    model.set_entries([slow, fast, unchecked], state)
+    model.sort_entries(Column.LATENCY, Qt.SortOrder.AscendingOrder)
+    assert child_names(model, 0) == ["unchecked", "fast", "slow"]
+
+
+def test_the_filter_keeps_matching_keys_and_their_instances(qtbot: QtBot) -> None:
+    model = EntryModel()
+    proxy = EntryFilterModel()
+    proxy.setSourceModel(model)
+    tester = QAbstractItemModelTester(proxy, QAbstractItemModelTester.FailureReportingMode.Warning)
+    model.set_entries([entry("Acme prod", ACME), entry("Globex"), entry("acme staging")], State())
+
+    def names() -> list[list[str]]:
+        return [
+            [
+                proxy.index(r, Column.NAME, proxy.index(g, 0)).data()
+                for r in range(proxy.rowCount(proxy.index(g, 0)))
+            ]
+            for g in range(proxy.rowCount())
+        ]
+
+    assert names() == [["Globex", "acme staging"], ["Acme prod"]]
+    proxy.set_filter_text("  ACME ")
+    assert names() == [["acme staging"], ["Acme prod"]]
+    proxy.set_filter_text("/api/public")  # the path column counts too
+    assert names() == [["Acme prod"]]
+    proxy.set_filter_text("Test")  # but not the button's label
+    assert names() == []
+    proxy.set_filter_text("")
+    assert len(names()) == 2
+    proxy.sort(Column.NAME, Qt.SortOrder.DescendingOrder)  # handed to the source model
+    assert names()[0] == ["Globex", "acme staging"]
+    proxy.sort(Column.NAME, Qt.SortOrder.AscendingOrder)
+    assert names()[0] == ["acme staging", "Globex"]
+    del tester
