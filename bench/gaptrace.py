@@ -53,9 +53,8 @@ TARGETS: tuple[tuple[str, str, str], ...] = (
     ("sipstory_desktop.core.vault", "Vault", "entries"),
     ("sipstory_desktop.core.vault", "Vault", "load_state"),
     ("sipstory_desktop.core.vault", "Vault", "record"),
-    ("sipstory_desktop.gui.status_delegate", "StatusDelegate", "paint"),
-    ("sipstory_desktop.gui.status_delegate", "TestButtonDelegate", "paint"),
-    ("sipstory_desktop.gui.sparkline", "SparklineDelegate", "paint"),
+    ("sipstory_desktop.gui.entry_model", "EntryModel", "advance_spinner"),
+    ("sipstory_desktop.gui.entry_model", "EntryModel", "refresh_times"),
 )
 
 _records: list[tuple[bool, str, float, float, int]] = []  # main?, name, start, end, depth
@@ -85,8 +84,6 @@ def instrument() -> None:
     for module_name, class_name, method in TARGETS:
         cls = getattr(importlib.import_module(module_name), class_name)
         name = f"{class_name}.{method}"
-        if method == "paint":
-            name = "delegate paint (all Python delegates)"
         setattr(cls, method, _wrap(name, getattr(cls, method)))
     from PySide6.QtWidgets import QTreeView
 

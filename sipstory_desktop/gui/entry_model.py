@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
@@ -174,6 +175,7 @@ class EntryModel(QStandardItemModel):
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._build: _Build | None = None
         self._stale: list[str] = []  # rows still to refresh, a few per turn
+        self._started: list[str] = []  # rows still to show as being checked
         self._spinner_frame = 0
         self._test_text = tr("Test")
         # 1 ms, not 0: zero timers can run back to back, before paints and other timers
@@ -218,20 +220,25 @@ class EntryModel(QStandardItemModel):
         self._build = _Build(
             ordered, {}, {}, [(group, entry) for group in ordered for entry in group.entries]
         )
-        self._stale = []
+        self._stale, self._started = [], []
         self._next_turn()
 
     def _next_turn(self) -> None:
         """One turn's share of the pending work: new rows first, then stale ones."""
         if self._build is not None:
             self._build_some(self._build)
+        elif self._started:
+            batch = self._started[: self.ROWS_PER_TURN]
+            self._started = self._started[self.ROWS_PER_TURN :]
+            self._show_started(batch)
         elif self._stale:
             batch, self._stale = (
                 self._stale[: self.ROWS_PER_TURN],
                 self._stale[self.ROWS_PER_TURN :],
             )
             self._refill(self._groups, set(batch))
-        if (self._build is not None or self._stale) and not self._turn.isActive():
+        pending = self._build is not None or self._started or self._stale
+        if pending and not self._turn.isActive():
             self._turn.start()
 
     def _build_some(self, build: _Build) -> None:
@@ -317,15 +324,23 @@ class EntryModel(QStandardItemModel):
             self._fill(entry, build.rows[entry_id])
 
     def set_checking_many(self, entry_ids: list[str]) -> None:
-        """Mark entries as being checked: one change signal per group, not per entry."""
+        """Mark entries as being checked: the first rows at once, the others a few per
+        turn of the event loop (Check all starts hundreds), one change signal per group."""
         self._checking.update(entry_ids)
         self._refill_building(set(entry_ids))
+        self._show_started(entry_ids[: self.ROWS_PER_TURN])
+        if len(entry_ids) > self.ROWS_PER_TURN:
+            self._started.extend(entry_ids[self.ROWS_PER_TURN :])
+            if not self._turn.isActive():
+                self._turn.start()
+
+    def _show_started(self, entry_ids: list[str]) -> None:
         spans: dict[int, list[int]] = {}
         blocked = self.blockSignals(True)
         try:
             for entry_id in entry_ids:
                 row = self._rows.get(entry_id)
-                if row is None:
+                if row is None or entry_id not in self._checking:  # done meanwhile
                     continue
                 self._show_checking(row, True)
                 group = self._group_of[entry_id]
@@ -371,14 +386,17 @@ class EntryModel(QStandardItemModel):
         if checking:
             row[Column.LIGHT].setData(art.spinner(self._spinner_frame), _DECORATION)
 
-    def advance_spinner(self) -> None:
-        """Turn the spinners of the rows being checked on by a frame (the window's timer)."""
+    def advance_spinner(self, visible: Iterable[str] | None = None) -> None:
+        """Turn the spinners of the rows being checked on by a frame (the window's timer):
+        of those in ``visible`` only, when given (others show their frame when they are
+        scrolled to, at the next turn)."""
         self._spinner_frame += 1
         frame = self.art.spinner(self._spinner_frame)
         spans: dict[int, list[int]] = {}
+        turning = self._checking if visible is None else self._checking.intersection(visible)
         blocked = self.blockSignals(True)
         try:
-            for entry_id in self._checking:
+            for entry_id in turning:
                 row = self._rows.get(entry_id)
                 if row is None:
                     continue

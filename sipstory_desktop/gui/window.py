@@ -469,6 +469,7 @@ class MainWindow(QMainWindow):
         self._clock.timeout.connect(self._tick)
         self._clock.start()
         self._arrived: dict[str, CheckResult] = {}
+        self._progress = (0, 0)  # checks done and asked for in this run
         self._starting: list[str] = []
         self._start_timer = QTimer(self, singleShot=True, interval=0)
         self._start_timer.timeout.connect(self._show_started)
@@ -772,6 +773,7 @@ class MainWindow(QMainWindow):
                 self._show_timer.start()
 
     def _show_arrived(self) -> None:
+        self._show_progress()
         arrived, self._arrived = self._arrived, {}
         before = {entry_id: self.model.result(entry_id) for entry_id in arrived}
         self.model.set_results(list(arrived.items()))
@@ -784,9 +786,16 @@ class MainWindow(QMainWindow):
             self._update_details()
 
     def _check_progress(self, done: int, asked: int) -> None:
+        """Noted for every result; said at the start, with each batch shown, and at the end."""
+        self._progress = (done, asked)
+        if done == 0 or done >= asked:
+            self._show_progress()
+
+    def _show_progress(self) -> None:
+        done, asked = self._progress
         if done < asked:
             self.statusBar().showMessage(self.tr("Checking… %d of %d done") % (done, asked))
-        else:
+        elif asked:
             self.statusBar().showMessage(self.tr("Checked %d key(s).") % asked, 8000)
 
     def _checks_idle(self) -> None:
@@ -796,7 +805,19 @@ class MainWindow(QMainWindow):
         self.tree.viewport().update()
 
     def _spin(self) -> None:
-        self.model.advance_spinner()
+        self.model.advance_spinner(self._visible_entry_ids())
+
+    def _visible_entry_ids(self) -> list[str]:
+        """The entries of the rows in view, top to bottom."""
+        ids = []
+        bottom = self.tree.viewport().height()
+        index = self.tree.indexAt(QPoint(1, 1))
+        while index.isValid() and self.tree.visualRect(index).top() < bottom:
+            entry = _entry_at(index)
+            if entry is not None:
+                ids.append(entry.id)
+            index = self.tree.indexBelow(index)
+        return ids
 
     def _restyle_list(self) -> None:
         """The list's pictures in its current palette, font and screen resolution."""

@@ -620,3 +620,36 @@ def test_the_filter_keeps_matching_keys_and_their_instances(qtbot: QtBot) -> Non
     proxy.sort(Column.NAME, Qt.SortOrder.AscendingOrder)
     assert names()[0] == ["acme staging", "Globex"]
     del tester
+
+
+def test_hundreds_of_started_checks_are_shown_a_few_rows_per_turn(
+    qtbot: QtBot, model: EntryModel
+) -> None:
+    entries = many(EntryModel.ROWS_PER_TURN * 3)
+    model.set_entries(entries, State())
+    qtbot.waitUntil(lambda: not model.filling, timeout=5000)
+    ids = [e.id for e in model.entries()]
+
+    def spinning() -> set[str]:
+        return {i for i in ids if cell(model, i, Column.LIGHT, Role.CHECKING)}
+
+    model.set_checking_many(ids)
+    assert spinning() == set(ids[: EntryModel.ROWS_PER_TURN])  # the first rows at once
+    assert all(model.is_checking(i) for i in ids)  # all of them are, for the window
+    done = ids[-1]
+    model.set_result(done, result(Status.CONNECTED))  # finished before its row was marked
+    qtbot.waitUntil(lambda: spinning() == set(ids[:-1]), timeout=5000)
+    qtbot.wait(20)
+    assert cell(model, done, Column.LIGHT) == "Connected"
+    assert not cell(model, done, Column.LIGHT, Role.CHECKING)
+
+
+def test_the_spinner_can_turn_on_the_rows_in_view_only(model: EntryModel) -> None:
+    a, b, c = entry("a"), entry("b"), entry("c")
+    model.set_entries([a, b, c], State())
+    model.set_checking_many([a.id, b.id])
+    before = {e.id: picture(model, e.id, Column.LIGHT) for e in (a, b, c)}
+    model.advance_spinner(visible=[b.id, c.id])
+    assert picture(model, a.id, Column.LIGHT) == before[a.id]  # out of view: left as it was
+    assert picture(model, b.id, Column.LIGHT) != before[b.id]
+    assert picture(model, c.id, Column.LIGHT) == before[c.id]  # in view, not checking
