@@ -182,13 +182,17 @@ class State:
 
     @classmethod
     def from_dict(cls, data: Any) -> State:
-        """Read a state document, skipping whatever part of it is unreadable."""
+        """Read a state document, skipping whatever part of it is unreadable.
+
+        The results are taken out of ``data`` as they are read, so that a large document
+        is not held twice (as parsed JSON and as results) at any moment."""
         state = cls()
         if not isinstance(data, dict):
             return state
         results = data.get("results")
         if isinstance(results, dict):
-            for entry_id, history in results.items():
+            for entry_id in list(results):
+                history = results.pop(entry_id)
                 if isinstance(history, list):
                     state.results[str(entry_id)] = _read_all(history, CheckResult.from_dict)
         requests = data.get("requests")
@@ -239,7 +243,9 @@ class StateStore:
             log.warning("%s is too large; ignoring it", self.path.name)
             return State()
         try:
-            return State.from_dict(json.loads(raw.decode("utf-8")))
+            text = raw.decode("utf-8")
+            del raw  # a large state is not held three times while it is read
+            return State.from_dict(json.loads(text))
         except (UnicodeDecodeError, ValueError, RecursionError):
             log.warning("%s is damaged; starting a new one", self.path.name)
             return State()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -69,7 +70,7 @@ _LABELS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RateLimit:
     """The server's ``X-RateLimit-*`` headers; ``reset_seconds`` counts from ``checked_at``."""
 
@@ -85,9 +86,12 @@ class RateLimit:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CheckResult:
-    """The outcome of one check. Holds no key, only what may be shown and stored."""
+    """The outcome of one check. Holds no key, only what may be shown and stored.
+
+    Slotted, and its texts shared when read back (:meth:`from_dict`): a state file holds
+    up to 50 per entry, and most say the same few things."""
 
     status: Status
     message: str
@@ -148,8 +152,8 @@ class CheckResult:
         retry = data.get("retry_at")
         return cls(
             status=Status(data["status"]),
-            message=str(data["message"]),
-            hint=str(data.get("hint") or ""),
+            message=sys.intern(str(data["message"])),
+            hint=sys.intern(str(data.get("hint") or "")),
             http_status=_opt_int(data.get("http_status")),
             latency_ms=_opt_int(data.get("latency_ms")),
             checked_at=from_iso(str(data["checked_at"])),

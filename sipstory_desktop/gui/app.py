@@ -121,6 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
+    from . import skip_pyside_source_scan
+
+    skip_pyside_source_scan()  # before the window's modules are imported
+
     from .icons import app_icon
     from .window import MainWindow
 
