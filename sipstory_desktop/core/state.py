@@ -225,11 +225,25 @@ def _read_all(items: list[Any], read: Callable[[Any], T]) -> list[T]:
 
 
 class StateStore:
-    """Reads and changes ``state.json``; shares the config's lock."""
+    """Reads and changes ``state.json``; shares the config's lock.
+
+    :meth:`update` keeps the state it last wrote, with the file's identity (inode, time,
+    size: every save is a new file, renamed into place): while the file is still that
+    one, the next update starts from it instead of parsing the file again. A window
+    saving results every few seconds thus spends no time reading back its own saves.
+    """
 
     def __init__(self, paths: AppPaths) -> None:
         self.path = paths.state_file
         self._lock_path = paths.lock_file
+        self._written: tuple[tuple[int, int, int], State] | None = None  # under the lock
+
+    def _identity(self) -> tuple[int, int, int] | None:
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return None
+        return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
     def load(self) -> State:
         try:
@@ -254,7 +268,9 @@ class StateStore:
         """Apply ``change`` to the state as it is on disk now, save it, return its result."""
         try:
             with locked(self._lock_path):
-                state = self.load()
+                written, self._written = self._written, None  # kept again once saved
+                unchanged = written is not None and written[0] == self._identity()
+                state = written[1] if written is not None and unchanged else self.load()
                 outcome = change(state)
                 state.prune()
                 data = json.dumps(state.to_dict(), separators=(",", ":")).encode("utf-8")
@@ -262,6 +278,9 @@ class StateStore:
                     atomic_write(self.path, data, keep_backup=False)
                 except OSError as exc:
                     raise StateError(f"Cannot save {self.path}: {exc.strerror or exc}.") from None
+                identity = self._identity()
+                if identity is not None:
+                    self._written = (identity, state)
                 return outcome
         except LockTimeout:
             raise StateError(

@@ -107,6 +107,8 @@ class _Group:
     label: str
     entries: list[Entry] = field(default_factory=list)
     items: list[QStandardItem] = field(default_factory=list)
+    working: int = 0  # entries connected, as last filled
+    worst: Status = Status.UNCHECKED
 
 
 @dataclass
@@ -518,6 +520,7 @@ class EntryModel(QStandardItemModel):
             Column.INSTANCE: str(group.origin),
         }
         worst_status = worst(statuses)
+        group.working, group.worst = working, worst_status
         group.items[Column.LIGHT].setData(self.art.light(worst_status.light), _DECORATION)
         for column in Column:
             item = group.items[column]
@@ -574,6 +577,15 @@ class EntryModel(QStandardItemModel):
     def state(self) -> State:
         """The results and ledger shown (the GUI thread's copy; never hand it to workers)."""
         return self._state
+
+    def summary(self) -> tuple[list[Status], int, int]:
+        """The worst status of each instance, and how many of how many keys work (shown)."""
+        groups = self._groups
+        return (
+            [group.worst for group in groups],
+            sum(group.working for group in groups),
+            sum(len(group.entries) for group in groups),
+        )
 
     def entries(self) -> list[Entry]:
         """The entries shown, or being made (the newest set either way)."""

@@ -809,14 +809,18 @@ class MainWindow(QMainWindow):
 
     def _visible_entry_ids(self) -> list[str]:
         """The entries of the rows in view, top to bottom."""
-        ids = []
-        bottom = self.tree.viewport().height()
+        ids: list[str] = []
         index = self.tree.indexAt(QPoint(1, 1))
-        while index.isValid() and self.tree.visualRect(index).top() < bottom:
+        if not index.isValid():
+            return ids
+        rows = self.tree.viewport().height() // max(1, self.tree.visualRect(index).height()) + 1
+        for _ in range(rows):  # rows are of one height
             entry = _entry_at(index)
             if entry is not None:
                 ids.append(entry.id)
             index = self.tree.indexBelow(index)
+            if not index.isValid():
+                break
         return ids
 
     def _restyle_list(self) -> None:
@@ -850,12 +854,9 @@ class MainWindow(QMainWindow):
             )
 
     def _update_tray(self) -> None:
-        entries = self.model.entries()
-        results = [self.model.result(e.id) for e in entries]
-        statuses = [r.status if r else Status.UNCHECKED for r in results]
-        working = sum(1 for status in statuses if status is Status.CONNECTED)
+        statuses, working, total = self.model.summary()  # from the instances' rows: cheap
         self.tray.show_status(
-            statuses, self.tr("%s: %d of %d keys working") % (APP_NAME, working, len(entries))
+            statuses, self.tr("%s: %d of %d keys working") % (APP_NAME, working, total)
         )
 
     def _colour_changed(self, entry_id: str, result: CheckResult) -> None:

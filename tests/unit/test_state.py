@@ -372,3 +372,73 @@ def test_secret_ids_are_saved_sorted_and_without_duplicates(store: StateStore) -
     store.update(lambda s: s.secret_ids.add("a"))
     store.update(lambda s: s.secret_ids.discard("b"))
     assert json.loads(store.path.read_text())["secret_ids"] == ["a"]
+
+
+# --- the state as last written ------------------------------------------------------------
+
+
+def _counting_loads(store: StateStore, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    loads: list[int] = []
+    original = store.load
+
+    def load() -> State:
+        loads.append(1)
+        return original()
+
+    monkeypatch.setattr(store, "load", load)
+    return loads
+
+
+def test_updates_in_a_row_read_the_file_once(
+    store: StateStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loads = _counting_loads(store, monkeypatch)
+    for n in range(5):
+        store.update(lambda s, n=n: s.record_result(f"e{n}", CheckResult(Status.CONNECTED, "ok")))
+    assert len(loads) == 1  # the first; then the state as written
+    assert sorted(store.load().results) == [f"e{n}" for n in range(5)]
+
+
+def test_a_save_by_another_process_is_read_back_not_overwritten(
+    paths: AppPaths, store: StateStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = StateStore(paths)  # another process: its own store on the same file
+    store.update(lambda s: s.record_result("mine", CheckResult(Status.CONNECTED, "ok")))
+    loads = _counting_loads(store, monkeypatch)
+    other.update(lambda s: s.record_result("theirs", CheckResult(Status.INVALID_KEY, "no")))
+    store.update(lambda s: s.record_result("mine", CheckResult(Status.TIMEOUT, "slow")))
+    assert len(loads) == 1  # the file changed: read again
+    state = store.load()
+    assert state.latest("theirs").status is Status.INVALID_KEY  # type: ignore[union-attr]
+    assert [r.status for r in state.results["mine"]] == [Status.CONNECTED, Status.TIMEOUT]
+
+
+def test_a_foreign_file_with_the_same_time_and_size_is_still_noticed(
+    store: StateStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.update(lambda s: s.record_result("aaaa", CheckResult(Status.CONNECTED, "ok")))
+    written = store.path.stat()
+    text = store.path.read_text().replace("aaaa", "bbbb")  # same size
+    replacement = store.path.with_name("other.json")
+    replacement.write_text(text)
+    import os
+
+    os.utime(replacement, ns=(written.st_atime_ns, written.st_mtime_ns))  # same time too
+    os.replace(replacement, store.path)  # as any save does: a new file renamed into place
+    store.update(lambda s: None)
+    assert sorted(store.load().results) == ["bbbb"]
+
+
+def test_a_failed_change_does_not_leave_a_half_changed_state_behind(
+    store: StateStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.update(lambda s: s.record_result("kept", CheckResult(Status.CONNECTED, "ok")))
+
+    def half(state: State) -> None:
+        state.record_result("half", CheckResult(Status.CONNECTED, "ok"))
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        store.update(half)
+    store.update(lambda s: None)
+    assert sorted(store.load().results) == ["kept"]
