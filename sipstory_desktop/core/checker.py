@@ -102,7 +102,9 @@ def check_entries(
 
     The first key is read alone, so that a keyring that is locked, missing or slow to
     answer is met once (one prompt, one timeout) rather than by every worker; when that
-    fails, every entry gets the failure without asking the keyring again.
+    fails, every entry gets the failure without asking the keyring again. The other keys
+    are read in one call (:meth:`SecretStore.get_many`); if that fails, each entry reads
+    its own, and a failure is that entry's only.
 
     With ``state``, entries whose budget is held back after a 429 are not checked (see
     :func:`check_entry`) unless ``force``. ``budgets_out``, when given, is filled with
@@ -128,20 +130,30 @@ def check_entries(
         except SecretStoreError as error:
             failed = keyring_error_result(error)
             return [deliver(entry, held[i] or failed) for i, entry in enumerate(entries)]
-        if first_key is not None:
-            grouper.add(first, first_key)
+    keys: dict[str, str | None] = {}
+    if len(to_check) > 1:
+        try:
+            keys = secrets.get_many([entries[index].id for index in to_check[1:]])
+        except SecretStoreError:
+            keys = {}  # each entry reads its own key below
+
+    def check_with(entry: Entry, key: str | None) -> CheckResult:
+        if key is None:
+            return no_secret_result()
+        grouper.add(entry, key)
+        return check_key(client, entry.base_url, key)
 
     def run(index: int) -> CheckResult:
         entry = entries[index]
         held_result = held[index]
         if held_result is not None:
             result = held_result
-        elif index != to_check[0]:
-            result = check_entry(client, secrets, entry, grouper=grouper)
-        elif first_key is None:
-            result = no_secret_result()
+        elif index == to_check[0]:
+            result = check_with(entry, first_key)
+        elif entry.id in keys:
+            result = check_with(entry, keys[entry.id])
         else:
-            result = check_key(client, entry.base_url, first_key)
+            result = check_entry(client, secrets, entry, grouper=grouper)
         return deliver(entry, result)
 
     try:

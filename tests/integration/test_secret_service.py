@@ -88,3 +88,28 @@ def test_a_locked_collection_gives_a_clear_error_not_a_hang():
     assert "lock" in caught.value.message.lower() or "answer" in caught.value.message.lower()
     assert caught.value.hint
     assert key not in str(caught.value)
+
+
+@pytest.mark.usefixtures("on_test_bus")
+def test_many_keys_are_read_over_one_connection(monkeypatch: pytest.MonkeyPatch):
+    store = real_store()
+    stored = {secrets.token_hex(16): secrets.token_hex(32) for _ in range(12)}
+    for entry_id, key in stored.items():
+        store.set(entry_id, key)
+    other = SecretStore(backend=keyring.backends.SecretService.Keyring(), timeout=10.0)
+    other.set("not-asked-for", "x" * 40)  # another entry of the app: not returned
+    missing = secrets.token_hex(16)
+    connections: list[int] = []
+    dbus_init = secretstorage.dbus_init
+
+    def counted() -> object:
+        connections.append(1)
+        return dbus_init()
+
+    monkeypatch.setattr(secretstorage, "dbus_init", counted)
+    keys = store.get_many([*stored, missing])
+
+    assert len(connections) == 1  # one connection, one session: not one per key
+    assert keys == {**stored, missing: None}
+    for entry_id in [*stored, "not-asked-for"]:
+        store.delete(entry_id)

@@ -208,6 +208,29 @@ def test_a_keyring_failing_for_one_entry_fails_that_entry(
         assert (result.status is Status.CONNECTED) == (_url(entry) in sent_to)
 
 
+def test_the_first_key_is_read_alone_and_the_rest_in_one_call(
+    mocked: responses.RequestsMock, client: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entries = [_entry(f"e{i}", f"h{i}") for i in range(6)]
+    backend = _CountingKeyring()
+    for entry in entries[:-1]:
+        backend.set_password(SERVICE_NAME, entry.id, GOOD)
+    store = SecretStore(backend=backend, timeout=5.0)
+    batches: list[list[str]] = []
+    get_many = store.get_many
+    monkeypatch.setattr(store, "get_many", lambda ids: batches.append(list(ids)) or get_many(ids))
+    for entry in entries:
+        mocked.get(_url(entry), json={"connected": True})
+
+    results = check_entries(client, store, entries)
+
+    assert batches == [[e.id for e in entries[1:]]]
+    assert sorted(backend.reads) == sorted(e.id for e in entries)  # each key read once
+    assert backend.reads[0] == entries[0].id
+    assert [r.status for r in results] == [Status.CONNECTED] * 5 + [Status.NO_SECRET]
+    assert len(mocked.calls) == 5
+
+
 def test_an_unavailable_keyring_fails_every_entry(client: ApiClient) -> None:
     import keyring.backends.fail
 

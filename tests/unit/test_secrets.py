@@ -117,6 +117,25 @@ def test_keys_are_per_entry(secrets: SecretStore) -> None:
     assert secrets.get("b") is not None
 
 
+def test_get_many_reads_every_key_once_in_one_call(
+    secrets: SecretStore, memory_keyring: MemoryKeyring
+) -> None:
+    secrets.set("a", KEY)
+    secrets.set("b", KEY[::-1])
+    keys = secrets.get_many(["b", "missing", "a", "b"])
+    assert list(keys) == ["b", "missing", "a"]  # in order, each once
+    assert keys["missing"] is None
+    assert (keys["a"], keys["b"]) == (KEY, KEY[::-1])
+    assert secrets.get_many([]) == {}
+
+
+def test_get_many_fails_as_get_does() -> None:
+    store = SecretStore(backend=_Raising(lambda: keyring.errors.KeyringLocked("locked")))
+    with pytest.raises(SecretStoreError) as raised:
+        store.get_many(["a", "b"])
+    assert raised.value.kind is SecretErrorKind.LOCKED
+
+
 def test_default_backend_is_keyrings_choice() -> None:
     store = SecretStore(timeout=5.0)  # the autouse fixture made it a MemoryKeyring
     store.set("x", KEY)
