@@ -178,6 +178,10 @@ def _read_secret_service(backend: Any, wanted: list[str]) -> dict[str, str | Non
     collection = backend.get_preferred_collection()
     found: dict[str, str] = {}
     with contextlib.closing(collection.connection):
+        if getattr(collection, "session", True) is None:  # one encrypted session for all:
+            import secretstorage.util  # an item opens its own (~15 ms of key exchange)
+
+            collection.session = secretstorage.util.open_session(collection.connection)
         for item in collection.search_items({scheme["service"]: SERVICE_NAME}):
             entry_id = item.get_attributes().get(scheme["username"])
             if entry_id in wanted and entry_id not in found:
