@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 import sys
 from importlib.resources import files
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QRectF, Qt
+from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
 from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
-from PySide6.QtSvg import QSvgRenderer
 
 from .. import APP_ID
 from ..core.status import Light
@@ -44,8 +44,13 @@ def app_icon() -> QIcon:
     hicolor = _resources() / "icons" / "hicolor"
     for size in ICON_SIZES:
         png = hicolor / f"{size}x{size}" / "apps" / f"{APP_ID}.png"
+        if not png.is_file():
+            continue
+        if isinstance(png, Path):  # a file on disk: Qt reads it when that size is shown
+            icon.addFile(str(png), QSize(size, size))
+            continue
         pixmap = QPixmap()
-        if png.is_file() and pixmap.loadFromData(png.read_bytes(), "PNG"):
+        if pixmap.loadFromData(png.read_bytes(), "PNG"):
             icon.addPixmap(pixmap)
     if icon.isNull():
         log.warning("no PNG app icon found in %s: rendering the SVG", RESOURCES)
@@ -65,6 +70,8 @@ def checking_svg() -> bytes:
 
 def _svg_icon(svg: bytes) -> QIcon:
     """An icon with ``svg`` rendered at each of ICON_SIZES (empty if QtSvg cannot read it)."""
+    from PySide6.QtSvg import QSvgRenderer  # rarely needed: not loaded at every start
+
     renderer = QSvgRenderer(QByteArray(svg))
     icon = QIcon()
     if not renderer.isValid():
