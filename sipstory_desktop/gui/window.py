@@ -177,6 +177,7 @@ class MainWindow(QMainWindow):
         self._apply_watch(WatchSettings.load(self._settings))
         self._signatures: tuple[object, object] | None = None  # of the files last read
         self._loading = self._load_again = self._settling = self._loaded_once = False
+        self._demo_checked = False
         # The list is read on a worker from the window's first paint on (reading competes
         # with painting for the interpreter), or soon in any case when it is not shown;
         # until then the page is a guess: the list if there is a config, else the empty state.
@@ -580,6 +581,18 @@ class MainWindow(QMainWindow):
         self._update_tray()
         self._finish_load()
 
+    def _when_loaded(self, then: Callable[[], None]) -> None:
+        """Call ``then`` now if the list is loaded, else once it is."""
+        if not self.loading:
+            then()
+            return
+
+        def once() -> None:
+            self.loaded.disconnect(once)
+            then()
+
+        self.loaded.connect(once)
+
     def _finish_load(self) -> None:
         self._loaded_once = True
         self._watch()
@@ -904,8 +917,9 @@ class MainWindow(QMainWindow):
         else:
             self.banner.hide_message("keyring")
         self._update_details()
-        if self.demo:
-            self.check_all()
+        if self.demo and not self._demo_checked:  # the demo checks everything once
+            self._demo_checked = True
+            self._when_loaded(self.check_all)
 
     def _keyring_failed(self, error: Exception | None) -> None:
         self._backend = None

@@ -33,7 +33,7 @@ from pytestqt.qtbot import QtBot
 
 from sipstory_desktop.core.entries import Entry, EntryKind
 from sipstory_desktop.core.paths import AppPaths
-from sipstory_desktop.core.secrets import SERVICE_NAME, SecretStore
+from sipstory_desktop.core.secrets import SERVICE_NAME, BackendInfo, SecretStore
 from sipstory_desktop.core.status import CheckResult, Light, Status
 from sipstory_desktop.core.urls import CLOUD_BASE_URL
 from sipstory_desktop.core.vault import Vault
@@ -1067,6 +1067,22 @@ def test_the_demo_shows_every_light(
         assert status_of(shown, entries[expected.name].id) is Status(expected.expected_status)
     target = Path(os.environ.get("SIPSTORY_WINDOW_PNG") or tmp_path / "window.png")
     assert shown.grab().save(str(target))
+
+
+def test_the_demo_checks_everything_once_even_when_the_keyring_answers_before_the_list(
+    qtbot: QtBot, demo: DemoSession
+) -> None:
+    shown = MainWindow(demo.vault, demo=True)  # not shown: no keyring probe of its own
+    qtbot.addWidget(shown)
+    assert shown.loading  # the list is read after the first paint: not yet
+    shown._keyring_found(BackendInfo("Demo keyring", True, True, "demo"))
+    assert not shown.runner.active  # nothing to check yet: it waits for the list
+    entries = demo.vault.entries()
+    wait_checked(qtbot, shown, entries)
+    shown._keyring_found(BackendInfo("Demo keyring", True, True, "demo"))  # again
+    assert not shown.runner.active  # once only
+    shown.quit()
+    assert shown.runner.shutdown(5000) and shown.worker.wait(5000)
 
 
 # --- responsiveness (last: it leaves the most finished runnables behind) -----------------
