@@ -223,7 +223,10 @@ class EntryModel(QStandardItemModel):
             ordered, {}, {}, [(group, entry) for group in ordered for entry in group.entries]
         )
         self._stale, self._started = [], []
-        self._next_turn()
+        if len(self._build.todo) <= self.ROWS_PER_TURN:
+            self._next_turn()  # a few: shown at once
+        elif not self._turn.isActive():
+            self._turn.start()  # from the next turn on: this one has grouped them
 
     def _next_turn(self) -> None:
         """One turn's share of the pending work: new rows first, then stale ones."""
@@ -263,7 +266,7 @@ class EntryModel(QStandardItemModel):
             for group in self._groups:
                 self._fill_group(group)
                 self.appendRow(group.items)
-                if self._sort is not None:
+                if self._sort is not None and self._sort[0] != Column.NAME:  # by name: made so
                     group.items[0].sortChildren(*self._sort)
         finally:
             self.blockSignals(blocked)
