@@ -80,6 +80,14 @@ def check_entry(
         key = secrets.get(entry.id)
     except SecretStoreError as error:
         return keyring_error_result(error)
+    return check_with_key(client, entry, key, grouper)
+
+
+def check_with_key(
+    client: ApiClient, entry: Entry, key: str | None, grouper: BudgetGrouper | None = None
+) -> CheckResult:
+    """Check ``entry`` with its ``key`` as read from the keyring (None: the keyring holds
+    none). With ``grouper``, the key is noted there, to find the entries sharing a budget."""
     if key is None:
         return no_secret_result()
     if grouper is not None:
@@ -137,21 +145,15 @@ def check_entries(
         except SecretStoreError:
             keys = {}  # each entry reads its own key below
 
-    def check_with(entry: Entry, key: str | None) -> CheckResult:
-        if key is None:
-            return no_secret_result()
-        grouper.add(entry, key)
-        return check_key(client, entry.base_url, key)
-
     def run(index: int) -> CheckResult:
         entry = entries[index]
         held_result = held[index]
         if held_result is not None:
             result = held_result
         elif index == to_check[0]:
-            result = check_with(entry, first_key)
+            result = check_with_key(client, entry, first_key, grouper)
         elif entry.id in keys:
-            result = check_with(entry, keys[entry.id])
+            result = check_with_key(client, entry, keys[entry.id], grouper)
         else:
             result = check_entry(client, secrets, entry, grouper=grouper)
         return deliver(entry, result)

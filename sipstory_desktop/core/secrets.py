@@ -274,3 +274,39 @@ class SecretStore:
             return True
 
         return self._call("delete", delete)
+
+
+class KeyBatch:
+    """The keys of a run of checks, read in one :meth:`SecretStore.get_many` call by
+    whichever check asks first; the others wait for it (any thread).
+
+    When that call fails because the keyring is locked, missing or does not answer, every
+    check gets the failure without asking again (one prompt, one timeout, not one per
+    thread); after any other failure each check reads its own key, so that a failure is
+    that entry's only.
+    """
+
+    _FOR_ALL = (SecretErrorKind.LOCKED, SecretErrorKind.UNAVAILABLE, SecretErrorKind.TIMEOUT)
+
+    def __init__(self, store: SecretStore, entry_ids: Sequence[str]) -> None:
+        self._store = store
+        self._ids = list(entry_ids)
+        self._lock = threading.Lock()
+        self._keys: dict[str, str | None] | None = None
+        self._error: SecretStoreError | None = None
+
+    def get(self, entry_id: str) -> str | None:
+        """The key of ``entry_id`` (None when the keyring holds none); raises
+        :class:`SecretStoreError` like :meth:`SecretStore.get`."""
+        with self._lock:
+            if self._keys is None:
+                try:
+                    self._keys = self._store.get_many(self._ids)
+                except SecretStoreError as failure:
+                    self._keys, self._error = {}, failure
+            keys, batch_error = self._keys, self._error
+        if entry_id in keys:
+            return keys[entry_id]
+        if batch_error is not None and batch_error.kind in self._FOR_ALL:  # one per thread:
+            raise SecretStoreError(batch_error.kind, batch_error.message, batch_error.hint)
+        return self._store.get(entry_id)

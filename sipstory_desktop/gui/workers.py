@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
 from ..core.budget import BudgetGrouper
 from ..core.entries import Entry
+from ..core.secrets import KeyBatch, SecretStoreError
 from ..core.state import StateError
 from ..core.status import CheckResult
 from ..core.vault import Vault
@@ -173,17 +174,21 @@ class CheckRunner(QObject):
         The caller decides what is held back after a 429 (it has the results); what
         comes here is sent.
         """
-        queued = 0
         if not self._in_flight:
             self._asked = self._done = 0
             self._grouper = BudgetGrouper()  # which entries share a key: per run
+        fresh: list[Entry] = []
         for entry in entries:
-            if entry.id in self._in_flight:
-                continue
-            self._in_flight.add(entry.id)
-            queued += 1
+            if entry.id not in self._in_flight:
+                self._in_flight.add(entry.id)
+                fresh.append(entry)
+        # Several keys are read in one keyring call (the Secret Service: one connection and
+        # one session instead of one each per key), by whichever check needs one first.
+        keys = KeyBatch(self._vault.secrets, [e.id for e in fresh]) if len(fresh) > 1 else None
+        for entry in fresh:
             self.started.emit(entry.id)
-            self._worker.run(partial(self._check, entry), partial(self._arrived, entry.id))
+            self._worker.run(partial(self._check, entry, keys), partial(self._arrived, entry.id))
+        queued = len(fresh)
         self._asked += queued
         if queued:
             self.progress.emit(self._done, self._asked)
@@ -199,12 +204,20 @@ class CheckRunner(QObject):
                 self._client = ApiClient()
             return self._client
 
-    def _check(self, entry: Entry) -> CheckResult:
+    def _check(self, entry: Entry, keys: KeyBatch | None) -> CheckResult:
         """On a pool thread: check, and keep the result to be saved with the next batch."""
-        from ..core.checker import check_entry
+        from ..core.checker import check_entry, check_with_key, keyring_error_result
 
         client = self.http_client()
-        result = check_entry(client, self._vault.secrets, entry, grouper=self._grouper)
+        if keys is None:
+            result = check_entry(client, self._vault.secrets, entry, grouper=self._grouper)
+        else:
+            try:
+                key = keys.get(entry.id)
+            except SecretStoreError as error:
+                result = keyring_error_result(error)
+            else:
+                result = check_with_key(client, entry, key, self._grouper)
         with self._unsaved_lock:
             self._unsaved.append((entry.id, result))
         return result

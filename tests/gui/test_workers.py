@@ -334,3 +334,64 @@ def test_an_entry_without_a_key_is_no_secret(
     assert entry_id == entry.id
     assert result.status is Status.NO_SECRET
     assert is_connected_requests(server) == 0
+
+
+def test_the_keys_of_a_run_are_read_in_one_call(
+    qtbot: QtBot,
+    runner: CheckRunner,
+    vault: Vault,
+    server: SipstoryTestServer,
+    seed: Seed,
+    known_key: KnownKey,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    entries = seed([(f"Org {i}", server.api_base, known_key(org=f"org{i}")) for i in range(10)])
+    calls: list[list[str]] = []
+    single: list[str] = []
+    get_many, get = vault.secrets.get_many, vault.secrets.get
+    monkeypatch.setattr(
+        vault.secrets, "get_many", lambda ids: calls.append(list(ids)) or get_many(ids)
+    )
+    monkeypatch.setattr(vault.secrets, "get", lambda i: single.append(i) or get(i))
+
+    results: dict[str, Status] = {}
+    runner.finished.connect(lambda entry_id, result: results.update({entry_id: result.status}))
+    with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
+        runner.check(entries)
+
+    assert calls == [[e.id for e in entries]] and single == []
+    assert results == {e.id: Status.CONNECTED for e in entries}
+    with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
+        runner.check(entries[:1])  # one check reads its one key
+    assert single == [entries[0].id] and len(calls) == 1
+
+
+def test_a_locked_keyring_fails_a_run_after_one_read(
+    qtbot: QtBot,
+    runner: CheckRunner,
+    vault: Vault,
+    server: SipstoryTestServer,
+    seed: Seed,
+    known_key: KnownKey,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import keyring.errors
+
+    entries = seed([(f"Org {i}", server.api_base, known_key(org=f"org{i}")) for i in range(6)])
+    reads: list[str] = []
+
+    def locked(service: str, entry_id: str) -> str | None:
+        reads.append(entry_id)
+        raise keyring.errors.KeyringLocked("Collection is locked")
+
+    backend = vault.secrets._resolve()
+    monkeypatch.setattr(backend, "get_password", locked)
+    results: dict[str, CheckResult] = {}
+    runner.finished.connect(lambda entry_id, result: results.update({entry_id: result}))
+    with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
+        runner.check(entries)
+
+    assert len(reads) == 1  # one prompt, one timeout: not one per check thread
+    assert {r.status for r in results.values()} == {Status.KEYRING_ERROR}
+    assert all("locked" in r.message for r in results.values())
+    assert is_connected_requests(server) == 0

@@ -15,6 +15,7 @@ from keyring.backends.chainer import ChainerBackend
 
 from sipstory_desktop.core.secrets import (
     SERVICE_NAME,
+    KeyBatch,
     SecretErrorKind,
     SecretStore,
     SecretStoreError,
@@ -342,3 +343,74 @@ def test_a_blocking_probe_times_out(
     with pytest.raises(SecretStoreError) as caught:
         store.backend_info()
     assert caught.value.kind is SecretErrorKind.TIMEOUT
+
+
+# --- a batch of keys for a run of checks ----------------------------------------------------
+
+
+class _Reading(MemoryKeyring):
+    """Counts reads; every read raises ``failure`` when set (made anew each time)."""
+
+    def __init__(self, failure: Callable[[], Exception] | None = None) -> None:
+        super().__init__()
+        self.failure = failure
+        self.reads: list[str] = []
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.reads.append(username)
+        if self.failure is not None:
+            raise self.failure()
+        return super().get_password(service, username)
+
+
+def _batch_of(backend: _Reading, ids: list[str]) -> tuple[KeyBatch, list[list[str]]]:
+    store = SecretStore(backend=backend, timeout=5.0)
+    calls: list[list[str]] = []
+    get_many = store.get_many
+
+    def counted(entry_ids: list[str]) -> dict[str, str | None]:
+        calls.append(list(entry_ids))
+        return get_many(entry_ids)
+
+    store.get_many = counted  # type: ignore[method-assign]
+    return KeyBatch(store, ids), calls
+
+
+def test_a_batch_reads_every_key_in_one_call_whoever_asks_first() -> None:
+    backend = _Reading()
+    ids = [f"e{n}" for n in range(12)]
+    for entry_id in ids[:-1]:
+        backend.set_password(SERVICE_NAME, entry_id, KEY + entry_id)
+    batch, calls = _batch_of(backend, ids)
+    got: dict[str, str | None] = {}
+    threads = [threading.Thread(target=lambda i=i: got.update({i: batch.get(i)})) for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    assert calls == [ids]  # one call for the twelve threads
+    assert sorted(backend.reads) == sorted(ids)  # each key read once
+    assert got == {**{i: KEY + i for i in ids[:-1]}, ids[-1]: None}
+
+
+def test_a_locked_keyring_fails_the_whole_batch_after_one_read() -> None:
+    backend = _Reading(lambda: keyring.errors.KeyringLocked("locked"))
+    batch, calls = _batch_of(backend, ["a", "b", "c"])
+    for entry_id in ("a", "b", "c"):
+        with pytest.raises(SecretStoreError) as raised:
+            batch.get(entry_id)
+        assert raised.value.kind is SecretErrorKind.LOCKED
+    assert backend.reads == ["a"]  # one prompt, not one per entry
+    assert len(calls) == 1
+
+
+def test_after_another_failure_each_entry_reads_its_own_key() -> None:
+    backend = _Reading(lambda: RuntimeError("one item is damaged"))
+    batch, calls = _batch_of(backend, ["a", "b"])
+    backend.set_password(SERVICE_NAME, "b", KEY)
+    with pytest.raises(SecretStoreError) as raised:
+        batch.get("a")
+    assert raised.value.kind is SecretErrorKind.FAILED
+    backend.failure = None  # "b" reads fine on its own
+    assert batch.get("b") == KEY
+    assert len(calls) == 1 and backend.reads == ["a", "a", "b"]
