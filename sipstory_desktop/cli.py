@@ -30,7 +30,7 @@ from .core.paths import app_paths
 from .core.secrets import SecretStore, SecretStoreError
 from .core.state import State, StateError
 from .core.status import CheckResult, Light, Status
-from .core.times import to_iso, utc_now
+from .core.times import ago, to_iso, utc_now
 from .core.transfer import MAX_EXPORT_BYTES, Resolution, TransferError
 from .core.urls import UrlError
 from .core.vault import Vault
@@ -95,19 +95,6 @@ class Printer:
             print("  ".join(cells).rstrip(), file=self.out)
 
 
-def _ago(moment: datetime | None, now: datetime) -> str:
-    if moment is None:
-        return "never"
-    seconds = max(0, int((now - moment).total_seconds()))
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return f"{seconds // 60} min ago"
-    if seconds < 86400:
-        return f"{seconds // 3600} h ago"
-    return f"{seconds // 86400} d ago"
-
-
 def _checked_row(
     printer: Printer, entry: Entry, result: CheckResult | None
 ) -> tuple[list[str], list[int]]:
@@ -153,7 +140,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         status = result.status if result else Status.UNCHECKED
         plain = f"{printer.symbols[status.light]} {status.label}"
         used = f"{used_last_hour(state, entry.id, now)}/{limit_of(state, entry.id, now)}"
-        checked = _ago(result.checked_at if result else None, now)
+        checked = ago(result.checked_at if result else None, now)
         cells = [
             printer.light(status),
             entry.name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 
@@ -21,3 +22,19 @@ def from_iso(text: str) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment
+
+
+def ago(moment: datetime | None, now: datetime, tr: Callable[[str], str] = str) -> str:
+    """How long before ``now`` ``moment`` was, in words: "3 min ago", "never".
+
+    ``tr`` translates each phrase before its number (``%n``) is filled in."""
+    if moment is None:
+        return tr("never")
+    seconds = max(0, int((now - moment).total_seconds()))
+    if seconds < 60:
+        return tr("just now")
+    if seconds < 3600:
+        return tr("%n min ago").replace("%n", str(seconds // 60))
+    if seconds < 86400:
+        return tr("%n h ago").replace("%n", str(seconds // 3600))
+    return tr("%n d ago").replace("%n", str(seconds // 86400))

@@ -25,7 +25,7 @@ from ..core.entries import Entry
 from ..core.keys import masked
 from ..core.state import State
 from ..core.status import CheckResult, Light, Status
-from ..core.times import utc_now
+from ..core.times import ago, utc_now
 from ..core.urls import CLOUD_BASE_URL, Origin, origin_of
 from .cell_art import CellArt
 from .roles import Column, Role
@@ -42,16 +42,8 @@ def tr(text: str) -> str:
 
 
 def relative_time(moment: datetime | None, now: datetime) -> str:
-    if moment is None:
-        return tr("never")
-    seconds = max(0, int((now - moment).total_seconds()))
-    if seconds < 60:
-        return tr("just now")
-    if seconds < 3600:
-        return tr("%n min ago").replace("%n", str(seconds // 60))
-    if seconds < 86400:
-        return tr("%n h ago").replace("%n", str(seconds // 3600))
-    return tr("%n d ago").replace("%n", str(seconds // 86400))
+    """ "3 min ago", translated."""
+    return ago(moment, now, tr)
 
 
 def status_text(result: CheckResult | None, now: datetime) -> str:
