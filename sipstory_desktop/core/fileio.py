@@ -23,6 +23,19 @@ class LockTimeout(OSError):
     """Another process held the lock for too long."""
 
 
+FileIdentity = tuple[int, int, int]
+
+
+def file_identity(path: Path) -> FileIdentity | None:
+    """Inode, modification time and size: tells one version of a file from another
+    (every save here is a new file renamed into place). None when there is no file."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
 def backup_path(path: Path) -> Path:
     return path.with_name(path.name + ".bak")
 

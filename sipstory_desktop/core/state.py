@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from .channels import ChannelCache, cache_from_dict, cache_to_dict
-from .fileio import LockTimeout, atomic_write, locked
+from .fileio import FileIdentity, LockTimeout, atomic_write, file_identity, locked
 from .paths import AppPaths
 from .status import CheckResult
 from .times import from_iso, to_iso, utc_now
@@ -236,14 +236,7 @@ class StateStore:
     def __init__(self, paths: AppPaths) -> None:
         self.path = paths.state_file
         self._lock_path = paths.lock_file
-        self._written: tuple[tuple[int, int, int], State] | None = None  # under the lock
-
-    def _identity(self) -> tuple[int, int, int] | None:
-        try:
-            stat = self.path.stat()
-        except OSError:
-            return None
-        return stat.st_ino, stat.st_mtime_ns, stat.st_size
+        self._written: tuple[FileIdentity, State] | None = None  # under the lock
 
     def load(self) -> State:
         try:
@@ -266,11 +259,22 @@ class StateStore:
 
     def update(self, change: Callable[[State], T]) -> T:
         """Apply ``change`` to the state as it is on disk now, save it, return its result."""
+        return self.update_noting(change)[0]
+
+    def update_noting(
+        self, change: Callable[[State], T], *, known: FileIdentity | None = None
+    ) -> tuple[T, FileIdentity | None]:
+        """:meth:`update`, and the identity of the file it wrote if, before, the file was
+        this store's last save or the version ``known`` to the caller; None when someone
+        else had written it since: a reader that knows the returned identity and the
+        changes it made has nothing new to read."""
         try:
             with locked(self._lock_path):
                 written, self._written = self._written, None  # kept again once saved
-                unchanged = written is not None and written[0] == self._identity()
-                state = written[1] if written is not None and unchanged else self.load()
+                current = file_identity(self.path)
+                ours = written is not None and written[0] == current
+                state = written[1] if written is not None and ours else self.load()
+                clean = ours or (current is not None and current == known)
                 outcome = change(state)
                 state.prune()
                 data = json.dumps(state.to_dict(), separators=(",", ":")).encode("utf-8")
@@ -278,10 +282,10 @@ class StateStore:
                     atomic_write(self.path, data, keep_backup=False)
                 except OSError as exc:
                     raise StateError(f"Cannot save {self.path}: {exc.strerror or exc}.") from None
-                identity = self._identity()
+                identity = file_identity(self.path)
                 if identity is not None:
                     self._written = (identity, state)
-                return outcome
+                return outcome, identity if clean else None
         except LockTimeout:
             raise StateError(
                 "Another Sipstory Desktop process is holding the state file."

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from .channels import ChannelsResult
 from .config import ConfigStore
 from .entries import Entry, EntryError, EntryKind, check_name, find_by_name, resolve_base_url
+from .fileio import FileIdentity
 from .keys import clean_key, key_hint
 from .paths import AppPaths
 from .secrets import BackendInfo, SecretStore, SecretStoreError
@@ -229,18 +230,37 @@ class Vault:
         entries found to share a key are joined in one budget first, their ledgers merged.
         """
         results = list(results)
-        groups = dict(budgets or {})
+        return self.state.update(lambda state: self._apply_results(state, results, budgets))
 
-        def apply(state: State) -> State:
-            if groups:
-                state.join_budgets(groups)
-            for entry_id, result in results:
-                state.record_result(entry_id, result)
-                if result.counted:
-                    state.record_request(state.budget_of(entry_id), result.checked_at)
-            return state
+    @staticmethod
+    def _apply_results(
+        state: State,
+        results: list[tuple[str, CheckResult]],
+        budgets: Mapping[str, str] | None,
+    ) -> State:
+        if budgets:
+            state.join_budgets(dict(budgets))
+        for entry_id, result in results:
+            state.record_result(entry_id, result)
+            if result.counted:
+                state.record_request(state.budget_of(entry_id), result.checked_at)
+        return state
 
-        return self.state.update(apply)
+    def record_own(
+        self,
+        results: Iterable[tuple[str, CheckResult]],
+        *,
+        budgets: Mapping[str, str],
+        known: FileIdentity | None,
+    ) -> FileIdentity | None:
+        """:meth:`record`, for a window saving its results: the identity of the state file
+        written, when nobody else had changed the file since the version ``known`` to the
+        window or this vault's last save (see ``StateStore.update_noting``)."""
+        results = list(results)
+        _, identity = self.state.update_noting(
+            lambda state: self._apply_results(state, results, budgets), known=known
+        )
+        return identity
 
     def save_channels(self, entry_id: str, fetched: ChannelsResult) -> None:
         """Keep a channel list (a failed fetch keeps the previous one) and count the request;

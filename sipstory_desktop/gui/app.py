@@ -88,12 +88,17 @@ def tune_interpreter(window: MainWindow) -> None:
 
     The GUI thread takes the interpreter lock within 1 ms rather than 5 (Python's default):
     while checks and file reads run on worker threads, each call from Qt into Python (a
-    slot, a timer) otherwise waits up to 5 ms for it. And once the list is loaded, what
-    exists then (modules, entries, results) lives long: it is frozen out of the cycle
+    slot, a timer) otherwise waits up to 5 ms for it. And once the list is first loaded,
+    what exists then (modules, entries, results) lives long: it is frozen out of the cycle
     collector's full passes, which otherwise walk all of it (20 ms and more) at random.
     """
     sys.setswitchinterval(SWITCH_INTERVAL_S)
-    window.loaded.connect(gc.freeze)
+
+    def freeze_once() -> None:  # later loads replace what was loaded: not frozen for good
+        window.loaded.disconnect(freeze_once)
+        gc.freeze()
+
+    window.loaded.connect(freeze_once)
 
 
 def start_demo_process() -> None:

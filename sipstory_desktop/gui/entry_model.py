@@ -111,6 +111,7 @@ class _Build:
     rows: dict[str, list[QStandardItem]]
     group_of: dict[str, _Group]
     todo: list[tuple[_Group, Entry]]
+    made_in: tuple[int, Qt.SortOrder] | None  # the order the rows were made in
 
 
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -206,13 +207,18 @@ class EntryModel(QStandardItemModel):
         ordered = sorted(
             groups.values(), key=lambda g: (g.origin != _CLOUD_ORIGIN, g.label.casefold())
         )
+        by_name = self._sort is not None and self._sort[0] == Column.NAME
         for group in ordered:
             group.items = [QStandardItem() for _ in Column]
-            if self._sort is not None and self._sort[0] == Column.NAME:  # no jump at the end
-                descending = self._sort[1] == Qt.SortOrder.DescendingOrder
+            if by_name:  # made in that order: no jump when they are shown
+                descending = self._sort[1] == Qt.SortOrder.DescendingOrder  # type: ignore[index]
                 group.entries.sort(key=lambda e: e.name.casefold(), reverse=descending)
         self._build = _Build(
-            ordered, {}, {}, [(group, entry) for group in ordered for entry in group.entries]
+            ordered,
+            {},
+            {},
+            [(group, entry) for group in ordered for entry in group.entries],
+            self._sort if by_name else None,
         )
         self._stale, self._started = [], []
         if len(self._build.todo) <= self.ROWS_PER_TURN:
@@ -258,7 +264,7 @@ class EntryModel(QStandardItemModel):
             for group in self._groups:
                 self._fill_group(group)
                 self.appendRow(group.items)
-                if self._sort is not None and self._sort[0] != Column.NAME:  # by name: made so
+                if self._sort is not None and self._sort != build.made_in:
                     group.items[0].sortChildren(*self._sort)
         finally:
             self.blockSignals(blocked)
@@ -413,6 +419,8 @@ class EntryModel(QStandardItemModel):
         """Re-read the clock for "3 min ago" and the hourly counts, and refill every row:
         at once when there are few, else a few rows per turn of the event loop."""
         self._now = utc_now()
+        if self._build is not None:  # rows made already for a set not shown yet
+            self._refill_building(set(self._build.rows))
         if len(self._rows) <= self.ROWS_PER_TURN:
             self._stale = []
             self._refill(self._groups, None)
@@ -621,6 +629,9 @@ class EntryFilterModel(QSortFilterProxyModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setRecursiveFilteringEnabled(True)
+        # Rows are filtered when the filter changes, not when a result changes a row: a key
+        # the user filtered for and selected stays while its check finishes.
+        self.setDynamicSortFilter(False)
         self._needle = ""
 
     def set_filter_text(self, text: str) -> None:

@@ -57,6 +57,7 @@ from .. import APP_ID, APP_NAME, __version__
 from ..core.budget import BudgetWarning, forecast, held_back_result, held_back_until
 from ..core.channels import ChannelsResult, fetch_channels
 from ..core.entries import Entry, EntryError, EntryKind
+from ..core.fileio import FileIdentity, file_identity
 from ..core.secrets import BackendInfo, SecretStore, SecretStoreError, no_keyring_hint
 from ..core.snippets import curl_command, environment_line
 from ..core.state import State
@@ -72,7 +73,7 @@ from .lights import light_icon
 from .roles import Column, Role
 from .test_button import TestButtonDelegate
 from .watch import Tray, WatchDialog, Watcher, WatchSettings
-from .workers import CheckRunner, Worker, file_signature
+from .workers import CheckRunner, Worker
 
 # What the first paint does not need is imported where it is used: the dialogs, and the
 # network modules (requests), which load on a worker thread after the paint (start-up
@@ -104,8 +105,8 @@ class _DiskRead:
     ``entries`` is None when the config had not changed since the last read, ``state``
     when the state file had not changed either (or holds only our own saves)."""
 
-    config_signature: object
-    state_signature: object
+    config_signature: FileIdentity | None
+    state_signature: FileIdentity | None
     entries: list[Entry] | None = None
     state: State | None = None
     notices: list[str] = field(default_factory=list)
@@ -153,6 +154,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("main-window")
         self.setWindowTitle(APP_NAME + (self.tr(" — Demo") if demo else ""))
         self.worker = Worker(2, self)  # keyring and config: add, edit, remove, copy, probe
+        self._reader = Worker(1, self)  # reads the list: never behind a keyring prompt
         self.runner = CheckRunner(vault, client, parent=self)
         self.model = EntryModel(self)
         self.proxy = EntryFilterModel(self)
@@ -515,12 +517,12 @@ class MainWindow(QMainWindow):
             return
         self._loading = True
         known = self._signatures
-        self.worker.run(lambda: self._read_disk(known), self._show_read, self._read_failed)
+        self._reader.run(lambda: self._read_disk(known), self._show_read, self._read_failed)
 
     def _read_disk(self, known: tuple[object, object] | None) -> _DiskRead:
         """On a worker: what changed on disk since the last read."""
         paths = self.vault.paths
-        read = _DiskRead(file_signature(paths.config_file), file_signature(paths.state_file))
+        read = _DiskRead(file_identity(paths.config_file), file_identity(paths.state_file))
         if known is None or read.config_signature != known[0]:
             read.entries = self.vault.entries()
             read.notices = list(self.vault.notices)
@@ -535,6 +537,7 @@ class MainWindow(QMainWindow):
     def _show_read(self, read: _DiskRead) -> None:
         self._loading = False
         self._signatures = (read.config_signature, read.state_signature)
+        self.runner.shown_state = read.state_signature  # shown now, or ours, or unchanged
         for notice in read.notices:
             self.banner.show_message(
                 Light.AMBER,
@@ -545,8 +548,7 @@ class MainWindow(QMainWindow):
             )
         if read.entries is not None and not self.model.same_entries(read.entries):
             self.model.set_entries(read.entries, read.state or State())
-            if self.model.filling:
-                return  # _entries_shown follows when the rows are made
+            return  # _entries_shown follows when the rows are made (filled)
         elif read.state is not None:
             self.model.set_state(read.state)  # sipstory-keys checked, say
         self._entries_shown(reselect=read.entries is not None)
@@ -575,7 +577,7 @@ class MainWindow(QMainWindow):
 
     def _settle(self, reselect: bool) -> None:
         self._settling = False
-        if reselect:
+        if reselect and not self._load_again:  # a newer read may hold the entry to select
             self._select(self._selected_id)
         self._update_details()
         self._update_tray()
@@ -711,6 +713,9 @@ class MainWindow(QMainWindow):
     def check_all(self) -> None:
         """Check every entry, except those held back after a 429; ask first when the
         checks would push an organization over its hourly limit."""
+        if self.loading:  # F5 at start: once the list is read
+            self._when_loaded(self.check_all)
+            return
         entries = self.model.entries()
         if not entries:
             self.statusBar().showMessage(self.tr("Nothing to check yet: add a key first."), 5000)
@@ -1022,7 +1027,9 @@ class MainWindow(QMainWindow):
 
         def save(draft: EntryDraft) -> Saved:
             assert draft.key is not None
-            return self.vault.replace_key(entry.id, draft.key)
+            saved = self.vault.replace_key(entry.id, draft.key)
+            self.runner.forget_key(entry.id)  # a check of it still queued reads the new key
+            return saved
 
         from .entry_dialog import DialogMode
 
@@ -1426,6 +1433,7 @@ class MainWindow(QMainWindow):
             self.hide()
         self.runner.shutdown()
         self.worker.wait()
+        self._reader.wait()
         self._clear_clipboard()
         super().closeEvent(event)
 

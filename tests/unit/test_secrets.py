@@ -414,3 +414,15 @@ def test_after_another_failure_each_entry_reads_its_own_key() -> None:
     backend.failure = None  # "b" reads fine on its own
     assert batch.get("b") == KEY
     assert len(calls) == 1 and backend.reads == ["a", "a", "b"]
+
+
+def test_a_replaced_key_is_read_again_by_its_check() -> None:
+    backend = _Reading()
+    backend.set_password(SERVICE_NAME, "a", "old")
+    backend.set_password(SERVICE_NAME, "b", "bee")
+    batch, calls = _batch_of(backend, ["a", "b"])
+    assert batch.get("b") == "bee"  # the batch is read: "a" is "old" in it
+    backend.set_password(SERVICE_NAME, "a", "new")
+    batch.forget("a")
+    assert batch.get("a") == "new"
+    assert len(calls) == 1

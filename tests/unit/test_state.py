@@ -442,3 +442,22 @@ def test_a_failed_change_does_not_leave_a_half_changed_state_behind(
         store.update(half)
     store.update(lambda s: None)
     assert sorted(store.load().results) == ["kept"]
+
+
+def test_an_update_says_whether_the_file_held_only_what_the_caller_knew(
+    paths: AppPaths, store: StateStore
+) -> None:
+    from sipstory_desktop.core.fileio import file_identity
+
+    ok = CheckResult(Status.CONNECTED, "ok")
+    _, first = store.update_noting(lambda s: s.record_result("a", ok))
+    assert first is None  # a first save: nobody said what they had read
+    _, second = store.update_noting(lambda s: s.record_result("a", ok))
+    assert second is not None and second == file_identity(store.path)  # on our own save
+    StateStore(paths).update(lambda s: s.record_result("b", ok))  # another process
+    _, third = store.update_noting(lambda s: s.record_result("a", ok))
+    assert third is None  # it folded in someone else's write: readers must read it
+    known = file_identity(store.path)
+    fresh = StateStore(paths)  # a window that has just read the file
+    _, fourth = fresh.update_noting(lambda s: s.record_result("a", ok), known=known)
+    assert fourth == file_identity(store.path)
