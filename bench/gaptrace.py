@@ -39,7 +39,7 @@ TARGETS: tuple[tuple[str, str, str], ...] = (
     ("sipstory_desktop.gui.window", "MainWindow", "_update_details"),
     ("sipstory_desktop.gui.window", "MainWindow", "_watch"),
     ("sipstory_desktop.gui.workers", "Worker", "_deliver"),
-    ("sipstory_desktop.gui.workers", "CheckRunner", "_arrived"),
+    ("sipstory_desktop.gui.workers", "CheckRunner", "_deliver"),
     ("sipstory_desktop.gui.workers", "CheckRunner", "_save"),
     ("sipstory_desktop.gui.workers", "CheckRunner", "_check"),
     ("sipstory_desktop.gui.entry_model", "EntryModel", "set_entries"),

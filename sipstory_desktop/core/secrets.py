@@ -225,7 +225,12 @@ class SecretStore:
                 log.info("keyring backend: %s", self._info.technical_name)
             return self._backend
 
-    def _call(self, what: str, operation: Callable[[keyring.backend.KeyringBackend], T]) -> T:
+    def _call(
+        self,
+        what: str,
+        operation: Callable[[keyring.backend.KeyringBackend], T],
+        timeout: float | None = None,
+    ) -> T:
         try:
             backend = self._resolve()
             assert self._info is not None
@@ -233,7 +238,8 @@ class SecretStore:
                 import keyring.errors
 
                 raise keyring.errors.NoKeyringError()
-            return _run_with_timeout(lambda: operation(backend), self._timeout, what)
+            limit = self._timeout if timeout is None else timeout
+            return _run_with_timeout(lambda: operation(backend), limit, what)
         except SecretStoreError:
             raise
         except Exception as exc:
@@ -250,8 +256,8 @@ class SecretStore:
 
         With the Secret Service, over one D-Bus connection and one encrypted session (each
         :meth:`get` opens its own: ~45 ms a key, 3 ms here), within one timeout; with other
-        keyrings, one :meth:`get` after the other, each within its own timeout (some ask the
-        user for every item). Raises on the first failure, like :meth:`get`.
+        keyrings, one key after the other, within a timeout for each (some ask the user
+        for every item). Raises on the first failure, like :meth:`get`.
         """
         wanted = list(dict.fromkeys(entry_ids))
         if not wanted:
@@ -259,7 +265,11 @@ class SecretStore:
         backend = self._resolve_or_none()
         if type(backend).__module__ == "keyring.backends.SecretService":
             return self._call("read", lambda b: _read_secret_service(b, wanted))
-        return {entry_id: self.get(entry_id) for entry_id in wanted}
+
+        def one_by_one(backend: keyring.backend.KeyringBackend) -> dict[str, str | None]:
+            return {entry_id: backend.get_password(SERVICE_NAME, entry_id) for entry_id in wanted}
+
+        return self._call("read", one_by_one, timeout=self._timeout * len(wanted))
 
     def _resolve_or_none(self) -> keyring.backend.KeyringBackend | None:
         """The backend, or None if finding it fails (the next call says why)."""

@@ -767,8 +767,8 @@ class MainWindow(QMainWindow):
         state = self.model.state
         return self.runner.check([e for e in entries if held_back_until(state, e.id) is None])
 
-    def _check_started(self, entry_id: str) -> None:
-        self._starting.append(entry_id)
+    def _check_started(self, entry_ids: list[str]) -> None:
+        self._starting.extend(entry_ids)
         if not self._start_timer.isActive():
             self._start_timer.start()
 

@@ -21,7 +21,7 @@ from ..core.entries import Entry
 from ..core.fileio import FileIdentity
 from ..core.secrets import KeyBatch, SecretStoreError
 from ..core.state import StateError
-from ..core.status import CheckResult
+from ..core.status import CheckResult, Status
 from ..core.vault import Vault
 
 if TYPE_CHECKING:
@@ -108,10 +108,13 @@ class Worker(QObject):
 class CheckRunner(QObject):
     """Checks entries on a bounded pool, one check per entry at a time.
 
-    Results are saved to the state file in batches (one write for many results).
+    Results are collected from the pool threads and handed to the GUI thread every
+    :attr:`DELIVER_MS` (one call into Python for many results, rather than one queued
+    signal each), and saved to the state file in batches (one write for many results).
 
     Signals:
-        started(str): a check of the entry with this id began (queued).
+        started(list): checks of the entries with these ids began (queued): one signal
+            per :meth:`check` (a signal costs ~0.08 ms; Check all starts hundreds).
         finished(str, object): its :class:`CheckResult` arrived.
         idle(): no check is queued or running any more.
         progress(int, int): checks done and checks asked for in this run.
@@ -120,13 +123,14 @@ class CheckRunner(QObject):
             written the file before: see :meth:`wrote`).
     """
 
-    started = Signal(str)
+    started = Signal(list)
     finished = Signal(str, object)
     idle = Signal()
     saved = Signal(object)
     progress = Signal(int, int)
 
     SAVE_DELAY_MS = 2000  # results are saved in batches, and at once when all are in
+    DELIVER_MS = 50
     OWN_SAVES_KEPT = 16
 
     def __init__(
@@ -154,6 +158,10 @@ class CheckRunner(QObject):
         self._own_saves_lock = threading.Lock()
         self._save_timer = QTimer(self, singleShot=True, interval=self.SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self._save)
+        self._arrivals: list[tuple[str, CheckResult]] = []  # filled on pool threads
+        self._arrivals_lock = threading.Lock()
+        self._deliver_timer = QTimer(self, interval=self.DELIVER_MS)
+        self._deliver_timer.timeout.connect(self._deliver)
 
     def is_checking(self, entry_id: str) -> bool:
         return entry_id in self._in_flight
@@ -181,10 +189,13 @@ class CheckRunner(QObject):
         keys = KeyBatch(self._vault.secrets, [e.id for e in fresh]) if len(fresh) > 1 else None
         if keys is not None:
             self._batches.append(keys)
+        if fresh:
+            self.started.emit([entry.id for entry in fresh])
         for entry in fresh:
-            self.started.emit(entry.id)
-            self._worker.run(partial(self._check, entry, keys), partial(self._arrived, entry.id))
+            self._worker.pool.start(partial(self._run_check, entry, keys))
         queued = len(fresh)
+        if queued and not self._deliver_timer.isActive():
+            self._deliver_timer.start()
         self._asked += queued
         if queued:
             self.progress.emit(self._done, self._asked)
@@ -229,18 +240,44 @@ class CheckRunner(QObject):
             batch, self._unsaved = self._unsaved, []
         return batch
 
-    def _arrived(self, entry_id: str, result: CheckResult) -> None:
-        self._in_flight.discard(entry_id)
-        self._done += 1
-        if not self._save_timer.isActive():
-            self._save_timer.start()
-        self.finished.emit(entry_id, result)
-        self.progress.emit(self._done, self._asked)
+    def _run_check(self, entry: Entry, keys: KeyBatch | None) -> None:
+        """On a pool thread: the check, its result queued for :meth:`_deliver`."""
+        try:
+            result = self._check(entry, keys)
+        except Exception as exc:  # a defect of ours must not leave the run waiting forever
+            log.error("a check failed inside the app: %s", type(exc).__name__)
+            result = CheckResult(
+                Status.UNEXPECTED,
+                "The check failed inside Sipstory Desktop.",
+                "Try again; if it happens again, please report it with the log.",
+                request_sent=False,
+            )
+        with self._arrivals_lock:
+            self._arrivals.append((entry.id, result))
+
+    def _deliver(self) -> None:
+        """On the GUI thread: hand over the results that arrived since the last time."""
+        with self._arrivals_lock:
+            arrived, self._arrivals = self._arrivals, []
+        delivered = 0
+        for entry_id, result in arrived:
+            if entry_id not in self._in_flight:  # dropped by shutdown() meanwhile
+                continue
+            self._in_flight.discard(entry_id)
+            self._done += 1
+            delivered += 1
+            self.finished.emit(entry_id, result)
+        if delivered:
+            if not self._save_timer.isActive():
+                self._save_timer.start()
+            self.progress.emit(self._done, self._asked)
         if not self._in_flight:
+            self._deliver_timer.stop()
             self._batches.clear()
             self._save_timer.stop()
             self._save()  # the last batch at once
-            self.idle.emit()
+            if delivered:
+                self.idle.emit()
 
     def _save(self) -> None:
         batch = self._take_unsaved()
@@ -285,7 +322,14 @@ class CheckRunner(QObject):
         """
         self._worker.cancel_queued()
         finished = self._worker.wait(timeout_ms)
+        with self._arrivals_lock:  # the checks that ran: said, like any other
+            arrived, self._arrivals = self._arrivals, []
+        for entry_id, result in arrived:
+            if entry_id in self._in_flight:
+                self._in_flight.discard(entry_id)
+                self.finished.emit(entry_id, result)
         self._in_flight.clear()
+        self._deliver_timer.stop()
         self._save_timer.stop()
         batch = self._take_unsaved()
         if batch:

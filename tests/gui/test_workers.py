@@ -186,7 +186,7 @@ def test_a_check_starts_then_finishes_connected(
 ) -> None:
     (entry,) = seed([("Acme", server.api_base, known_key())])
     events: list[tuple[str, object]] = []
-    runner.started.connect(lambda entry_id: events.append(("started", entry_id)))
+    runner.started.connect(lambda entry_ids: events.append(("started", entry_ids)))
     runner.finished.connect(lambda entry_id, result: events.append(("finished", result)))
     runner.progress.connect(lambda done, asked: events.append(("progress", (done, asked))))
 
@@ -196,7 +196,7 @@ def test_a_check_starts_then_finishes_connected(
         assert runner.active
 
     assert [kind for kind, _ in events] == ["started", "progress", "finished", "progress"]
-    assert events[0] == ("started", entry.id)
+    assert events[0] == ("started", [entry.id])
     result = events[2][1]
     assert isinstance(result, CheckResult)
     assert result.status is Status.CONNECTED
@@ -220,7 +220,7 @@ def test_an_entry_asked_for_twice_while_in_flight_is_checked_once(
     )
     started: list[str] = []
     finished: list[str] = []
-    runner.started.connect(started.append)
+    runner.started.connect(started.extend)
     runner.finished.connect(lambda entry_id, _result: finished.append(entry_id))
 
     with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
@@ -359,13 +359,11 @@ def test_the_keys_of_a_run_are_read_in_one_call(
     with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
         runner.check(entries)
 
-    assert calls == [[e.id for e in entries]]  # one batch for the run
-    assert sorted(single) == sorted(e.id for e in entries)  # this keyring: each key once
+    assert calls == [[e.id for e in entries]] and single == []  # one call for the run
     assert results == {e.id: Status.CONNECTED for e in entries}
     with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
         runner.check(entries[:1])  # one check reads its one key
-    assert single[-1] == entries[0].id and len(single) == len(entries) + 1
-    assert len(calls) == 1
+    assert single == [entries[0].id] and len(calls) == 1
 
 
 def test_a_locked_keyring_fails_a_run_after_one_read(
@@ -397,3 +395,50 @@ def test_a_locked_keyring_fails_a_run_after_one_read(
     assert {r.status for r in results.values()} == {Status.KEYRING_ERROR}
     assert all("locked" in r.message for r in results.values())
     assert is_connected_requests(server) == 0
+
+
+def test_a_defect_in_a_check_still_ends_the_run(
+    qtbot: QtBot,
+    runner: CheckRunner,
+    server: SipstoryTestServer,
+    seed: Seed,
+    known_key: KnownKey,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    entries = seed([(f"Org {i}", server.api_base, known_key(org=f"org{i}")) for i in range(3)])
+    check = runner._check
+
+    def broken(entry: Entry, keys: Any) -> CheckResult:
+        if entry.id == entries[1].id:
+            raise RuntimeError("a bug with a secret-looking text in it")
+        return check(entry, keys)
+
+    monkeypatch.setattr(runner, "_check", broken)
+    results: dict[str, CheckResult] = {}
+    runner.finished.connect(lambda entry_id, result: results.update({entry_id: result}))
+    with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
+        runner.check(entries)
+    assert results[entries[1].id].status is Status.UNEXPECTED
+    assert results[entries[1].id].request_sent is False
+    assert {results[e.id].status for e in (entries[0], entries[2])} == {Status.CONNECTED}
+    assert "RuntimeError" in caplog.text and "secret-looking" not in caplog.text
+
+
+def test_results_reach_the_gui_thread_in_batches(
+    qtbot: QtBot,
+    runner: CheckRunner,
+    server: SipstoryTestServer,
+    seed: Seed,
+    known_key: KnownKey,
+) -> None:
+    entries = seed([(f"Org {i}", server.api_base, known_key(org=f"org{i}")) for i in range(16)])
+    deliveries: list[int] = []
+    seen: list[bool] = []
+    runner.finished.connect(lambda *_: seen.append(on_gui_thread()))
+    runner.progress.connect(lambda done, asked: deliveries.append(done))
+    with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
+        runner.check(entries)
+    assert len(seen) == 16 and all(seen)  # every result, on the GUI thread
+    assert deliveries[0] == 0 and deliveries[-1] == 16
+    assert len(deliveries) < 16  # progress once per batch, not once per result

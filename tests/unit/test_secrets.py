@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import ClassVar
 
@@ -426,3 +427,12 @@ def test_a_replaced_key_is_read_again_by_its_check() -> None:
     batch.forget("a")
     assert batch.get("a") == "new"
     assert len(calls) == 1
+
+
+def test_get_many_gives_each_key_its_own_time_on_a_slow_keyring(release: threading.Event) -> None:
+    store = SecretStore(backend=_Blocking(release), timeout=0.2)
+    started = time.monotonic()
+    with pytest.raises(SecretStoreError) as raised:
+        store.get_many(["a", "b", "c"])
+    assert raised.value.kind is SecretErrorKind.TIMEOUT
+    assert 0.5 < time.monotonic() - started < 5  # 3 keys x 0.2 s, not 0.2 s for all
