@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from .channels import ChannelCache, cache_from_dict, cache_to_dict
 from .fileio import FileIdentity, LockTimeout, atomic_write, file_identity, locked
+from .jsonread import loads_in_pieces
 from .paths import AppPaths
 from .status import CheckResult
 from .times import from_iso, to_iso, utc_now
@@ -252,7 +253,7 @@ class StateStore:
         try:
             text = raw.decode("utf-8")
             del raw  # a large state is not held three times while it is read
-            return State.from_dict(json.loads(text))
+            return State.from_dict(loads_in_pieces(text))  # other threads run meanwhile
         except (UnicodeDecodeError, ValueError, RecursionError):
             log.warning("%s is damaged; starting a new one", self.path.name)
             return State()

@@ -1,4 +1,5 @@
-"""Fuzzing (hypothesis) of URL, config and server-response handling: 2000 examples each.
+"""Fuzzing (hypothesis) of URL, config, state-file and server-response handling: 2000
+examples each.
 
 * URLs: ``normalize_base_url``, ``base_url_for_instance`` and ``find_url.candidates`` raise
   nothing but ``UrlError`` and are idempotent: what they return, given back, comes back
@@ -48,6 +49,7 @@ from sipstory_desktop.core.config import ConfigError, ConfigStore
 from sipstory_desktop.core.entries import Entry, EntryKind
 from sipstory_desktop.core.fileio import backup_path
 from sipstory_desktop.core.find_url import ProbeOutcome, candidates, classify_probe
+from sipstory_desktop.core.jsonread import loads_in_pieces
 from sipstory_desktop.core.paths import AppPaths
 from sipstory_desktop.core.status import CheckResult, Status
 from sipstory_desktop.core.urls import UrlError, base_url_for_instance, normalize_base_url
@@ -840,3 +842,57 @@ def test_read_channels_answer(
     through_fetch = fetch_channels(_StubClient(answer), base, "k" * 64)  # type: ignore[arg-type]
     assert "could not be read:" not in through_fetch.check.message
     assert through_fetch.check.status is fetched.check.status
+
+
+# --- reading a JSON document in pieces ---------------------------------------------------------
+
+_json_leaves = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=12),
+)
+_json_values = st.recursive(
+    _json_leaves,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+def _document_texts(draw: st.DrawFn) -> str:
+    document = draw(_json_values)
+    text = json.dumps(
+        document, indent=draw(st.sampled_from([None, 0, 2])), ensure_ascii=draw(st.booleans())
+    )
+    if draw(st.booleans()):  # damaged: a cut, a character dropped or one added
+        where = draw(st.integers(0, len(text)))
+        how = draw(st.sampled_from(["cut", "drop", "add"]))
+        if how == "cut":
+            text = text[:where]
+        elif how == "drop":
+            text = text[:where] + text[where + 1 :]
+        else:
+            text = text[:where] + draw(st.sampled_from(list('{}[],:" \\n0a'))) + text[where:]
+    return " " * draw(st.integers(0, 2)) + text
+
+
+@FUZZ
+@given(st.composite(_document_texts)())
+@example("")
+@example('{"a": {"b": 1,}}')
+@example('{"results": {"x": [1, 2]}, "extra": 1} 2')
+def test_loads_in_pieces_is_json_loads(text: str) -> None:
+    try:
+        expected = json.loads(text)
+    except ValueError:
+        event("damaged")
+        try:
+            loads_in_pieces(text)
+        except ValueError:
+            return
+        raise AssertionError(f"read what json.loads refuses: {text!r}") from None
+    event("valid")
+    assert loads_in_pieces(text) == expected
