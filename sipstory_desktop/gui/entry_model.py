@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
@@ -322,9 +322,7 @@ class EntryModel(QStandardItemModel):
         if build is None:
             return
         for entry_id in entry_ids & build.rows.keys():
-            group = build.group_of[entry_id]
-            entry = next(e for e in group.entries if e.id == entry_id)
-            self._fill(entry, build.rows[entry_id])
+            self._fill_row(build.rows[entry_id])
 
     def set_checking_many(self, entry_ids: list[str]) -> None:
         """Mark entries as being checked: the first rows at once, the others a few per
@@ -338,25 +336,12 @@ class EntryModel(QStandardItemModel):
                 self._turn.start()
 
     def _show_started(self, entry_ids: list[str]) -> None:
-        spans: dict[int, list[int]] = {}
-        blocked = self.blockSignals(True)
-        try:
-            for entry_id in entry_ids:
-                row = self._rows.get(entry_id)
-                if row is None or entry_id not in self._checking:  # done meanwhile
-                    continue
-                self._show_checking(row, True)
-                group = self._group_of[entry_id]
-                spans.setdefault(self._groups.index(group), []).append(row[0].row())
-        finally:
-            self.blockSignals(blocked)
-        for g_row, rows in spans.items():
-            parent = self._groups[g_row].items[0]
-            self.dataChanged.emit(
-                parent.child(min(rows), Column.LIGHT).index(),
-                parent.child(max(rows), Column.ACTION).index(),
-                [Role.CHECKING],
-            )
+        self._change_rows(
+            [i for i in entry_ids if i in self._checking],  # not those done meanwhile
+            lambda row: self._show_checking(row, True),
+            Column.LIGHT,
+            Column.ACTION,
+        )
 
     def set_checking(self, entry_id: str, checking: bool) -> None:
         if checking:
@@ -364,22 +349,8 @@ class EntryModel(QStandardItemModel):
         else:
             self._checking.discard(entry_id)
         self._refill_building({entry_id})
-        row = self._rows.get(entry_id)
-        if row is None:
-            return
-        blocked = self.blockSignals(True)
-        try:
-            if checking:
-                self._show_checking(row, True)
-            else:
-                entry = self.entry(entry_id)
-                if entry is not None:
-                    self._fill(entry, row)
-        finally:
-            self.blockSignals(blocked)
-        for column in (Column.LIGHT, Column.ACTION):
-            cell = self.indexFromItem(row[column])
-            self.dataChanged.emit(cell, cell, [Role.CHECKING])
+        show = (lambda row: self._show_checking(row, True)) if checking else self._fill_row
+        self._change_rows([entry_id], show, Column.LIGHT, Column.ACTION)
 
     def _show_checking(self, row: list[QStandardItem], checking: bool) -> None:
         art = self.art
@@ -395,25 +366,13 @@ class EntryModel(QStandardItemModel):
         scrolled to, at the next turn)."""
         self._spinner_frame += 1
         frame = self.art.spinner(self._spinner_frame)
-        spans: dict[int, list[int]] = {}
         turning = self._checking if visible is None else self._checking.intersection(visible)
-        blocked = self.blockSignals(True)
-        try:
-            for entry_id in turning:
-                row = self._rows.get(entry_id)
-                if row is None:
-                    continue
-                row[Column.LIGHT].setData(frame, _DECORATION)
-                group = self._group_of[entry_id]
-                spans.setdefault(self._groups.index(group), []).append(row[0].row())
-        finally:
-            self.blockSignals(blocked)
-        for g_row, rows in spans.items():
-            parent = self._groups[g_row].items[0]
-            light = parent.child(min(rows), Column.LIGHT).index()
-            self.dataChanged.emit(
-                light, light.siblingAtRow(max(rows)), [Qt.ItemDataRole.DecorationRole]
-            )
+        self._change_rows(
+            turning,
+            lambda row: row[Column.LIGHT].setData(frame, _DECORATION),
+            Column.LIGHT,
+            Column.LIGHT,
+        )
 
     def refresh_times(self) -> None:
         """Re-read the clock for "3 min ago" and the hourly counts, and refill every row:
@@ -438,33 +397,52 @@ class EntryModel(QStandardItemModel):
     def _refill(self, groups: list[_Group], only: set[str] | None) -> None:
         """Recompute the rows of ``groups`` (those in ``only``, when given) and their group
         rows, then announce each group's change with one signal."""
+        self._change_rows(
+            [e.id for g in groups for e in g.entries if only is None or e.id in only],
+            self._fill_row,
+            Column.LIGHT,
+            Column.ACTION,
+        )
         blocked = self.blockSignals(True)
-        spans: list[tuple[QModelIndex, QModelIndex]] = []
         try:
             for group in groups:
-                rows = [
-                    self._rows[e.id]
-                    for e in group.entries
-                    if (only is None or e.id in only) and e.id in self._rows
-                ]
-                for entry in group.entries:
-                    if (only is None or entry.id in only) and entry.id in self._rows:
-                        self._fill(entry, self._rows[entry.id])
                 self._fill_group(group)
-                if rows:
-                    numbers = [row[0].row() for row in rows]
-                    parent = group.items[0]
-                    spans.append(
-                        (
-                            parent.child(min(numbers), 0).index(),
-                            parent.child(max(numbers), _COLUMNS - 1).index(),
-                        )
-                    )
-                spans.append((group.items[0].index(), group.items[-1].index()))
         finally:
             self.blockSignals(blocked)
-        for first, last in spans:
-            self.dataChanged.emit(first, last)
+        for group in groups:
+            self.dataChanged.emit(group.items[0].index(), group.items[-1].index())
+
+    def _change_rows(
+        self,
+        entry_ids: Iterable[str],
+        change: Callable[[list[QStandardItem]], object],
+        first: Column,
+        last: Column,
+    ) -> None:
+        """Apply ``change`` to the shown rows of ``entry_ids`` with the model's signals held,
+        then announce it with one change signal per instance, over columns first to last:
+        hundreds of rows change at once while checks run."""
+        spans: dict[int, list[int]] = {}
+        blocked = self.blockSignals(True)
+        try:
+            for entry_id in entry_ids:
+                row = self._rows.get(entry_id)
+                if row is None:
+                    continue
+                change(row)
+                group = self._groups.index(self._group_of[entry_id])
+                spans.setdefault(group, []).append(row[0].row())
+        finally:
+            self.blockSignals(blocked)
+        for group, rows in spans.items():
+            parent = self._groups[group].items[0]
+            self.dataChanged.emit(
+                parent.child(min(rows), first).index(), parent.child(max(rows), last).index()
+            )
+
+    def _fill_row(self, row: list[QStandardItem]) -> None:
+        """Refill a row from the entry it holds."""
+        self._fill(row[Column.LIGHT].data(Role.ENTRY), row)
 
     # --- cell values -----------------------------------------------------------------------
 

@@ -924,7 +924,7 @@ class MainWindow(QMainWindow):
         self._update_details()
         if self.demo and not self._demo_checked:  # the demo checks everything once
             self._demo_checked = True
-            self._when_loaded(self.check_all)
+            self.check_all()  # once the list is read, if it is not yet
 
     def _keyring_failed(self, error: Exception | None) -> None:
         self._backend = None

@@ -147,8 +147,7 @@ class CheckRunner(QObject):
         self._worker = Worker(max_threads, self)
         self._saver = Worker(1, self)
         self._in_flight: set[str] = set()
-        self._unsaved: list[tuple[str, CheckResult]] = []  # filled on pool threads
-        self._unsaved_lock = threading.Lock()
+        self._unsaved: list[tuple[str, CheckResult]] = []  # handed over, not saved yet
         self._asked = 0
         self._done = 0
         self._grouper = BudgetGrouper()
@@ -218,27 +217,17 @@ class CheckRunner(QObject):
             return self._client
 
     def _check(self, entry: Entry, keys: KeyBatch | None) -> CheckResult:
-        """On a pool thread: check, and keep the result to be saved with the next batch."""
+        """On a pool thread: the check, with a key from ``keys`` or read for it alone."""
         from ..core.checker import check_entry, check_with_key, keyring_error_result
 
         client = self.http_client()
         if keys is None:
-            result = check_entry(client, self._vault.secrets, entry, grouper=self._grouper)
-        else:
-            try:
-                key = keys.get(entry.id)
-            except SecretStoreError as error:
-                result = keyring_error_result(error)
-            else:
-                result = check_with_key(client, entry, key, self._grouper)
-        with self._unsaved_lock:
-            self._unsaved.append((entry.id, result))
-        return result
-
-    def _take_unsaved(self) -> list[tuple[str, CheckResult]]:
-        with self._unsaved_lock:
-            batch, self._unsaved = self._unsaved, []
-        return batch
+            return check_entry(client, self._vault.secrets, entry, grouper=self._grouper)
+        try:
+            key = keys.get(entry.id)
+        except SecretStoreError as error:
+            return keyring_error_result(error)
+        return check_with_key(client, entry, key, self._grouper)
 
     def _run_check(self, entry: Entry, keys: KeyBatch | None) -> None:
         """On a pool thread: the check, its result queued for :meth:`_deliver`."""
@@ -255,18 +244,25 @@ class CheckRunner(QObject):
         with self._arrivals_lock:
             self._arrivals.append((entry.id, result))
 
-    def _deliver(self) -> None:
-        """On the GUI thread: hand over the results that arrived since the last time."""
+    def _hand_over(self) -> int:
+        """On the GUI thread: the results that arrived since the last time, kept for the
+        next save and said (``finished``) for the checks still asked for; how many."""
         with self._arrivals_lock:
             arrived, self._arrivals = self._arrivals, []
+        self._unsaved.extend(arrived)
         delivered = 0
         for entry_id, result in arrived:
-            if entry_id not in self._in_flight:  # dropped by shutdown() meanwhile
-                continue
-            self._in_flight.discard(entry_id)
-            self._done += 1
-            delivered += 1
-            self.finished.emit(entry_id, result)
+            if entry_id in self._in_flight:  # not dropped by shutdown() meanwhile
+                self._in_flight.discard(entry_id)
+                self._done += 1
+                delivered += 1
+                self.finished.emit(entry_id, result)
+        return delivered
+
+    def _deliver(self) -> None:
+        """On the GUI thread, every DELIVER_MS while checks run: the results, the progress,
+        a save now and then, and ``idle`` at the end."""
+        delivered = self._hand_over()
         if delivered:
             if not self._save_timer.isActive():
                 self._save_timer.start()
@@ -280,7 +276,7 @@ class CheckRunner(QObject):
                 self.idle.emit()
 
     def _save(self) -> None:
-        batch = self._take_unsaved()
+        batch, self._unsaved = self._unsaved, []
         if batch:
             budgets, known = self._grouper.budgets(), self.shown_state
             self._saver.run(
@@ -322,16 +318,11 @@ class CheckRunner(QObject):
         """
         self._worker.cancel_queued()
         finished = self._worker.wait(timeout_ms)
-        with self._arrivals_lock:  # the checks that ran: said, like any other
-            arrived, self._arrivals = self._arrivals, []
-        for entry_id, result in arrived:
-            if entry_id in self._in_flight:
-                self._in_flight.discard(entry_id)
-                self.finished.emit(entry_id, result)
+        self._hand_over()  # the checks that ran: said, like any other
         self._in_flight.clear()
         self._deliver_timer.stop()
         self._save_timer.stop()
-        batch = self._take_unsaved()
+        batch, self._unsaved = self._unsaved, []
         if batch:
             try:
                 self._vault.record(batch, budgets=self._grouper.budgets())
