@@ -263,6 +263,46 @@ def _eye_pixmap(crossed: bool, colour: QColor, ratio: float) -> QPixmap:
 # --- sections of the form -----------------------------------------------------------------
 
 
+class _WorkingDialog(QDialog):
+    """A dialog that hands its work to the window and waits for it: meanwhile its
+    :meth:`_working_widgets` are disabled, the cursor is busy, ``_message`` says what
+    runs, and it cannot be closed (Cancel, Esc and the close button are ignored)."""
+
+    _message: _InlineMessage  # made by the subclass
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._busy = False
+
+    @Slot(str)
+    def show_error(self, text: str) -> None:
+        """Show why the work failed; what was chosen is kept, to try again."""
+        self._set_busy(False)
+        self._message.show_message(text, _Tone.ERROR)
+
+    def reject(self) -> None:
+        if not self._busy:
+            super().reject()
+
+    def _set_busy(self, busy: bool, doing: str = "") -> None:
+        self._busy = busy
+        for widget in self._working_widgets():
+            widget.setEnabled(not busy)
+        if busy:
+            self.setCursor(Qt.CursorShape.BusyCursor)
+            self._message.show_message(doing)
+        else:
+            self.unsetCursor()
+            self._work_ended()
+
+    def _working_widgets(self) -> list[QWidget]:
+        """What is disabled while the work runs."""
+        raise NotImplementedError
+
+    def _work_ended(self) -> None:
+        """After the work, before its outcome is shown."""
+
+
 class _Section(QObject):
     """A group of form rows that checks its own input.
 

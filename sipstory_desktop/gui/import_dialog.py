@@ -13,7 +13,6 @@ from itertools import pairwise
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
@@ -34,12 +33,12 @@ from ..core.transfer import (
     PlannedItem,
     Resolution,
 )
-from .entry_dialog import _InlineMessage, _plain_label, _Tone
+from .entry_dialog import _InlineMessage, _plain_label, _WorkingDialog
 
 _NAME, _ACTION, _DETAIL = range(3)
 
 
-class ImportDialog(QDialog):
+class ImportDialog(_WorkingDialog):
     """Preview an import and choose what to do with each conflict.
 
     Signals:
@@ -52,7 +51,6 @@ class ImportDialog(QDialog):
     def __init__(self, plan: ImportPlan, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._plan = plan
-        self._busy = False
         self._done = False
         self._combos: dict[str, QComboBox] = {}
         self.setWindowTitle(self.tr("Import entries"))
@@ -94,19 +92,6 @@ class ImportDialog(QDialog):
         self._cancel.setAccessibleName(self.tr("Close"))
         self._cancel.setDefault(True)
         self._cancel.setFocus()
-
-    @Slot(str)
-    def show_error(self, text: str) -> None:
-        """Show why the import failed; the choices are kept, to try again."""
-        self._set_busy(False)
-        self._message.show_message(text, _Tone.ERROR)
-
-    # --- Qt overrides --------------------------------------------------------------------
-
-    def reject(self) -> None:
-        """Cancel, Esc or the close button: ignored while the import runs."""
-        if not self._busy:
-            super().reject()
 
     # --- building ------------------------------------------------------------------------
 
@@ -268,17 +253,11 @@ class ImportDialog(QDialog):
     def _request_import(self) -> None:
         if not self._import.isEnabled():
             return
-        self._set_busy(True)
+        self._set_busy(True, self.tr("Importing…"))
         self.import_requested.emit(self.choices())
 
-    def _set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self._tree.setEnabled(not busy)
-        self._buttons.setEnabled(not busy)
-        self._skip_all.setEnabled(not busy)
-        if busy:
-            self.setCursor(Qt.CursorShape.BusyCursor)
-            self._message.show_message(self.tr("Importing…"))
-        else:
-            self.unsetCursor()
-            self._refresh()
+    def _working_widgets(self) -> list[QWidget]:
+        return [self._tree, self._buttons, self._skip_all]
+
+    def _work_ended(self) -> None:
+        self._refresh()

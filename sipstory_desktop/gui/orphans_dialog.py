@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QLabel,
     QListWidget,
@@ -23,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .entry_dialog import _InlineMessage, _plain_label, _Tone
+from .entry_dialog import _InlineMessage, _plain_label, _WorkingDialog
 
 
-class OrphansDialog(QDialog):
+class OrphansDialog(_WorkingDialog):
     """List orphaned keys, checkable, and delete the checked ones after asking.
 
     Signals:
@@ -37,7 +36,6 @@ class OrphansDialog(QDialog):
 
     def __init__(self, orphan_ids: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._busy = False
         self.setWindowTitle(self.tr("Orphaned keys"))
         intro = _plain_label(
             self.tr(
@@ -106,19 +104,6 @@ class OrphansDialog(QDialog):
             text += " " + self.tr("Nothing is left to clean.")
         self._message.show_message(text)
 
-    @Slot(str)
-    def show_error(self, text: str) -> None:
-        """Show why deleting failed; the list is kept."""
-        self._set_busy(False)
-        self._message.show_message(text, _Tone.ERROR)
-
-    # --- Qt overrides --------------------------------------------------------------------
-
-    def reject(self) -> None:
-        """Close, Esc or the close button: ignored while deleting."""
-        if not self._busy:
-            super().reject()
-
     # --- behaviour -----------------------------------------------------------------------
 
     @Slot()
@@ -134,7 +119,7 @@ class OrphansDialog(QDialog):
         ids = self.checked_ids()
         if not ids or not self._confirm(len(ids)):
             return
-        self._set_busy(True)
+        self._set_busy(True, self.tr("Deleting…"))
         self.delete_requested.emit(ids)
 
     def _confirm(self, count: int) -> bool:
@@ -157,14 +142,9 @@ class OrphansDialog(QDialog):
         box.exec()
         return box.clickedButton() is delete
 
-    def _set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self._list.setEnabled(not busy)
-        self._buttons.setEnabled(not busy)
-        if busy:
-            self.setCursor(Qt.CursorShape.BusyCursor)
-            self._message.show_message(self.tr("Deleting…"))
-        else:
-            self.unsetCursor()
-            self._message.clear()
-            self._refresh()
+    def _working_widgets(self) -> list[QWidget]:
+        return [self._list, self._buttons]
+
+    def _work_ended(self) -> None:
+        self._message.clear()
+        self._refresh()

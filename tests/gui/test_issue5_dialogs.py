@@ -721,6 +721,7 @@ def test_delete_hands_the_checked_ids_over_and_shows_the_result(qtbot: QtBot) ->
         child(dialog, QPushButton, "deleteButton").click()
     assert asked.args == [IDS[:2]]
     assert not child(dialog, QPushButton, "deleteButton").isEnabled()
+    assert shown_text(dialog, "message") == "Deleting…"
     QTest.keyClick(dialog, Qt.Key.Key_Escape)
     assert dialog.isVisible()  # not while deleting
 
