@@ -66,7 +66,9 @@ def main() -> int:  # noqa: PLR0915
     ticker = QTimer(interval=max(1, args.tick_ms))
     ticker.timeout.connect(lambda: ticks.append(time.perf_counter()))
 
-    window.runner.finished.connect(lambda _id, result: results.update([result.status.value]))
+    window.session.delivered.connect(
+        lambda batch: results.update(result.status.value for _, result in batch)
+    )
 
     def idle() -> None:
         if "idle" in marks:
@@ -74,10 +76,10 @@ def main() -> int:  # noqa: PLR0915
         marks["idle"] = time.perf_counter()
         QTimer.singleShot(500 if args.tick_ms else 0, done)
 
-    window.runner.idle.connect(idle)
+    window.session.idle.connect(idle)
 
     def start() -> None:
-        if window._backend is None:  # the keyring probe has not answered yet
+        if window.keyring.backend is None:  # the keyring probe has not answered yet
             QTimer.singleShot(10, start)
             return
         if not args.tick_ms:
@@ -89,7 +91,7 @@ def main() -> int:  # noqa: PLR0915
 
     def go() -> None:
         marks["start"] = time.perf_counter()
-        window.check_all_action.trigger()  # what F5 does
+        window.window_actions["check_all"].trigger()  # what F5 does
 
     def done() -> None:
         ticker.stop()

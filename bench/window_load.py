@@ -61,7 +61,7 @@ def main() -> int:  # noqa: PLR0915
     ticker.timeout.connect(lambda: ticks.append(time.perf_counter()))
 
     def start() -> None:
-        if window._backend is None:
+        if window.keyring.backend is None:
             QTimer.singleShot(10, start)
             return
         ticker.start()

@@ -31,13 +31,13 @@ def main() -> int:
 
         def shoot() -> None:
             rotated = next(e for e in window.model.entries() if "rotated" in e.name)
-            window.tree.setCurrentIndex(
-                window.proxy.mapFromSource(window.model.index_of(rotated.id))
+            window.entry_list.setCurrentIndex(
+                window.entry_list.proxy.mapFromSource(window.model.index_of(rotated.id))
             )
-            assert window.tree.currentIndex().data(Role.ENTRY) == rotated
+            assert window.entry_list.currentIndex().data(Role.ENTRY) == rotated
             QTimer.singleShot(200, lambda: (window.grab().save(str(out)), window.close()))
 
-        window.runner.idle.connect(lambda: QTimer.singleShot(300, shoot))
+        window.session.idle.connect(lambda: QTimer.singleShot(300, shoot))
         QTimer.singleShot(20_000, window.close)
         app.exec()
     print(out)

@@ -27,6 +27,8 @@ from .times import from_iso, to_iso, utc_now
 
 if TYPE_CHECKING:  # the network modules (requests, ~85 ms) load when a list is fetched:
     from .client import Answer, ApiClient  # the cache below is read at every start
+    from .entries import Entry
+    from .vault import Vault
 
 INTEGRATIONS_PATH = "/integrations"
 MAX_CHANNELS = 1000  # more items than this in one answer are not read
@@ -260,6 +262,33 @@ class ChannelsResult:
         if self.channels is None:
             return None
         return ChannelCache(self.fetched_at, tuple(self.channels))
+
+
+class NoKeyError(LookupError):
+    """The keyring holds no key for the entry whose channels were asked for."""
+
+
+def refresh_channels(
+    client: ApiClient, vault: Vault, entry: Entry, *, force: bool = False
+) -> ChannelsResult:
+    """Fetch the entry's channels and keep them, for the window and ``sipstory-keys
+    channels`` alike: one request, unless the entry's budget is held back after a 429
+    (then nothing is sent and the result says until when), or ``force``.
+
+    Blocks (keyring and network). Raises :class:`NoKeyError` when the keyring holds no
+    key for the entry, ``SecretStoreError`` when the keyring fails.
+    """
+    from .checker import plan_checks
+
+    held = plan_checks(vault.load_state(), [entry], force=force).result_of(entry)
+    if held is not None:
+        return ChannelsResult(None, held.checked_at, held)
+    key = vault.secrets.get(entry.id)
+    if key is None:
+        raise NoKeyError(entry.name)
+    fetched = fetch_channels(client, entry.base_url, key)
+    vault.save_channels(entry.id, fetched)
+    return fetched
 
 
 def fetch_channels(client: ApiClient, base_url: str, key: str) -> ChannelsResult:

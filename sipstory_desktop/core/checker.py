@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
 
-from .budget import BudgetGrouper, held_back_result, held_back_until
+from .budget import BudgetGrouper, BudgetWarning, forecast, held_back_result, held_back_until
 from .classify import classify_answer, get_or_failure, unreadable_answer
 from .client import ApiClient
 from .entries import Entry
-from .secrets import SecretStore, SecretStoreError
+from .secrets import KeyBatch, SecretStore, SecretStoreError
 from .state import State
 from .status import CheckResult, Status
 from .times import utc_now
@@ -50,12 +52,49 @@ def keyring_error_result(error: SecretStoreError) -> CheckResult:
     return CheckResult(Status.KEYRING_ERROR, error.message, error.hint, request_sent=False)
 
 
-def _held_back(state: State | None, force: bool, entry: Entry) -> CheckResult | None:
-    if state is None or force:
-        return None
-    now = utc_now()
-    until = held_back_until(state, entry.id, now)
-    return None if until is None else held_back_result(until, now)
+@dataclass(frozen=True)
+class CheckPlan:
+    """What a run of checks will do, decided before anything is sent: the one place the
+    rate-limit policy is applied, for ``sipstory-keys check`` and the window alike.
+
+    ``send``: the entries to check now, in order, each once. ``held``: the entries held
+    back after a 429 (no key read, nothing sent), each with the result to show and keep.
+    ``warnings``: the budgets that sending would take over their hourly limit.
+    """
+
+    send: tuple[Entry, ...]
+    held: tuple[tuple[Entry, CheckResult], ...] = ()
+    warnings: tuple[BudgetWarning, ...] = ()
+
+    @property
+    def held_until(self) -> datetime | None:
+        """Until when the latest of the held entries is held back (None: none is)."""
+        return max((r.retry_at for _, r in self.held if r.retry_at), default=None)
+
+    def result_of(self, entry: Entry) -> CheckResult | None:
+        """The held-back result of ``entry``; None when it is sent."""
+        return next((result for held, result in self.held if held.id == entry.id), None)
+
+
+def plan_checks(
+    state: State, entries: Sequence[Entry], *, force: bool = False, now: datetime | None = None
+) -> CheckPlan:
+    """Plan checks of ``entries`` given the results and budgets in ``state``: those whose
+    budget is held back after a 429 are not sent unless ``force``; the budgets the others
+    would take over their limit are warned about (not when ``force``)."""
+    now = now or utc_now()
+    unique = list({entry.id: entry for entry in entries}.values())
+    if force:
+        return CheckPlan(tuple(unique))
+    send: list[Entry] = []
+    held: list[tuple[Entry, CheckResult]] = []
+    for entry in unique:
+        until = held_back_until(state, entry.id, now)
+        if until is None:
+            send.append(entry)
+        else:
+            held.append((entry, held_back_result(until, now)))
+    return CheckPlan(tuple(send), tuple(held), tuple(forecast(state, send, now)))
 
 
 def check_entry(
@@ -73,14 +112,11 @@ def check_entry(
     result at once, without reading its key or sending anything, unless ``force``.
     With ``grouper``, the key read is noted there, to find the entries that share a budget.
     """
-    held = _held_back(state, force, entry)
-    if held is not None:
-        return held
-    try:
-        key = secrets.get(entry.id)
-    except SecretStoreError as error:
-        return keyring_error_result(error)
-    return check_with_key(client, entry, key, grouper)
+    if state is not None:
+        held = plan_checks(state, [entry], force=force).result_of(entry)
+        if held is not None:
+            return held
+    return check_from_batch(client, KeyBatch(secrets, [entry.id]), entry, grouper)
 
 
 def check_with_key(
@@ -93,6 +129,18 @@ def check_with_key(
     if grouper is not None:
         grouper.add(entry, key)
     return check_key(client, entry.base_url, key)
+
+
+def check_from_batch(
+    client: ApiClient, keys: KeyBatch, entry: Entry, grouper: BudgetGrouper | None = None
+) -> CheckResult:
+    """Check ``entry`` with its key from a run's :class:`KeyBatch` (any thread): the
+    check of one entry in a run, for :func:`check_entries` and the window's runner."""
+    try:
+        key = keys.get(entry.id)
+    except SecretStoreError as error:
+        return keyring_error_result(error)
+    return check_with_key(client, entry, key, grouper)
 
 
 def check_entries(
@@ -108,59 +156,29 @@ def check_entries(
 ) -> list[CheckResult]:
     """Check ``entries`` concurrently (at most ``max_workers`` at a time), in their order.
 
-    The first key is read alone, so that a keyring that is locked, missing or slow to
-    answer is met once (one prompt, one timeout) rather than by every worker; when that
-    fails, every entry gets the failure without asking the keyring again. The other keys
-    are read in one call (:meth:`SecretStore.get_many`); if that fails, each entry reads
-    its own, and a failure is that entry's only.
-
-    With ``state``, entries whose budget is held back after a 429 are not checked (see
-    :func:`check_entry`) unless ``force``. ``budgets_out``, when given, is filled with
-    entry id -> budget id for every entry whose key was read (entries with the same key
-    on the same instance share one), for ``Vault.record(..., budgets=...)``.
+    Keys are read through one :class:`KeyBatch` (a locked keyring is met once). With
+    ``state``, the run follows :func:`plan_checks`: entries held back after a 429 get
+    their held-back result without a request, unless ``force``. ``budgets_out``, when
+    given, is filled with entry id -> budget id for every entry whose key was read
+    (entries with the same key on the same instance share one), for
+    ``Vault.record(..., budgets=...)``.
     """
     if not entries:
         return []
-    held = [_held_back(state, force, entry) for entry in entries]
-    to_check = [index for index, result in enumerate(held) if result is None]
+    plan = plan_checks(state, entries, force=force) if state is not None else CheckPlan(())
+    held = {entry.id: result for entry, result in plan.held}
+    keys = KeyBatch(secrets, [e.id for e in entries if e.id not in held])
     grouper = BudgetGrouper()
 
-    def deliver(entry: Entry, result: CheckResult) -> CheckResult:
+    def run(entry: Entry) -> CheckResult:
+        result = held.get(entry.id) or check_from_batch(client, keys, entry, grouper)
         if on_result is not None:
             on_result(entry, result)
         return result
 
-    first_key: str | None = None
-    if to_check:
-        first = entries[to_check[0]]
-        try:
-            first_key = secrets.get(first.id)
-        except SecretStoreError as error:
-            failed = keyring_error_result(error)
-            return [deliver(entry, held[i] or failed) for i, entry in enumerate(entries)]
-    keys: dict[str, str | None] = {}
-    if len(to_check) > 1:
-        try:
-            keys = secrets.get_many([entries[index].id for index in to_check[1:]])
-        except SecretStoreError:
-            keys = {}  # each entry reads its own key below
-
-    def run(index: int) -> CheckResult:
-        entry = entries[index]
-        held_result = held[index]
-        if held_result is not None:
-            result = held_result
-        elif index == to_check[0]:
-            result = check_with_key(client, entry, first_key, grouper)
-        elif entry.id in keys:
-            result = check_with_key(client, entry, keys[entry.id], grouper)
-        else:
-            result = check_entry(client, secrets, entry, grouper=grouper)
-        return deliver(entry, result)
-
     try:
         with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(entries)))) as pool:
-            return list(pool.map(run, range(len(entries))))
+            return list(pool.map(run, entries))
     finally:
         if budgets_out is not None:
             budgets_out.update(grouper.budgets())

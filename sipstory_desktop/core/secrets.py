@@ -294,23 +294,24 @@ class SecretStore:
 
 
 class KeyBatch:
-    """The keys of a run of checks, read in one :meth:`SecretStore.get_many` call by
-    whichever check asks first; the others wait for it (any thread).
+    """The keys of a run of checks, read by whichever check asks first; the others wait
+    for it (any thread). The one way the CLI and the window read keys for many checks.
 
-    When that call fails because the keyring is locked, missing or does not answer, every
-    check gets the failure without asking again (one prompt, one timeout, not one per
-    thread); after any other failure each check reads its own key, so that a failure is
-    that entry's only.
+    The first entry's key is read alone, so that a keyring that is locked, missing or does
+    not answer is met once (one prompt, one timeout): every check then gets that failure
+    without asking again. The other keys are read in one :meth:`SecretStore.get_many`
+    call; if that fails, each check reads its own key, so that a failure is that entry's
+    only.
     """
 
     _FOR_ALL = (SecretErrorKind.LOCKED, SecretErrorKind.UNAVAILABLE, SecretErrorKind.TIMEOUT)
 
     def __init__(self, store: SecretStore, entry_ids: Sequence[str]) -> None:
         self._store = store
-        self._ids = list(entry_ids)
+        self._ids = list(dict.fromkeys(entry_ids))
         self._lock = threading.Lock()
         self._keys: dict[str, str | None] | None = None
-        self._error: SecretStoreError | None = None
+        self._error: SecretStoreError | None = None  # of the first read
         self._stale: set[str] = set()
 
     def forget(self, entry_id: str) -> None:
@@ -322,21 +323,33 @@ class KeyBatch:
         """The key of ``entry_id`` (None when the keyring holds none); raises
         :class:`SecretStoreError` like :meth:`SecretStore.get`."""
         with self._lock:
-            if entry_id in self._stale:  # its key was replaced since the batch began
-                self._stale.discard(entry_id)
-                stale = True
-            else:
-                stale = False
+            stale = entry_id in self._stale  # its key was replaced since the batch began
+            self._stale.discard(entry_id)
             if self._keys is None:
-                try:
-                    self._keys = self._store.get_many(self._ids)
-                except SecretStoreError as failure:
-                    self._keys, self._error = {}, failure
-            keys, batch_error = self._keys, self._error
+                self._keys, self._error = self._read()
+            keys, error = self._keys, self._error
         if stale:
             return self._store.get(entry_id)
         if entry_id in keys:
             return keys[entry_id]
-        if batch_error is not None and batch_error.kind in self._FOR_ALL:  # one per thread:
-            raise SecretStoreError(batch_error.kind, batch_error.message, batch_error.hint)
+        if error is not None and (error.kind in self._FOR_ALL or entry_id == self._ids[0]):
+            raise SecretStoreError(error.kind, error.message, error.hint)  # one per thread
         return self._store.get(entry_id)
+
+    def _read(self) -> tuple[dict[str, str | None], SecretStoreError | None]:
+        """The first key alone, then the others in one call (under the lock)."""
+        keys: dict[str, str | None] = {}
+        if not self._ids:
+            return keys, None
+        first, rest = self._ids[0], self._ids[1:]
+        error: SecretStoreError | None = None
+        try:
+            keys[first] = self._store.get(first)
+        except SecretStoreError as failure:
+            if failure.kind in self._FOR_ALL:
+                return keys, failure  # the keyring as a whole: nobody asks again
+            error = failure  # that entry's own
+        if rest:
+            with contextlib.suppress(SecretStoreError):  # then each reads its own
+                keys.update(self._store.get_many(rest))
+        return keys, error

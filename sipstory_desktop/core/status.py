@@ -17,6 +17,14 @@ class Light(str, enum.Enum):
     RED = "red"
     GREY = "grey"
 
+    @property
+    def severity(self) -> int:
+        """How bad: red 3, amber 2, grey 1, green 0 (the list sorts and sums by it)."""
+        return _SEVERITY[self]
+
+
+_SEVERITY = {Light.RED: 3, Light.AMBER: 2, Light.GREY: 1, Light.GREEN: 0}
+
 
 class Status(str, enum.Enum):
     """The status names are a public contract (``check --json``): never rename one."""
@@ -50,6 +58,11 @@ class Status(str, enum.Enum):
     def label(self) -> str:
         """A short name for people: ``Invalid key``."""
         return _LABELS[self]
+
+
+def worst(statuses: list[Status]) -> Status:
+    """The status with the worst light (unchecked when there is none)."""
+    return max(statuses, key=lambda s: s.light.severity, default=Status.UNCHECKED)
 
 
 _LABELS = {

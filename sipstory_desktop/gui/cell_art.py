@@ -3,7 +3,7 @@
 The list is painted by Qt's own item delegate (C++ only): what a cell shows besides its
 text is a decoration in the model, made here on the GUI thread when a row is filled: the
 status light (or a frame of the spinner while checking), the last results as bars, and
-the Test button. Painting thus never calls back into Python, which matters while worker
+the Check button. Painting thus never calls back into Python, which matters while worker
 threads hold the interpreter: each such call would make the window wait for it.
 
 Every picture is an icon with its own pixmap for selected rows too (Qt would tint it with
@@ -174,10 +174,10 @@ class CellArt:
             painter.end()
         return pixmap
 
-    # --- the Test button -------------------------------------------------------------------
+    # --- the Check button ------------------------------------------------------------------
 
     def button(self, enabled: bool) -> QIcon:
-        """The Test button as the style draws a push button; greyed out while checking."""
+        """The Check button as the style draws a push button; greyed out while checking."""
         icon = self._buttons.get(enabled)
         if icon is None:
             icon = self._buttons[enabled] = _icon(self._draw_button(enabled))
@@ -186,7 +186,7 @@ class CellArt:
     def button_size(self) -> QSize:
         """The button's size: the style's, but no wider than its label needs."""
         metrics = QFontMetrics(self.font)
-        label = QApplication.translate("EntryModel", "Test")
+        label = QApplication.translate("EntryModel", "Check")
         option = QStyleOptionButton()
         option.fontMetrics = metrics
         option.text = label
@@ -204,7 +204,7 @@ class CellArt:
         option = QStyleOptionButton()
         option.fontMetrics = QFontMetrics(self.font)
         option.rect = QRect(0, 0, size.width(), size.height())
-        option.text = QApplication.translate("EntryModel", "Test")
+        option.text = QApplication.translate("EntryModel", "Check")
         option.state = QStyle.StateFlag.State_Raised | QStyle.StateFlag.State_Active
         palette = QPalette(self.palette)
         if enabled:

@@ -31,7 +31,7 @@ from ..core.channels import Channel, ChannelCache
 from ..core.status import CheckResult
 from ..core.times import utc_now
 from .entry_dialog import _plain_label, _ResultPanel
-from .entry_model import relative_time
+from .entry_texts import relative_time
 from .platforms import platform_icon, platform_name
 
 _BADGE_SIZE = 20

@@ -22,7 +22,7 @@ from ..core.entries import Entry
 from ..core.keys import masked
 from ..core.status import CheckResult, Status
 from ..core.times import utc_now
-from .entry_model import colour_since, status_text
+from .entry_texts import colour_since, status_text
 from .lights import light_icon
 
 REVEAL_SECONDS = 10
@@ -42,21 +42,11 @@ class DetailsPane(QWidget):
     """Shows one entry: status, message and hint, figures, recent results, and actions.
 
     Signals:
-        test_requested, edit_requested, replace_requested, copy_requested,
-        reveal_requested, remove_requested, channels_requested, find_url_requested,
-        copy_curl_requested: the user asked for that action on the
-        entry shown (the window carries it out).
+        action_requested(str): the user pressed the button of that action (its name in
+            ``gui.actions.ACTIONS``) for the entry shown; the window carries it out.
     """
 
-    test_requested = Signal()
-    edit_requested = Signal()
-    replace_requested = Signal()
-    copy_requested = Signal()
-    reveal_requested = Signal()
-    remove_requested = Signal()
-    channels_requested = Signal()
-    find_url_requested = Signal()
-    copy_curl_requested = Signal()
+    action_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -142,28 +132,28 @@ class DetailsPane(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         rows = (
             (
-                ("test", self.tr("&Test"), self.test_requested),
-                ("edit", self.tr("E&dit…"), self.edit_requested),
-                ("replace", self.tr("Re&place key…"), self.replace_requested),
+                ("check", self.tr("&Check")),
+                ("edit", self.tr("E&dit…")),
+                ("replace_key", self.tr("Re&place key…")),
             ),
             (
-                ("copy", self.tr("&Copy key"), self.copy_requested),
-                ("reveal", self.tr("Re&veal"), self.reveal_requested),
-                ("remove", self.tr("Re&move…"), self.remove_requested),
+                ("copy_key", self.tr("Cop&y key")),
+                ("reveal_key", self.tr("Re&veal")),
+                ("remove", self.tr("Re&move…")),
             ),
             (
-                ("channels", self.tr("C&hannels…"), self.channels_requested),
-                ("find_url", self.tr("Find API &URL…"), self.find_url_requested),
-                ("copy_curl", self.tr("Copy as cur&l"), self.copy_curl_requested),
+                ("channels", self.tr("C&hannels…")),
+                ("find_url", self.tr("Find API &URL…")),
+                ("copy_curl", self.tr("Copy as cur&l")),
             ),
         )
         box = QVBoxLayout()
         for row in rows:
             line = QHBoxLayout()
-            for name, text, signal in row:
+            for name, text in row:
                 button = QPushButton(text)
                 button.setAccessibleName(text.replace("&", "").rstrip("…"))
-                button.clicked.connect(signal.emit)
+                button.clicked.connect(lambda _=False, name=name: self.action_requested.emit(name))
                 self.buttons[name] = button
                 line.addWidget(button)
             box.addLayout(line)
@@ -221,7 +211,7 @@ class DetailsPane(QWidget):
         self._budget.setText(_budget_text(result, requests_last_hour))
         self._keyring.setText(keyring_name or "—")
         self._note.setText(entry.note or "—")
-        self.buttons["test"].setEnabled(not checking)
+        self.buttons["check"].setEnabled(not checking)
         self._fill_recent(history or [])
 
     def _clear(self) -> None:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import (
-    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     QTimer,
     Signal,
@@ -24,73 +21,17 @@ from ..core.budget import limit_of, used_last_hour
 from ..core.entries import Entry
 from ..core.keys import masked
 from ..core.state import State
-from ..core.status import CheckResult, Light, Status
-from ..core.times import ago, utc_now
+from ..core.status import CheckResult, Status, worst
+from ..core.times import utc_now
 from ..core.urls import CLOUD_BASE_URL, Origin, origin_of
 from .cell_art import CellArt
+from .entry_texts import cell_tooltip, instance_label, relative_time, status_text, tr
 from .roles import Column, Role
 
 _CLOUD_ORIGIN = origin_of(CLOUD_BASE_URL)
-_SEVERITY = {Light.RED: 3, Light.AMBER: 2, Light.GREY: 1, Light.GREEN: 0}
 _COLUMNS = len(Column)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("EntryModel", text)
-
-
-def relative_time(moment: datetime | None, now: datetime) -> str:
-    """ "3 min ago", translated."""
-    return ago(moment, now, tr)
-
-
-def status_text(result: CheckResult | None, now: datetime) -> str:
-    """The status label, and after a 429 when the entry may be checked again."""
-    if result is None:
-        return Status.UNCHECKED.label
-    if result.status is Status.RATE_LIMITED and result.retry_at and result.retry_at > now:
-        local = result.retry_at.astimezone()
-        return tr("%s · again at %s") % (result.status.label, f"{local:%H:%M}")
-    return result.status.label
-
-
-def colour_since(history: list[CheckResult]) -> tuple[Light, datetime]:
-    """The latest light of a (non-empty) history and since when it has lasted."""
-    light, since = history[-1].light, history[-1].checked_at
-    for result in reversed(history):
-        if result.light != light:
-            break
-        since = result.checked_at
-    return light, since
-
-
-def history_summary(history: list[CheckResult]) -> str | None:
-    """ "Last 12 results: 10 connected, 2 invalid key; green since 28 Nov 18:47"."""
-    if not history:
-        return None
-    counts: dict[str, int] = {}
-    for result in history:
-        counts[result.status.label] = counts.get(result.status.label, 0) + 1
-    parts = ", ".join(f"{n} {label.lower()}" for label, n in counts.items())
-    light, since = colour_since(history)
-    return tr("Last %d results: %s; %s since %s") % (
-        len(history),
-        parts,
-        light.value,
-        f"{since.astimezone():%d %b %H:%M}",
-    )
-
-
-def instance_label(origin: Origin) -> str:
-    if origin == _CLOUD_ORIGIN:
-        return tr("Sipstory Cloud")
-    return str(origin).split("://", 1)[1]
-
-
-def worst(statuses: list[Status]) -> Status:
-    return max(statuses, key=lambda s: _SEVERITY[s.light], default=Status.UNCHECKED)
 
 
 @dataclass
@@ -124,7 +65,7 @@ class EntryModel(QStandardItemModel):
     """Entries grouped by instance (Sipstory Cloud first), with their last results.
 
     What every cell shows (its text, and its picture from :class:`CellArt`: the light or
-    spinner, the history's bars, the Test button) is computed in Python when something
+    spinner, the history's bars, the Check button) is computed in Python when something
     changes and kept in Qt's items, so that painting the list never calls back into
     Python: while worker threads hold the interpreter, every such call would make the
     window wait. Tooltips, read only on hover, are computed when asked (:meth:`tooltip`).
@@ -155,7 +96,12 @@ class EntryModel(QStandardItemModel):
         Column.ACTION: "",
     }
 
-    def __init__(self, parent: QObject | None = None, art: CellArt | None = None) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        art: CellArt | None = None,
+        checking: Set[str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._art = art
         self.setColumnCount(_COLUMNS)
@@ -165,14 +111,15 @@ class EntryModel(QStandardItemModel):
         self._rows: dict[str, list[QStandardItem]] = {}
         self._group_of: dict[str, _Group] = {}
         self._state = State()
-        self._checking: set[str] = set()
+        # The entries being checked, as the check session records them: only read here.
+        self._checking: Set[str] = set() if checking is None else checking
         self._now = utc_now()
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._build: _Build | None = None
         self._stale: list[str] = []  # rows still to refresh, a few per turn
         self._started: list[str] = []  # rows still to show as being checked
         self._spinner_frame = 0
-        self._test_text = tr("Test")
+        self._check_text = tr("Check")
         # 1 ms, not 0: zero timers can run back to back, before paints and other timers
         self._turn = QTimer(self, singleShot=True, interval=1)
         self._turn.timeout.connect(self._next_turn)
@@ -292,6 +239,19 @@ class EntryModel(QStandardItemModel):
         self._state = self._with_unsaved_results(state)
         self.refresh_times()
 
+    def put_entry(self, entry: Entry) -> None:
+        """Show ``entry`` as saved (a new one, or a new version of one shown)."""
+        entries = self.entries()
+        if any(e.id == entry.id for e in entries):
+            entries = [entry if e.id == entry.id else e for e in entries]
+        else:
+            entries.append(entry)
+        self.set_entries(entries, self._state)
+
+    def drop_entry(self, entry_id: str) -> None:
+        """Stop showing the entry (it was removed)."""
+        self.set_entries([e for e in self.entries() if e.id != entry_id], self._state)
+
     def same_entries(self, entries: list[Entry]) -> bool:
         """Whether ``entries`` are the ones shown, or being made (in any order)."""
         return {e.id: e for e in entries} == {e.id: e for e in self.entries()}
@@ -306,7 +266,6 @@ class EntryModel(QStandardItemModel):
             self._state.record_result(entry_id, result)
             if result.counted:
                 self._state.record_request(self._state.budget_of(entry_id), result.checked_at)
-            self._checking.discard(entry_id)
             group = self._group_of.get(entry_id)
             if group is not None:
                 changed[id(group)] = group
@@ -324,14 +283,17 @@ class EntryModel(QStandardItemModel):
         for entry_id in entry_ids & build.rows.keys():
             self._fill_row(build.rows[entry_id])
 
-    def set_checking_many(self, entry_ids: list[str]) -> None:
-        """Mark entries as being checked: the first rows at once, the others a few per
-        turn of the event loop (Check all starts hundreds), one change signal per group."""
-        self._checking.update(entry_ids)
+    def show_checking(self, entry_ids: list[str]) -> None:
+        """Show the rows of ``entry_ids`` as being checked, or not, as the session's
+        record says: the first rows at once, the others a few per turn of the event loop
+        (Check all starts hundreds), one change signal per group."""
+        ended = [i for i in entry_ids if i not in self._checking]  # stopped without a result
+        started = [i for i in entry_ids if i in self._checking]
         self._refill_building(set(entry_ids))
-        self._show_started(entry_ids[: self.ROWS_PER_TURN])
-        if len(entry_ids) > self.ROWS_PER_TURN:
-            self._started.extend(entry_ids[self.ROWS_PER_TURN :])
+        self._change_rows(ended, self._fill_row, Column.LIGHT, Column.ACTION)
+        self._show_started(started[: self.ROWS_PER_TURN])
+        if len(started) > self.ROWS_PER_TURN:
+            self._started.extend(started[self.ROWS_PER_TURN :])
             if not self._turn.isActive():
                 self._turn.start()
 
@@ -342,15 +304,6 @@ class EntryModel(QStandardItemModel):
             Column.LIGHT,
             Column.ACTION,
         )
-
-    def set_checking(self, entry_id: str, checking: bool) -> None:
-        if checking:
-            self._checking.add(entry_id)
-        else:
-            self._checking.discard(entry_id)
-        self._refill_building({entry_id})
-        show = (lambda row: self._show_checking(row, True)) if checking else self._fill_row
-        self._change_rows([entry_id], show, Column.LIGHT, Column.ACTION)
 
     def _show_checking(self, row: list[QStandardItem], checking: bool) -> None:
         art = self.art
@@ -366,7 +319,7 @@ class EntryModel(QStandardItemModel):
         scrolled to, at the next turn)."""
         self._spinner_frame += 1
         frame = self.art.spinner(self._spinner_frame)
-        turning = self._checking if visible is None else self._checking.intersection(visible)
+        turning = self._checking if visible is None else self._checking & set(visible)
         self._change_rows(
             turning,
             lambda row: row[Column.LIGHT].setData(frame, _DECORATION),
@@ -459,7 +412,7 @@ class EntryModel(QStandardItemModel):
         history = self._state.results.get(entry.id, [])
         latency = result.latency_ms if result else None
         cells: tuple[tuple[str, Any], ...] = (
-            (light_text, _SEVERITY[status.light]),
+            (light_text, status.light.severity),
             (entry.name, entry.name.casefold()),
             (path, path.casefold()),
             (key, key),
@@ -488,7 +441,7 @@ class EntryModel(QStandardItemModel):
         lights = tuple(r.light for r in history)
         row[Column.HISTORY].setData(lights, Role.HISTORY)
         row[Column.HISTORY].setData(art.history(lights), _DECORATION)
-        row[Column.ACTION].setData(self._test_text, _ACCESSIBLE)
+        row[Column.ACTION].setData(self._check_text, _ACCESSIBLE)
         row[Column.LATENCY].setData(_RIGHT, Qt.ItemDataRole.TextAlignmentRole)
         row[Column.BUDGET].setData(_RIGHT, Qt.ItemDataRole.TextAlignmentRole)
 
@@ -523,34 +476,15 @@ class EntryModel(QStandardItemModel):
         """The tooltip of a cell, made when the pointer rests on it."""
         if not index.isValid():
             return None
-        column = index.column()
         if not index.parent().isValid():  # an instance group
             group = self._groups[index.row()] if index.row() < len(self._groups) else None
-            if group is None or column != Column.NAME:
+            if group is None or index.column() != Column.NAME:
                 return None
             return tr("%d keys on %s") % (len(group.entries), group.origin)
         entry = index.sibling(index.row(), Column.LIGHT).data(Role.ENTRY)
         if not isinstance(entry, Entry):
             return None
-        result = self._state.latest(entry.id)
-        if column == Column.LIGHT:
-            return f"{result.message}\n{result.hint}".strip() if result else None
-        if column == Column.NAME:
-            return entry.note or None
-        if column == Column.INSTANCE:
-            return entry.base_url
-        if column == Column.CHECKED:
-            return f"{result.checked_at.astimezone():%Y-%m-%d %H:%M:%S %Z}" if result else None
-        if column == Column.BUDGET:
-            return tr(
-                "Checks sent with this key in the last hour; Sipstory allows %d requests "
-                "per hour per organization."
-            ) % limit_of(self._state, entry.id, self._now)
-        if column == Column.HISTORY:
-            return history_summary(self.history(entry.id))
-        if column == Column.ACTION:
-            return tr("Check this key now (Ctrl+T)")
-        return None
+        return cell_tooltip(Column(index.column()), entry, self._state, self._now)
 
     # --- looking up ------------------------------------------------------------------------
 
@@ -593,50 +527,3 @@ class EntryModel(QStandardItemModel):
 
     def is_checking(self, entry_id: str) -> bool:
         return entry_id in self._checking
-
-
-class EntryFilterModel(QSortFilterProxyModel):
-    """Filters the entries: a key row stays when one of its cells (but the Test
-    button's) contains the filter text, an instance row when one of its keys stays.
-
-    Sorting is handed to :meth:`EntryModel.sort_entries` (C++ comparisons in the source
-    model; the instances keep their order): sorting here would compare rows in Python,
-    n log n calls for every sort.
-    """
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.setRecursiveFilteringEnabled(True)
-        # Rows are filtered when the filter changes, not when a result changes a row: a key
-        # the user filtered for and selected stays while its check finishes.
-        self.setDynamicSortFilter(False)
-        self._needle = ""
-
-    def set_filter_text(self, text: str) -> None:
-        needle = text.strip().casefold()
-        if needle == self._needle:
-            return
-        if hasattr(self, "endFilterChange"):  # Qt 6.10 and later
-            self.beginFilterChange()
-            self._needle = needle
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self._needle = needle
-            self.invalidateRowsFilter()
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        source = self.sourceModel()
-        if isinstance(source, EntryModel) and column >= 0:
-            source.sort_entries(column, order)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
-        if not self._needle:
-            return True
-        model = self.sourceModel()
-        for column in Column:
-            if column == Column.ACTION:
-                continue
-            text = model.index(source_row, column, source_parent).data()
-            if isinstance(text, str) and self._needle in text.casefold():
-                return True
-        return False

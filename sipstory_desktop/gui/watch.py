@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.entries import Entry
-from ..core.status import Light, Status
-from .entry_model import worst
+from ..core.status import Light, Status, worst
 from .lights import light_icon
 
 MIN_INTERVAL_MINUTES = 15

@@ -88,16 +88,21 @@ def closed_port() -> int:
 
 
 def _pools(window: MainWindow) -> list[QThreadPool]:
-    runner = window.runner
-    return [window.worker.pool, window._reader.pool, runner._worker.pool, runner._saver.pool]
+    session = window.session
+    return [
+        window.worker.pool,
+        window.loader.reader.pool,
+        session._worker.pool,
+        session._saver.pool,
+    ]
 
 
 def close_and_check(window: MainWindow) -> None:
     """Close ``window`` and assert that none of its pools has anything left to run."""
     window.close()
-    assert window.runner.shutdown(POOL_WAIT_MS), "checks still running after shutdown()"
+    assert window.session.shutdown(POOL_WAIT_MS), "checks still running after shutdown()"
     assert window.worker.wait(POOL_WAIT_MS), "keyring/config tasks still running"
-    assert not window.runner.active
+    assert not window.session.active
     for pool in _pools(window):
         assert pool.waitForDone(POOL_WAIT_MS)
         assert pool.activeThreadCount() == 0
@@ -123,7 +128,7 @@ def window(qtbot: QtBot, vault: Vault, server: SipstoryTestServer) -> MakeWindow
             qtbot.waitExposed(made)
         qtbot.waitUntil(lambda: not made.loading)  # the list is read on a worker
         if wait_probe:  # the keyring probe runs right after start: let it land first
-            qtbot.waitUntil(lambda: made.keyring_label.text() != "Looking for the keyring…")
+            qtbot.waitUntil(lambda: made.keyring.label.text() != "Looking for the keyring…")
         return made
 
     return make

@@ -20,10 +20,10 @@ from sipstory_desktop.core.status import CheckResult, Light, Status
 from sipstory_desktop.core.times import utc_now
 from sipstory_desktop.core.urls import CLOUD_BASE_URL
 from sipstory_desktop.gui.cell_art import DEFAULT_BARS, CellArt
+from sipstory_desktop.gui.check_button import CheckButtonDelegate
 from sipstory_desktop.gui.entry_model import EntryModel
 from sipstory_desktop.gui.lights import light_colour
 from sipstory_desktop.gui.roles import Column
-from sipstory_desktop.gui.test_button import TestButtonDelegate
 
 pytestmark = pytest.mark.qt_log_level_fail("WARNING")
 
@@ -46,7 +46,8 @@ def _entry(name: str) -> Entry:
 class ListView:
     tree: QTreeView
     model: EntryModel
-    buttons: TestButtonDelegate
+    being_checked: set[str]  # the check session's record, which the model reads
+    buttons: CheckButtonDelegate
     mixed: Entry
     checking: Entry
     long: Entry
@@ -83,13 +84,13 @@ def view(qtbot: QtBot) -> Iterator[ListView]:
     state.record_result(entries[1].id, CheckResult(Status.INVALID_KEY, "rejected"))
     tree = QTreeView()
     qtbot.addWidget(tree)
-    model = EntryModel(tree, CellArt.for_widget(tree))
+    being_checked = {entries[1].id}
+    model = EntryModel(tree, CellArt.for_widget(tree), checking=being_checked)
     model.set_entries(entries, state)
-    model.set_checking(entries[1].id, True)
     tree.setModel(model)
     tree.setUniformRowHeights(True)
     tree.setIconSize(model.art.icon_size)
-    buttons = TestButtonDelegate(tree)
+    buttons = CheckButtonDelegate(tree)
     buttons.button_size = model.art.button_size()
     tree.setItemDelegateForColumn(Column.ACTION, buttons)
     for column, width in ((Column.LIGHT, 200), (Column.NAME, 80), (Column.INSTANCE, 40)):
@@ -102,7 +103,7 @@ def view(qtbot: QtBot) -> Iterator[ListView]:
     tree.resize(700, 220)
     tree.show()
     qtbot.waitExposed(tree)
-    yield ListView(tree, model, buttons, *entries)
+    yield ListView(tree, model, being_checked, buttons, *entries)
 
 
 def _pixels(image: QImage, rect: QRect) -> list[tuple[int, int, int]]:
@@ -156,7 +157,8 @@ def test_a_checking_row_shows_the_spinner_instead_of_the_light(view: ListView) -
     assert _count_near(before, rect, highlight) > 10
     assert _count_near(before, rect, _colour(view, Light.RED)) == 0
 
-    view.model.set_checking(view.checking.id, False)
+    view.being_checked.discard(view.checking.id)  # ended without a result
+    view.model.show_checking([view.checking.id])
     after = view.grab()
     assert _count_near(after, rect, _colour(view, Light.RED)) > 20
 
@@ -207,7 +209,7 @@ def test_the_button_looks_disabled_while_checking(view: ListView) -> None:
 def test_rows_are_tall_enough_for_the_button(view: ListView) -> None:
     size = view.model.art.button_size()
     metrics = QFontMetrics(view.tree.font())
-    assert metrics.horizontalAdvance("Test") < size.width() < 150
+    assert metrics.horizontalAdvance("Check") < size.width() < 150
     for entry in (None, view.mixed):  # the group row (the first) sets the rows' height
         assert view.cell(entry, Column.ACTION).height() >= size.height()
     option = QStyleOptionViewItem()

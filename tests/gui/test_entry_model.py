@@ -15,7 +15,9 @@ from sipstory_desktop.core.state import State
 from sipstory_desktop.core.status import CheckResult, Light, Status
 from sipstory_desktop.core.times import utc_now
 from sipstory_desktop.core.urls import CLOUD_BASE_URL
-from sipstory_desktop.gui.entry_model import EntryFilterModel, EntryModel, relative_time
+from sipstory_desktop.gui.entry_filter import EntryFilterModel
+from sipstory_desktop.gui.entry_model import EntryModel
+from sipstory_desktop.gui.entry_texts import relative_time
 from sipstory_desktop.gui.roles import Column, Role
 
 pytestmark = pytest.mark.qt_log_level_fail("WARNING")
@@ -78,13 +80,31 @@ def child_names(model: EntryModel, group_row: int) -> list[str]:
 
 
 @pytest.fixture
-def model(qtbot: QtBot) -> Iterator[EntryModel]:
-    made = EntryModel()
+def being_checked() -> set[str]:
+    """The check session's record of the entries being checked: the model only reads it."""
+    return set()
+
+
+@pytest.fixture
+def model(qtbot: QtBot, being_checked: set[str]) -> Iterator[EntryModel]:
+    made = EntryModel(checking=being_checked)
     # Checks the model contract on every change made during the test; any complaint is a
     # Qt warning, which fails the test (qt_log_level_fail).
     tester = QAbstractItemModelTester(made, QAbstractItemModelTester.FailureReportingMode.Warning)
     yield made
     del tester
+
+
+def start(model: EntryModel, being_checked: set[str], *entry_ids: str) -> None:
+    """What the check session and the window do when checks start."""
+    being_checked.update(entry_ids)
+    model.show_checking(list(entry_ids))
+
+
+def deliver(model: EntryModel, being_checked: set[str], entry_id: str, done: CheckResult) -> None:
+    """What they do when a result arrives: no longer being checked, the result shown."""
+    being_checked.discard(entry_id)
+    model.set_result(entry_id, done)
 
 
 # --- grouping -----------------------------------------------------------------------------
@@ -177,7 +197,7 @@ def test_every_column_of_an_unchecked_entry(model: EntryModel) -> None:
     assert picture(model, e.id, Column.LIGHT) == art.light(Light.GREY).cacheKey()
     assert picture(model, e.id, Column.HISTORY) is None  # no result, no bars
     assert picture(model, e.id, Column.ACTION) == art.button(enabled=True).cacheKey()
-    assert cell(model, e.id, Column.ACTION, Qt.ItemDataRole.AccessibleTextRole) == "Test"
+    assert cell(model, e.id, Column.ACTION, Qt.ItemDataRole.AccessibleTextRole) == "Check"
     for column in (Column.NAME, Column.INSTANCE, Column.KEY, Column.CHECKED):
         assert picture(model, e.id, column) is None
     assert cell(model, e.id, Column.LIGHT, Role.SORT) == SEVERITY[Light.GREY]
@@ -347,12 +367,14 @@ class Changes:
         return {(p, r) for p, first, last, _, _ in self.seen for r in range(first, last + 1)}
 
 
-def test_set_result_and_set_checking_change_only_their_row(model: EntryModel) -> None:
+def test_set_result_and_show_checking_change_only_their_row(
+    model: EntryModel, being_checked: set[str]
+) -> None:
     cloud_a, cloud_b, acme = entry("a"), entry("b"), entry("c", ACME)
     model.set_entries([cloud_a, cloud_b, acme], State())
     changes = Changes(model)
 
-    model.set_checking(cloud_b.id, True)
+    start(model, being_checked, cloud_b.id)
     assert cell(model, cloud_b.id, Column.LIGHT, Role.CHECKING) is True
     assert model.is_checking(cloud_b.id)
     art = model.art
@@ -369,7 +391,7 @@ def test_set_result_and_set_checking_change_only_their_row(model: EntryModel) ->
 
     changes.seen.clear()
     checked = result(Status.INVALID_KEY, http_status=401)
-    model.set_result(cloud_b.id, checked)
+    deliver(model, being_checked, cloud_b.id, checked)
     assert changes.rows() == {(0, 1), (None, 0)}  # the row, and its group's light
     assert any(p == 0 and c0 == 0 and c1 == len(Column) - 1 for p, _, _, c0, c1 in changes.seen)
     assert cell(model, cloud_b.id, Column.LIGHT, Role.CHECKING) is False
@@ -388,7 +410,7 @@ def test_set_result_and_set_checking_change_only_their_row(model: EntryModel) ->
 
     changes.seen.clear()
     model.set_result("unknown-id", result())
-    model.set_checking("unknown-id", True)
+    start(model, being_checked, "unknown-id")
     assert changes.seen == []
 
 
@@ -465,13 +487,15 @@ def test_lookups(model: EntryModel) -> None:
     assert model.flags(index) & Qt.ItemFlag.ItemIsSelectable
 
 
-def test_refresh_times_and_resets_keep_the_model_consistent(model: EntryModel) -> None:
+def test_refresh_times_and_resets_keep_the_model_consistent(
+    model: EntryModel, being_checked: set[str]
+) -> None:
     entries = [entry(f"k{i}", (ACME, ZETA, CLOUD_BASE_URL)[i % 3]) for i in range(7)]
     model.set_entries(entries, State())
     model.refresh_times()
     for e in entries[::2]:
-        model.set_checking(e.id, True)
-        model.set_result(e.id, result(Status.CONNECTED))
+        start(model, being_checked, e.id)
+        deliver(model, being_checked, e.id, result(Status.CONNECTED))
     model.set_state(State())
     model.set_entries(entries[:3], State())
     model.set_entries([], State())
@@ -482,10 +506,12 @@ def test_refresh_times_and_resets_keep_the_model_consistent(model: EntryModel) -
 # --- the spinner, and thousands of rows -----------------------------------------------------
 
 
-def test_the_spinner_turns_on_the_rows_being_checked_only(model: EntryModel) -> None:
+def test_the_spinner_turns_on_the_rows_being_checked_only(
+    model: EntryModel, being_checked: set[str]
+) -> None:
     a, b = entry("a"), entry("b")
     model.set_entries([a, b], State())
-    model.set_checking_many([a.id])
+    start(model, being_checked, a.id)
     changes = Changes(model)
     frames = []
     for _ in range(3):
@@ -495,7 +521,8 @@ def test_the_spinner_turns_on_the_rows_being_checked_only(model: EntryModel) -> 
     assert picture(model, b.id, Column.LIGHT) == model.art.light(Light.GREY).cacheKey()
     assert changes.rows() == {(0, 0)}  # only the checking row, only its light
     assert {(c0, c1) for _, _, _, c0, c1 in changes.seen} == {(Column.LIGHT, Column.LIGHT)}
-    model.set_checking(a.id, False)
+    being_checked.discard(a.id)  # stopped without a result
+    model.show_checking([a.id])
     assert picture(model, a.id, Column.LIGHT) == model.art.light(Light.GREY).cacheKey()
 
 
@@ -542,10 +569,12 @@ def test_a_newer_set_of_entries_replaces_one_being_made(qtbot: QtBot, model: Ent
     assert shown_ids(model) == {e.id for e in final}
 
 
-def test_results_arriving_while_rows_are_made_are_shown(qtbot: QtBot, model: EntryModel) -> None:
+def test_results_arriving_while_rows_are_made_are_shown(
+    qtbot: QtBot, model: EntryModel, being_checked: set[str]
+) -> None:
     entries = many(EntryModel.ROWS_PER_TURN * 2)
     model.set_entries(entries, State())
-    model.set_checking_many([entries[-1].id])
+    start(model, being_checked, entries[-1].id)
     model.set_result(entries[0].id, result(Status.CONNECTED))
     qtbot.waitUntil(lambda: not model.filling, timeout=5000)
     assert cell(model, entries[0].id, Column.LIGHT) == "Connected"
@@ -611,7 +640,9 @@ def test_the_filter_keeps_matching_keys_and_their_instances(qtbot: QtBot) -> Non
     assert names() == [["acme staging"], ["Acme prod"]]
     proxy.set_filter_text("/api/public")  # the path column counts too
     assert names() == [["Acme prod"]]
-    proxy.set_filter_text("Test")  # but not the button's label
+    globex = next(e for e in model.entries() if e.name == "Globex")
+    model.setData(model.index_of(globex.id, Column.ACTION), "zz-in-the-button-cell")
+    proxy.set_filter_text("zz-in-the-button")  # but not the Check button's cell
     assert names() == []
     proxy.set_filter_text("")
     assert len(names()) == 2
@@ -623,7 +654,7 @@ def test_the_filter_keeps_matching_keys_and_their_instances(qtbot: QtBot) -> Non
 
 
 def test_hundreds_of_started_checks_are_shown_a_few_rows_per_turn(
-    qtbot: QtBot, model: EntryModel
+    qtbot: QtBot, model: EntryModel, being_checked: set[str]
 ) -> None:
     entries = many(EntryModel.ROWS_PER_TURN * 3)
     model.set_entries(entries, State())
@@ -633,21 +664,23 @@ def test_hundreds_of_started_checks_are_shown_a_few_rows_per_turn(
     def spinning() -> set[str]:
         return {i for i in ids if cell(model, i, Column.LIGHT, Role.CHECKING)}
 
-    model.set_checking_many(ids)
+    start(model, being_checked, *ids)
     assert spinning() == set(ids[: EntryModel.ROWS_PER_TURN])  # the first rows at once
     assert all(model.is_checking(i) for i in ids)  # all of them are, for the window
     done = ids[-1]
-    model.set_result(done, result(Status.CONNECTED))  # finished before its row was marked
+    deliver(model, being_checked, done, result(Status.CONNECTED))  # before its row was marked
     qtbot.waitUntil(lambda: spinning() == set(ids[:-1]), timeout=5000)
     qtbot.wait(20)
     assert cell(model, done, Column.LIGHT) == "Connected"
     assert not cell(model, done, Column.LIGHT, Role.CHECKING)
 
 
-def test_the_spinner_can_turn_on_the_rows_in_view_only(model: EntryModel) -> None:
+def test_the_spinner_can_turn_on_the_rows_in_view_only(
+    model: EntryModel, being_checked: set[str]
+) -> None:
     a, b, c = entry("a"), entry("b"), entry("c")
     model.set_entries([a, b, c], State())
-    model.set_checking_many([a.id, b.id])
+    start(model, being_checked, a.id, b.id)
     before = {e.id: picture(model, e.id, Column.LIGHT) for e in (a, b, c)}
     model.advance_spinner(visible=[b.id, c.id])
     assert picture(model, a.id, Column.LIGHT) == before[a.id]  # out of view: left as it was

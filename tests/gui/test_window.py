@@ -64,7 +64,7 @@ Seed = Callable[..., list[Entry]]
 
 def shown_groups(window: MainWindow) -> list[tuple[str, list[str]]]:
     """The tree as shown (sorted and filtered): group names and their entries' names."""
-    proxy = window.proxy
+    proxy = window.entry_list.proxy
     shown = []
     for row in range(proxy.rowCount()):
         group = proxy.index(row, Column.NAME)
@@ -81,11 +81,11 @@ def shown_names(window: MainWindow) -> list[str]:
 
 
 def view_index(window: MainWindow, entry_id: str, column: int = 0) -> QModelIndex:
-    return window.proxy.mapFromSource(window.model.index_of(entry_id, column))
+    return window.entry_list.proxy.mapFromSource(window.model.index_of(entry_id, column))
 
 
 def select(window: MainWindow, entry_id: str) -> None:
-    window.tree.setCurrentIndex(view_index(window, entry_id))
+    window.entry_list.setCurrentIndex(view_index(window, entry_id))
     entry = window.selected_entry()
     assert entry is not None and entry.id == entry_id
 
@@ -98,7 +98,8 @@ def status_of(window: MainWindow, entry_id: str) -> Status | None:
 def wait_checked(qtbot: QtBot, window: MainWindow, entries: list[Entry]) -> None:
     qtbot.waitUntil(
         lambda: (
-            all(window.model.result(e.id) is not None for e in entries) and not window.runner.active
+            all(window.model.result(e.id) is not None for e in entries)
+            and not window.session.active
         ),
         timeout=WAIT_MS,
     )
@@ -235,12 +236,12 @@ def test_entries_are_listed_grouped_and_expanded(
         (f"127.0.0.1:{server.port} (2)", ["Acme", "Globex"]),
         (f"localhost:{closed_port} (1)", ["Local"]),
     ]
-    for row in range(shown.proxy.rowCount()):
-        assert shown.tree.isExpanded(shown.proxy.index(row, 0))
+    for row in range(shown.entry_list.proxy.rowCount()):
+        assert shown.entry_list.isExpanded(shown.entry_list.proxy.index(row, 0))
     entry = shown.selected_entry()  # the first entry is selected and detailed
     assert entry is not None and entry.name == "Acme"
     assert shown.details.entry == entry
-    assert all(action.isEnabled() for action in shown.selection_actions)
+    assert all(action.isEnabled() for action in shown.window_actions.per_entry)
 
 
 def test_the_cloud_group_is_shown_first(window: MakeWindow, seed: Seed) -> None:
@@ -264,7 +265,7 @@ def test_adding_a_key_through_the_dialog(
 ) -> None:
     key = known_key()
     shown = window()
-    shown.add_action.trigger()
+    shown.window_actions["add"].trigger()
     dialog = open_dialog(qtbot, shown)
     fill_add(qtbot, dialog, "Acme", server.api_base, key)
     save_through(qtbot, dialog)
@@ -273,7 +274,7 @@ def test_adding_a_key_through_the_dialog(
     (entry,) = vault.entries()
     assert entry.base_url == server.api_base
     assert entry.key_hint == key[-4:]
-    assert shown.selected_entry() == entry
+    qtbot.waitUntil(lambda: shown.selected_entry() == entry, timeout=WAIT_MS)  # then selected
     assert shown.pages.currentWidget() is shown.splitter
     assert stored_key(memory_keyring, entry.id) == key
     assert files_holding(vault.paths.data_dir, key) == []
@@ -290,7 +291,7 @@ def test_a_bearer_prefixed_key_is_stored_stripped(
 ) -> None:
     key = known_key()
     shown = window()
-    shown.add_entry()
+    shown.entry_commands.add()
     dialog = open_dialog(qtbot, shown)
     fill_add(qtbot, dialog, "Bearer pasted", server.api_base, "Bearer " + key)
     save_through(qtbot, dialog)
@@ -300,8 +301,8 @@ def test_a_bearer_prefixed_key_is_stored_stripped(
     qtbot.waitUntil(lambda: shown.selected_entry() == entry, timeout=WAIT_MS)  # shown, too
     assert stored_key(memory_keyring, entry.id) == key
     assert files_holding(vault.paths.data_dir, key) == []
-    with qtbot.waitSignal(shown.runner.finished, timeout=WAIT_MS):
-        shown.test_action.trigger()
+    with qtbot.waitSignal(shown.session.delivered, timeout=WAIT_MS):
+        shown.window_actions["check"].trigger()
     assert status_of(shown, entry.id) is Status.CONNECTED
 
 
@@ -311,7 +312,7 @@ def test_renaming_through_the_edit_dialog(
     (entry,) = seed([("Acme", server.api_base, "a" * 20)])
     shown = window()
     select(shown, entry.id)
-    dialog = shown.edit_selected()
+    dialog = shown.entry_commands.edit()
     assert dialog is not None
     qtbot.waitExposed(dialog)
     type_into(qtbot, child(dialog, QLineEdit, "nameEdit"), "Acme (production)")
@@ -324,7 +325,7 @@ def test_renaming_through_the_edit_dialog(
         "Acme (production)",
         server.api_base,
     )
-    assert shown.selected_entry() == edited
+    qtbot.waitUntil(lambda: shown.selected_entry() == edited, timeout=WAIT_MS)  # still selected
 
 
 def test_replacing_the_key_makes_the_test_green_and_keeps_the_history(
@@ -340,11 +341,11 @@ def test_replacing_the_key_makes_the_test_green_and_keeps_the_history(
     new_key = known_key()
     shown = window()
     select(shown, entry.id)
-    with qtbot.waitSignal(shown.runner.finished, timeout=WAIT_MS):
-        shown.test_selected()
+    with qtbot.waitSignal(shown.session.delivered, timeout=WAIT_MS):
+        shown.check_selected()
     assert status_of(shown, entry.id) is Status.INVALID_KEY
 
-    dialog = shown.replace_selected()
+    dialog = shown.entry_commands.replace_key()
     assert dialog is not None
     qtbot.waitExposed(dialog)
     type_into(qtbot, child(dialog, QLineEdit, "keyEdit"), new_key)
@@ -353,8 +354,8 @@ def test_replacing_the_key_makes_the_test_green_and_keeps_the_history(
     qtbot.waitUntil(lambda: vault.entries()[0].key_hint == new_key[-4:], timeout=WAIT_MS)
 
     select(shown, entry.id)
-    with qtbot.waitSignal(shown.runner.finished, timeout=WAIT_MS):
-        shown.test_selected()
+    with qtbot.waitSignal(shown.session.delivered, timeout=WAIT_MS):
+        shown.check_selected()
     assert status_of(shown, entry.id) is Status.CONNECTED
     kept = [Status.INVALID_KEY, Status.CONNECTED]  # once the batch save and reload are done
     qtbot.waitUntil(
@@ -373,8 +374,8 @@ def test_a_reload_after_an_edit_keeps_results_not_saved_yet(
     (entry,) = seed([("Globex", server.api_base, known_key(state="rotated"))])
     shown = window()
     select(shown, entry.id)
-    with qtbot.waitSignal(shown.runner.finished, timeout=WAIT_MS):
-        shown.test_selected()
+    with qtbot.waitSignal(shown.session.delivered, timeout=WAIT_MS):
+        shown.check_selected()
     shown.vault.edit(entry.id, name="Globex (old key)")  # as the Edit dialog's save does
     shown.reload()
     assert status_of(shown, entry.id) is Status.INVALID_KEY
@@ -395,7 +396,7 @@ def test_removing_through_the_toolbar_asks_then_deletes_entry_and_key(
     select(shown, gone.id)
     toolbar = shown.findChild(QToolBar, "main-toolbar")
     assert toolbar is not None
-    button = toolbar.widgetForAction(shown.remove_action)
+    button = toolbar.widgetForAction(shown.window_actions["remove"])
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
     qtbot.waitUntil(lambda: shown_names(shown) == ["Keep me"], timeout=WAIT_MS)
@@ -422,7 +423,7 @@ def test_cancelling_the_removal_changes_nothing(
     asked = questions(CANCEL)
     shown = window()
     select(shown, entry.id)
-    shown.remove_action.trigger()
+    shown.window_actions["remove"].trigger()
 
     assert len(asked.asked) == 1
     assert not shown.worker.busy  # nothing was handed to the worker
@@ -456,7 +457,7 @@ def test_a_keyring_that_refuses_to_store_keeps_the_dialog_open_and_saves_nothing
     refusing = Vault(paths, SecretStore(backend=RefusingKeyring(), timeout=5.0))
     key = known_key()
     shown = window(refusing)
-    shown.add_entry()
+    shown.entry_commands.add()
     dialog = open_dialog(qtbot, shown)
     fill_add(qtbot, dialog, "Acme", server.api_base, key)
     press_ok(qtbot, dialog)
@@ -511,7 +512,7 @@ def test_f5_checks_every_entry_and_each_gets_its_light_and_explanation(
 ) -> None:
     shown = window()
     activate(qtbot, shown)
-    with qtbot.waitSignal(shown.runner.idle, timeout=WAIT_MS):
+    with qtbot.waitSignal(shown.session.idle, timeout=WAIT_MS):
         qtbot.keyClick(shown, Qt.Key.Key_F5)
     entries = list(five_lights.values())
     wait_checked(qtbot, shown, entries)
@@ -538,7 +539,7 @@ def test_f5_checks_every_entry_and_each_gets_its_light_and_explanation(
     assert not_api is not None and "not the API" in not_api.message
     assert not_api.suggested_base_url == five_lights[Status.NOT_API].base_url + "/api/public/v1"
     assert "rotat" in shown.model.result(five_lights[Status.INVALID_KEY].id).hint  # type: ignore[union-attr]
-    group = shown.proxy.index(0, Column.LIGHT)
+    group = shown.entry_list.proxy.index(0, Column.LIGHT)
     assert group.data().endswith("working")
 
 
@@ -549,26 +550,26 @@ def test_ctrl_t_checks_only_the_selected_entry(
     activate(qtbot, shown)
     target = five_lights[Status.INVALID_KEY]
     select(shown, target.id)
-    with qtbot.waitSignal(shown.runner.finished, timeout=WAIT_MS) as blocker:
+    with qtbot.waitSignal(shown.session.delivered, timeout=WAIT_MS) as blocker:
         qtbot.keyClick(shown, Qt.Key.Key_T, CTRL)
-    assert blocker.args[0] == target.id  # type: ignore[index]
+    assert [entry_id for entry_id, _ in blocker.args[0]] == [target.id]  # type: ignore[index]
     assert status_of(shown, target.id) is Status.INVALID_KEY
     others = [e for e in five_lights.values() if e.id != target.id]
     assert all(shown.model.result(e.id) is None for e in others)
 
 
-def test_the_test_button_in_the_row_checks_that_entry(
+def test_the_check_button_in_the_row_checks_that_entry(
     qtbot: QtBot, window: MakeWindow, five_lights: dict[Status, Entry]
 ) -> None:
     shown = window()
     target = five_lights[Status.CONNECTED]
     index = view_index(shown, target.id, Column.ACTION)
-    shown.tree.scrollTo(index)
-    rect = shown.tree.visualRect(index)
+    shown.entry_list.scrollTo(index)
+    rect = shown.entry_list.visualRect(index)
     assert rect.isValid()
-    with qtbot.waitSignal(shown.runner.finished, timeout=WAIT_MS) as blocker:
-        qtbot.mouseClick(shown.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert blocker.args[0] == target.id  # type: ignore[index]
+    with qtbot.waitSignal(shown.session.delivered, timeout=WAIT_MS) as blocker:
+        qtbot.mouseClick(shown.entry_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert [entry_id for entry_id, _ in blocker.args[0]] == [target.id]  # type: ignore[index]
     assert status_of(shown, target.id) is Status.CONNECTED
     select(shown, target.id)
     assert shown.details._status.text() == "Connected"
@@ -578,19 +579,19 @@ def test_double_clicking_a_name_opens_the_edit_dialog(
     qtbot: QtBot, window: MakeWindow, three_entries: list[Entry]
 ) -> None:
     shown = window()
-    rect = shown.tree.visualRect(view_index(shown, three_entries[0].id, Column.NAME))
-    double_click(qtbot, shown.tree.viewport(), rect.center())
+    rect = shown.entry_list.visualRect(view_index(shown, three_entries[0].id, Column.NAME))
+    double_click(qtbot, shown.entry_list.viewport(), rect.center())
     dialog = open_dialog(qtbot, shown)
     assert dialog.windowTitle() == "Edit Acme prod"
     dialog.reject()
 
 
-def test_double_clicking_the_test_button_does_not_open_the_edit_dialog(
+def test_double_clicking_the_check_button_does_not_open_the_edit_dialog(
     qtbot: QtBot, window: MakeWindow, three_entries: list[Entry]
 ) -> None:
     shown = window()
-    rect = shown.tree.visualRect(view_index(shown, three_entries[0].id, Column.ACTION))
-    double_click(qtbot, shown.tree.viewport(), rect.center())
+    rect = shown.entry_list.visualRect(view_index(shown, three_entries[0].id, Column.ACTION))
+    double_click(qtbot, shown.entry_list.viewport(), rect.center())
     opened = [d for d in shown.findChildren(EntryDialog) if d.isVisible()]
     for dialog in opened:
         dialog.reject()
@@ -608,12 +609,12 @@ def test_check_all_honours_retry_after(
     server.set_rate_limit("busy", 0)
     (entry,) = seed([("Umbrella", server.api_base, known_key(org="busy"))])
     shown = window()
-    with qtbot.waitSignal(shown.runner.idle, timeout=WAIT_MS):
+    with qtbot.waitSignal(shown.session.idle, timeout=WAIT_MS):
         shown.check_all()
     assert status_of(shown, entry.id) is Status.RATE_LIMITED
     sent = len(server.requests)
     shown.check_all()
-    qtbot.waitUntil(lambda: not shown.runner.active, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not shown.session.active, timeout=WAIT_MS)
     assert len(server.requests) == sent
     held = shown.model.result(entry.id)
     assert held is not None
@@ -625,10 +626,10 @@ def test_check_all_honours_retry_after(
     select(shown, entry.id)
     answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
     monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: next(answers))
-    shown.test_selected()
+    shown.check_selected()
     assert len(server.requests) == sent
-    with qtbot.waitSignal(shown.runner.idle, timeout=WAIT_MS):
-        shown.test_selected()
+    with qtbot.waitSignal(shown.session.idle, timeout=WAIT_MS):
+        shown.check_selected()
     assert len(server.requests) == sent + 1
 
 
@@ -684,21 +685,21 @@ def test_the_keyring_is_never_called_on_the_gui_thread(
     shown = window()
     shown.details._reveal_timer.setInterval(50)
 
-    shown.add_entry()  # add
+    shown.entry_commands.add()  # add
     dialog = open_dialog(qtbot, shown)
     fill_add(qtbot, dialog, "Added", server.api_base, known_key())
     save_through(qtbot, dialog)
     qtbot.waitUntil(lambda: len(shown.model.entries()) == 2, timeout=WAIT_MS)
 
-    with qtbot.waitSignal(shown.runner.idle, timeout=WAIT_MS):  # check
+    with qtbot.waitSignal(shown.session.idle, timeout=WAIT_MS):  # check
         shown.check_all()
     select(shown, existing.id)
     clipboard = QGuiApplication.clipboard()
-    shown.copy_selected()  # copy
+    shown.key_commands.copy_key()  # copy
     qtbot.waitUntil(lambda: clipboard.text() == existing_key, timeout=WAIT_MS)
     with qtbot.waitSignal(shown.details._reveal_timer.timeout, timeout=WAIT_MS):
-        shown.reveal_selected()  # reveal
-    shown.remove_selected()  # remove
+        shown.key_commands.reveal()  # reveal
+    shown.entry_commands.remove()  # remove
     qtbot.waitUntil(lambda: len(vault.entries()) == 1, timeout=WAIT_MS)
     assert shown.worker.wait(WAIT_MS)
 
@@ -733,13 +734,13 @@ def test_ctrl_f_focuses_the_filter_and_typing_filters(
 ) -> None:
     shown = window()
     activate(qtbot, shown)
-    shown.tree.setFocus()
+    shown.entry_list.setFocus()
     qtbot.keyClick(shown, Qt.Key.Key_F, CTRL)
     qtbot.waitUntil(shown.filter_edit.hasFocus, timeout=WAIT_MS)
 
     qtbot.keyClicks(shown.filter_edit, "acme")
     assert shown_groups(shown) == [(f"127.0.0.1:{server.port} (2)", ["Acme prod", "Acme staging"])]
-    assert shown.tree.isExpanded(shown.proxy.index(0, 0))
+    assert shown.entry_list.isExpanded(shown.entry_list.proxy.index(0, 0))
     type_into(qtbot, shown.filter_edit, "STAGING")
     assert shown_names(shown) == ["Acme staging"]
     type_into(qtbot, shown.filter_edit, "glob")
@@ -770,8 +771,8 @@ def test_delete_asks_before_removing(
     shown = window()
     activate(qtbot, shown)
     select(shown, three_entries[2].id)
-    shown.tree.setFocus()
-    qtbot.keyClick(shown.tree, Qt.Key.Key_Delete)
+    shown.entry_list.setFocus()
+    qtbot.keyClick(shown.entry_list, Qt.Key.Key_Delete)
     assert [title for title, _ in asked.asked] == ["Remove “Globex”?"]
     assert vault.entries() == three_entries
 
@@ -786,15 +787,15 @@ def test_ctrl_c_copies_the_key_and_clears_it_later(
     clipboard = QGuiApplication.clipboard()
     clipboard.setText("something else")
     shown = window()
-    shown._clipboard_timer.setInterval(50)
+    shown.key_commands.clipboard.timer.setInterval(50)
     activate(qtbot, shown)
     select(shown, three_entries[0].id)
-    shown.tree.setFocus()
+    shown.entry_list.setFocus()
     held: list[bool] = []
     clipboard.dataChanged.connect(lambda: held.append(clipboard.text() == "p" * 20))
 
-    with qtbot.waitSignal(shown._clipboard_timer.timeout, timeout=WAIT_MS):
-        qtbot.keyClick(shown.tree, Qt.Key.Key_C, CTRL)
+    with qtbot.waitSignal(shown.key_commands.clipboard.timer.timeout, timeout=WAIT_MS):
+        qtbot.keyClick(shown.entry_list, Qt.Key.Key_C, CTRL)
     clipboard.dataChanged.disconnect()
 
     assert held[0] is True  # copied
@@ -833,11 +834,11 @@ def test_the_clipboard_is_left_alone_if_it_changed_meanwhile(
     clipboard = QGuiApplication.clipboard()
     shown = window()
     select(shown, three_entries[0].id)
-    shown.copy_selected()
+    shown.key_commands.copy_key()
     qtbot.waitUntil(lambda: clipboard.text() == "p" * 20, timeout=WAIT_MS)
     clipboard.setText("the user copied this since")
-    with qtbot.waitSignal(shown._clipboard_timer.timeout, timeout=WAIT_MS):
-        shown._clipboard_timer.setInterval(50)  # restarts the running timer
+    with qtbot.waitSignal(shown.key_commands.clipboard.timer.timeout, timeout=WAIT_MS):
+        shown.key_commands.clipboard.timer.setInterval(50)  # restarts the running timer
     assert clipboard.text() == "the user copied this since"
 
 
@@ -848,11 +849,11 @@ def test_reveal_shows_the_key_then_hides_it(
     key_label = shown.details._key
     select(shown, three_entries[0].id)
     assert key_label.text() == "••••pppp"
-    shown.reveal_action.trigger()
+    shown.window_actions["reveal_key"].trigger()
     qtbot.waitUntil(lambda: key_label.text() == "p" * 20, timeout=WAIT_MS)
     shown.model.refresh_times()  # updates of the pane keep it revealed
-    shown.test_selected()
-    qtbot.waitUntil(lambda: not shown.runner.active, timeout=WAIT_MS)
+    shown.check_selected()
+    qtbot.waitUntil(lambda: not shown.session.active, timeout=WAIT_MS)
     assert key_label.text() == "p" * 20
 
     with qtbot.waitSignal(shown.details._reveal_timer.timeout, timeout=WAIT_MS):
@@ -866,7 +867,7 @@ def test_reveal_is_hidden_when_another_entry_is_selected(
     shown = window()
     key_label = shown.details._key
     select(shown, three_entries[0].id)
-    shown.reveal_selected()
+    shown.key_commands.reveal()
     qtbot.waitUntil(lambda: key_label.text() == "p" * 20, timeout=WAIT_MS)
     select(shown, three_entries[2].id)
     assert key_label.text() == "••••gggg"
@@ -880,7 +881,7 @@ def test_copying_an_entry_without_a_key_says_so(
 ) -> None:
     shown = window()
     select(shown, three_entries[1].id)  # "Acme staging" was seeded without a key
-    shown.copy_selected()
+    shown.key_commands.copy_key()
     qtbot.waitUntil(lambda: bool(warnings_shown), timeout=WAIT_MS)
     assert warnings_shown[0][0] == "No key stored"
     assert "Acme staging" in warnings_shown[0][1]
@@ -900,12 +901,12 @@ def test_ctrl_q_closes_after_the_running_checks(
     activate(qtbot, shown)
     shown.check_all()
     qtbot.waitUntil(lambda: len(server.requests) == 3, timeout=WAIT_MS)
-    assert shown.runner.active
+    assert shown.session.active
 
     qtbot.keyClick(shown, Qt.Key.Key_Q, CTRL)
 
     assert not shown.isVisible()
-    assert not shown.runner.active
+    assert not shown.session.active
     state = vault.load_state()
     assert all(state.latest(e.id).status is Status.CONNECTED for e in entries)  # type: ignore[union-attr]
 
@@ -988,7 +989,7 @@ def test_without_a_keyring_the_banner_says_what_to_do_and_entries_are_listed(
     keyless = Vault(paths, SecretStore(backend=keyring.backends.fail.Keyring(), timeout=5.0))
     shown = window(keyless)
 
-    assert shown.keyring_label.text() == "No keyring"
+    assert shown.keyring.label.text() == "No keyring"
     assert shown.banner.isVisible()
     assert shown.banner.title == "No system keyring is available."
     assert "Secret Service" in shown.banner.text  # what to install
@@ -1001,16 +1002,16 @@ def test_layout_is_restored_by_the_next_window(
 ) -> None:
     first = window()
     first.resize(700, 500)  # within the offscreen screen (800 x 600): not clamped
-    first.tree.setColumnWidth(Column.NAME, 321)
-    first.tree.setColumnWidth(Column.CHECKED, 111)
+    first.entry_list.setColumnWidth(Column.NAME, 321)
+    first.entry_list.setColumnWidth(Column.CHECKED, 111)
     first.splitter.setSizes([600, 400])
     sizes = first.splitter.sizes()
     first.close()
 
     second = window()
     assert (second.width(), second.height()) == (700, 500)
-    assert second.tree.columnWidth(Column.NAME) == 321
-    assert second.tree.columnWidth(Column.CHECKED) == 111
+    assert second.entry_list.columnWidth(Column.NAME) == 321
+    assert second.entry_list.columnWidth(Column.CHECKED) == 111
     assert second.splitter.sizes() == sizes
 
 
@@ -1075,14 +1076,14 @@ def test_the_demo_checks_everything_once_even_when_the_keyring_answers_before_th
     shown = MainWindow(demo.vault, demo=True)  # not shown: no keyring probe of its own
     qtbot.addWidget(shown)
     assert shown.loading  # the list is read after the first paint: not yet
-    shown._keyring_found(BackendInfo("Demo keyring", True, True, "demo"))
-    assert not shown.runner.active  # nothing to check yet: it waits for the list
+    shown.keyring._found(BackendInfo("Demo keyring", True, True, "demo"))
+    assert not shown.session.active  # nothing to check yet: it waits for the list
     entries = demo.vault.entries()
     wait_checked(qtbot, shown, entries)
-    shown._keyring_found(BackendInfo("Demo keyring", True, True, "demo"))  # again
-    assert not shown.runner.active  # once only
+    shown.keyring._found(BackendInfo("Demo keyring", True, True, "demo"))  # again
+    assert not shown.session.active  # once only
     shown.quit()
-    assert shown.runner.shutdown(5000) and shown.worker.wait(5000)
+    assert shown.session.shutdown(5000) and shown.worker.wait(5000)
 
 
 def test_a_reload_is_announced_once(
@@ -1102,10 +1103,10 @@ def test_f5_before_the_list_is_read_checks_it_once_read(qtbot: QtBot, demo: Demo
     shown = MainWindow(demo.vault)  # not shown: reads its list a little later
     qtbot.addWidget(shown)
     assert shown.loading
-    shown.check_all_action.trigger()
+    shown.window_actions["check_all"].trigger()
     wait_checked(qtbot, shown, demo.vault.entries())
     shown.quit()
-    assert shown.runner.shutdown(5000) and shown.worker.wait(5000)
+    assert shown.session.shutdown(5000) and shown.worker.wait(5000)
 
 
 # --- responsiveness (last: it leaves the most finished runnables behind) -----------------

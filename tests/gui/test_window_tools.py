@@ -35,7 +35,7 @@ def test_channels_are_fetched_on_demand_and_counted(
     (entry,) = seed([("Acme", server.api_base, known_key(org="acme"))])
     shown = window()
     select(shown, entry.id)
-    shown.show_channels()
+    shown.tools.channels()
     dialog = open_dialog(ChannelsDialog)
     assert isinstance(dialog, ChannelsDialog)
     assert not any(r.path.endswith("/integrations") for r in server.requests)  # on demand
@@ -54,7 +54,7 @@ def test_find_api_url_fixes_an_entry_that_lacks_api(
     (entry,) = seed([("Initech", server.url, known_key())])  # the web app, not the API
     shown = window()
     select(shown, entry.id)
-    shown.find_api_url()
+    shown.tools.find_url()
     dialog = open_dialog(FindUrlDialog)
     assert isinstance(dialog, FindUrlDialog)
     use = dialog.findChild(QPushButton, "useButton")
@@ -79,7 +79,7 @@ def test_export_then_import_previews_and_never_overwrites(
     shown = window()
     target = tmp_path / "entries.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    shown.export_entries()
+    shown.tools.export()
     qtbot.waitUntil(target.exists, timeout=WAIT_MS)
     assert key.encode() not in target.read_bytes()
 
@@ -90,7 +90,7 @@ def test_export_then_import_previews_and_never_overwrites(
     )
     target.write_text(json.dumps(document))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(target), ""))
-    shown.import_entries()
+    shown.tools.import_()
     qtbot.waitUntil(lambda: open_dialog(ImportDialog) is not None, timeout=WAIT_MS)
     dialog = open_dialog(ImportDialog)
     assert isinstance(dialog, ImportDialog)
@@ -110,7 +110,7 @@ def test_orphaned_keys_are_listed_and_deleted(
     memory_keyring.set_password(SERVICE_NAME, "deadbeef", "left-behind-secret-value")
     vault.state.update(lambda s: s.secret_ids.add("deadbeef"))
     shown = window()
-    shown.clean_orphans()
+    shown.tools.orphans()
     qtbot.waitUntil(lambda: open_dialog(OrphansDialog) is not None, timeout=WAIT_MS)
     dialog = open_dialog(OrphansDialog)
     assert isinstance(dialog, OrphansDialog)
@@ -130,8 +130,8 @@ def test_copy_as_curl_runs_the_same_check_and_is_cleared(
     (entry,) = seed([("Acme", server.api_base, key)])
     shown = window()
     select(shown, entry.id)
-    shown._clipboard_timer.setInterval(50)
-    shown.copy_as_curl()
+    shown.key_commands.clipboard.timer.setInterval(50)
+    shown.key_commands.copy_curl()
     clipboard = QGuiApplication.clipboard()
     qtbot.waitUntil(lambda: clipboard.text().startswith("curl "), timeout=WAIT_MS)
     words = shlex.split(clipboard.text())
@@ -144,7 +144,7 @@ def test_find_api_url_from_the_add_dialog_fills_the_base_url(qtbot: QtBot, windo
     from PySide6.QtWidgets import QLineEdit, QRadioButton
 
     shown = window()
-    dialog = shown.add_entry()
+    dialog = shown.entry_commands.add()
     qtbot.waitExposed(dialog)
     dialog.findChild(QRadioButton, "instanceRadio").setChecked(True)
     dialog.findChild(QLineEdit, "addressEdit").setText(server.url)

@@ -1,4 +1,4 @@
-"""Worker and CheckRunner: work on pool threads, outcomes on the GUI thread, batched saves."""
+"""Worker and CheckSession: work on pool threads, outcomes on the GUI thread, batched saves."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ from sipstory_desktop.core.state import StateError
 from sipstory_desktop.core.status import CheckResult, Status
 from sipstory_desktop.core.vault import Vault
 from sipstory_desktop.demo.server import SipstoryTestServer
-from sipstory_desktop.gui.workers import CheckRunner, Worker
+from sipstory_desktop.gui.check_session import CheckSession
+from sipstory_desktop.gui.workers import Worker
 
 pytestmark = pytest.mark.qt_log_level_fail("WARNING")
 
@@ -42,12 +43,12 @@ def worker() -> Iterator[Worker]:
     assert made.wait(WAIT_MS)
 
 
-def make_runner(vault: Vault, max_threads: int = 8) -> CheckRunner:
-    return CheckRunner(vault, ApiClient(Timeouts(connect=2, read=3)), max_threads=max_threads)
+def make_runner(vault: Vault, max_threads: int = 8) -> CheckSession:
+    return CheckSession(vault, ApiClient(Timeouts(connect=2, read=3)), max_threads=max_threads)
 
 
 @pytest.fixture
-def runner(vault: Vault) -> Iterator[CheckRunner]:
+def runner(vault: Vault) -> Iterator[CheckSession]:
     made = make_runner(vault)
     yield made
     assert made.shutdown(WAIT_MS)
@@ -174,12 +175,12 @@ print("stale wrappers:", stale)
 """
 
 
-# --- CheckRunner --------------------------------------------------------------------------
+# --- CheckSession --------------------------------------------------------------------------
 
 
 def test_a_check_starts_then_finishes_connected(
     qtbot: QtBot,
-    runner: CheckRunner,
+    runner: CheckSession,
     server: SipstoryTestServer,
     seed: Seed,
     known_key: KnownKey,
@@ -187,7 +188,7 @@ def test_a_check_starts_then_finishes_connected(
     (entry,) = seed([("Acme", server.api_base, known_key())])
     events: list[tuple[str, object]] = []
     runner.started.connect(lambda entry_ids: events.append(("started", entry_ids)))
-    runner.finished.connect(lambda entry_id, result: events.append(("finished", result)))
+    runner.delivered.connect(lambda batch: events.extend(("delivered", r) for _, r in batch))
     runner.progress.connect(lambda done, asked: events.append(("progress", (done, asked))))
 
     with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
@@ -195,21 +196,21 @@ def test_a_check_starts_then_finishes_connected(
         assert runner.is_checking(entry.id)
         assert runner.active
 
-    assert [kind for kind, _ in events] == ["started", "progress", "finished", "progress"]
+    assert [kind for kind, _ in events] == ["started", "progress", "progress", "delivered"]
     assert events[0] == ("started", [entry.id])
-    result = events[2][1]
+    result = events[3][1]
     assert isinstance(result, CheckResult)
     assert result.status is Status.CONNECTED
     assert result.http_status == 200
     assert events[1][1] == (0, 1)
-    assert events[3][1] == (1, 1)
+    assert events[2][1] == (1, 1)  # said before the results it counts
     assert not runner.active
     assert not runner.is_checking(entry.id)
 
 
 def test_an_entry_asked_for_twice_while_in_flight_is_checked_once(
     qtbot: QtBot,
-    runner: CheckRunner,
+    runner: CheckSession,
     server: SipstoryTestServer,
     seed: Seed,
     known_key: KnownKey,
@@ -221,7 +222,7 @@ def test_an_entry_asked_for_twice_while_in_flight_is_checked_once(
     started: list[str] = []
     finished: list[str] = []
     runner.started.connect(started.extend)
-    runner.finished.connect(lambda entry_id, _result: finished.append(entry_id))
+    runner.delivered.connect(lambda batch: finished.extend(entry_id for entry_id, _ in batch))
 
     with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
         assert runner.check([first]) == 1
@@ -235,7 +236,7 @@ def test_an_entry_asked_for_twice_while_in_flight_is_checked_once(
 
 def test_results_are_saved_in_one_batch(
     qtbot: QtBot,
-    runner: CheckRunner,
+    runner: CheckSession,
     vault: Vault,
     server: SipstoryTestServer,
     seed: Seed,
@@ -268,7 +269,7 @@ def test_results_are_saved_in_one_batch(
 
 def test_a_failed_save_is_logged_not_raised(
     qtbot: QtBot,
-    runner: CheckRunner,
+    runner: CheckSession,
     vault: Vault,
     server: SipstoryTestServer,
     seed: Seed,
@@ -304,7 +305,7 @@ def test_shutdown_cancels_queued_checks_and_waits_for_running_ones(
     entries = seed([(f"Org {i:02}", server.api_base, key) for i in range(30)])
     slow = make_runner(vault, max_threads=2)
     finished: list[str] = []
-    slow.finished.connect(lambda entry_id, _result: finished.append(entry_id))
+    slow.delivered.connect(lambda batch: finished.extend(entry_id for entry_id, _ in batch))
 
     assert slow.check(entries) == 30
     qtbot.waitUntil(lambda: is_connected_requests(server) >= 2, timeout=WAIT_MS)
@@ -325,20 +326,20 @@ def test_shutdown_cancels_queued_checks_and_waits_for_running_ones(
 
 
 def test_an_entry_without_a_key_is_no_secret(
-    qtbot: QtBot, runner: CheckRunner, server: SipstoryTestServer, seed: Seed
+    qtbot: QtBot, runner: CheckSession, server: SipstoryTestServer, seed: Seed
 ) -> None:
     (entry,) = seed([("Keyless", server.api_base, None)])
-    with qtbot.waitSignal(runner.finished, timeout=WAIT_MS) as blocker:
+    with qtbot.waitSignal(runner.delivered, timeout=WAIT_MS) as blocker:
         runner.check([entry])
-    entry_id, result = blocker.args  # type: ignore[misc]
+    ((entry_id, result),) = blocker.args[0]  # type: ignore[index]
     assert entry_id == entry.id
     assert result.status is Status.NO_SECRET
     assert is_connected_requests(server) == 0
 
 
-def test_the_keys_of_a_run_are_read_in_one_call(
+def test_the_keys_of_a_run_are_read_first_one_then_the_rest_in_one_call(
     qtbot: QtBot,
-    runner: CheckRunner,
+    runner: CheckSession,
     vault: Vault,
     server: SipstoryTestServer,
     seed: Seed,
@@ -355,20 +356,21 @@ def test_the_keys_of_a_run_are_read_in_one_call(
     monkeypatch.setattr(vault.secrets, "get", lambda i: single.append(i) or get(i))
 
     results: dict[str, Status] = {}
-    runner.finished.connect(lambda entry_id, result: results.update({entry_id: result.status}))
+    runner.delivered.connect(lambda batch: results.update({i: r.status for i, r in batch}))
     with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
         runner.check(entries)
 
-    assert calls == [[e.id for e in entries]] and single == []  # one call for the run
+    assert single == [entries[0].id]  # the first alone: a locked keyring is met once
+    assert calls == [[e.id for e in entries[1:]]]  # then one call for the rest of the run
     assert results == {e.id: Status.CONNECTED for e in entries}
     with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
         runner.check(entries[:1])  # one check reads its one key
-    assert single == [entries[0].id] and len(calls) == 1
+    assert single == [entries[0].id] * 2 and len(calls) == 1
 
 
 def test_a_locked_keyring_fails_a_run_after_one_read(
     qtbot: QtBot,
-    runner: CheckRunner,
+    runner: CheckSession,
     vault: Vault,
     server: SipstoryTestServer,
     seed: Seed,
@@ -387,7 +389,7 @@ def test_a_locked_keyring_fails_a_run_after_one_read(
     backend = vault.secrets._resolve()
     monkeypatch.setattr(backend, "get_password", locked)
     results: dict[str, CheckResult] = {}
-    runner.finished.connect(lambda entry_id, result: results.update({entry_id: result}))
+    runner.delivered.connect(results.update)
     with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
         runner.check(entries)
 
@@ -399,7 +401,7 @@ def test_a_locked_keyring_fails_a_run_after_one_read(
 
 def test_a_defect_in_a_check_still_ends_the_run(
     qtbot: QtBot,
-    runner: CheckRunner,
+    runner: CheckSession,
     server: SipstoryTestServer,
     seed: Seed,
     known_key: KnownKey,
@@ -416,7 +418,7 @@ def test_a_defect_in_a_check_still_ends_the_run(
 
     monkeypatch.setattr(runner, "_check", broken)
     results: dict[str, CheckResult] = {}
-    runner.finished.connect(lambda entry_id, result: results.update({entry_id: result}))
+    runner.delivered.connect(results.update)
     with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
         runner.check(entries)
     assert results[entries[1].id].status is Status.UNEXPECTED
@@ -427,7 +429,7 @@ def test_a_defect_in_a_check_still_ends_the_run(
 
 def test_results_reach_the_gui_thread_in_batches(
     qtbot: QtBot,
-    runner: CheckRunner,
+    runner: CheckSession,
     server: SipstoryTestServer,
     seed: Seed,
     known_key: KnownKey,
@@ -435,7 +437,7 @@ def test_results_reach_the_gui_thread_in_batches(
     entries = seed([(f"Org {i}", server.api_base, known_key(org=f"org{i}")) for i in range(16)])
     deliveries: list[int] = []
     seen: list[bool] = []
-    runner.finished.connect(lambda *_: seen.append(on_gui_thread()))
+    runner.delivered.connect(lambda batch: seen.extend(on_gui_thread() for _ in batch))
     runner.progress.connect(lambda done, asked: deliveries.append(done))
     with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
         runner.check(entries)

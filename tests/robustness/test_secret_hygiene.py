@@ -60,21 +60,21 @@ window.show()
 done = {"checked": 0}
 
 
-def on_finished(entry_id, result):
-    done["checked"] += 1
+def on_delivered(results):
+    done["checked"] += len(results)
 
 
 def copy_and_quit():
-    window.tree.setCurrentIndex(window.proxy.index(0, 0))
-    window.copy_selected()
-    window.copy_as_curl()
-    window.reveal_selected()
+    window.entry_list.setCurrentIndex(window.entry_list.proxy.index(0, 0))
+    window.key_commands.copy_key()
+    window.key_commands.copy_curl()
+    window.key_commands.reveal()
     QTimer.singleShot(1500, window.quit)
 
 
 def start():
-    window.runner.finished.connect(on_finished)
-    window.runner.idle.connect(lambda: QTimer.singleShot(300, copy_and_quit))
+    window.session.delivered.connect(on_delivered)
+    window.session.idle.connect(lambda: QTimer.singleShot(300, copy_and_quit))
     window.check_all()
 
 

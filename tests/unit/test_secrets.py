@@ -377,7 +377,7 @@ def _batch_of(backend: _Reading, ids: list[str]) -> tuple[KeyBatch, list[list[st
     return KeyBatch(store, ids), calls
 
 
-def test_a_batch_reads_every_key_in_one_call_whoever_asks_first() -> None:
+def test_a_batch_reads_the_first_key_alone_and_the_rest_in_one_call_whoever_asks_first() -> None:
     backend = _Reading()
     ids = [f"e{n}" for n in range(12)]
     for entry_id in ids[:-1]:
@@ -389,7 +389,8 @@ def test_a_batch_reads_every_key_in_one_call_whoever_asks_first() -> None:
         thread.start()
     for thread in threads:
         thread.join(5)
-    assert calls == [ids]  # one call for the twelve threads
+    assert calls == [ids[1:]]  # one call for the eleven others, whichever thread asked
+    assert backend.reads[0] == ids[0]  # the first alone: a locked keyring is met once
     assert sorted(backend.reads) == sorted(ids)  # each key read once
     assert got == {**{i: KEY + i for i in ids[:-1]}, ids[-1]: None}
 
@@ -402,19 +403,22 @@ def test_a_locked_keyring_fails_the_whole_batch_after_one_read() -> None:
             batch.get(entry_id)
         assert raised.value.kind is SecretErrorKind.LOCKED
     assert backend.reads == ["a"]  # one prompt, not one per entry
-    assert len(calls) == 1
+    assert calls == []  # the others are not even asked for
 
 
 def test_after_another_failure_each_entry_reads_its_own_key() -> None:
     backend = _Reading(lambda: RuntimeError("one item is damaged"))
-    batch, calls = _batch_of(backend, ["a", "b"])
-    backend.set_password(SERVICE_NAME, "b", KEY)
+    batch, calls = _batch_of(backend, ["a", "b", "c"])
+    backend.set_password(SERVICE_NAME, "c", KEY)
     with pytest.raises(SecretStoreError) as raised:
-        batch.get("a")
+        batch.get("a")  # the first read fails, and so does the read of the others
     assert raised.value.kind is SecretErrorKind.FAILED
-    backend.failure = None  # "b" reads fine on its own
-    assert batch.get("b") == KEY
-    assert len(calls) == 1 and backend.reads == ["a", "a", "b"]
+    assert calls == [["b", "c"]]  # a damaged item is not a locked keyring: read on
+    with pytest.raises(SecretStoreError):
+        batch.get("b")  # its own read fails too
+    backend.failure = None  # "c" reads fine on its own
+    assert batch.get("c") == KEY
+    assert backend.reads == ["a", "b", "b", "c"]
 
 
 def test_a_replaced_key_is_read_again_by_its_check() -> None:

@@ -1,4 +1,4 @@
-"""The Test button of every entry row: clicks on it (its picture is in the model)."""
+"""The Check button of every entry row: clicks on it (its picture is in the model)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 _MARGIN = 4  # logical pixels left and right of the button
 
 
-class TestButtonDelegate(QStyledItemDelegate):
+class CheckButtonDelegate(QStyledItemDelegate):
     """The ACTION column: a left press and release on an entry row's button emits
     :attr:`clicked`, except while the entry is being checked (the button is greyed out).
 
@@ -30,10 +30,8 @@ class TestButtonDelegate(QStyledItemDelegate):
     :mod:`.cell_art`) is Qt's, so that it never waits for the interpreter.
 
     Signals:
-        clicked(QModelIndex): the Test button of that row (the index as clicked).
+        clicked(QModelIndex): the Check button of that row (the index as clicked).
     """
-
-    __test__ = False  # not a test class, whatever pytest thinks of the name
 
     clicked = Signal(QModelIndex)
 

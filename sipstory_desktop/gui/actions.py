@@ -1,0 +1,206 @@
+"""The window's actions: one table of what can be done, with texts and shortcuts, from
+which the menu bar, the toolbar and the list's context menu are made.
+
+To add a command: a row in :data:`ACTIONS`, its name in the menus below where it belongs,
+and a slot for it where the window wires its parts (``MainWindow._wire``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QMenuBar, QSizePolicy, QToolBar, QWidget
+
+_CONTEXT = "WindowActions"
+Shortcut = QKeySequence.StandardKey | Qt.Key | str | None
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """A row of the table: ``text`` and ``tip`` are translated (context "WindowActions")
+    when the action is made.
+
+    ``per_entry``: enabled only while an entry is selected. ``list_only``: the shortcut
+    works while the list has the focus (Ctrl+C and Delete mean other things elsewhere).
+    """
+
+    name: str
+    text: str
+    tip: str = ""
+    shortcut: Shortcut = None
+    per_entry: bool = False
+    list_only: bool = False
+
+
+ACTIONS = (
+    ActionSpec("add", "&Add key…", "Add a key", QKeySequence.StandardKey.New),
+    ActionSpec("check_all", "Check &all", "Check every key", Qt.Key.Key_F5),
+    ActionSpec("check", "&Check", "Check the selected key", "Ctrl+T", per_entry=True),
+    ActionSpec("edit", "&Edit…", "Rename the entry or change its server", per_entry=True),
+    ActionSpec("replace_key", "Re&place key…", "Store a new key after a rotation", per_entry=True),
+    ActionSpec(
+        "remove",
+        "&Remove…",
+        "Remove the entry and delete its key",
+        QKeySequence.StandardKey.Delete,
+        per_entry=True,
+        list_only=True,
+    ),
+    ActionSpec(
+        "copy_key",
+        "Cop&y key",
+        "Copy the key; cleared from the clipboard after 30 s",
+        QKeySequence.StandardKey.Copy,
+        per_entry=True,
+        list_only=True,
+    ),
+    ActionSpec("reveal_key", "Re&veal key", "Show the key for 10 seconds", per_entry=True),
+    ActionSpec(
+        "copy_curl",
+        "Copy as c&url",
+        "Copy a curl command that checks this key (cleared after 30 s)",
+        per_entry=True,
+    ),
+    ActionSpec(
+        "copy_environment",
+        "Copy as e&nvironment line",
+        "Copy SIPSTORY_API_URL and SIPSTORY_API_KEY (cleared after 30 s)",
+        per_entry=True,
+    ),
+    ActionSpec(
+        "channels", "C&hannels…", "The channels this key's organization can post to", per_entry=True
+    ),
+    ActionSpec(
+        "find_url",
+        "&Find API URL…",
+        "Try the likely API addresses of this entry's instance (sends no key)",
+        per_entry=True,
+    ),
+    ActionSpec("export", "&Export entries…", "Save the entries, without their keys, to a file"),
+    ActionSpec("import", "&Import entries…", "Add entries from an export, with a preview"),
+    ActionSpec(
+        "orphans", "Clean up &orphaned keys…", "Keys of this app in the keyring that no entry uses"
+    ),
+    ActionSpec("filter", "&Filter", "Filter the list", QKeySequence.StandardKey.Find),
+    ActionSpec("quit", "&Quit", "Quit after the running checks", "Ctrl+Q"),
+    ActionSpec("watch", "&Watch…", "Check keys periodically"),
+    ActionSpec("about", "&About Sipstory Desktop"),
+)
+
+# Where each action appears; None is a separator.
+MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
+    ("&File", ("add", None, "import", "export", None, "quit")),
+    ("&Edit", ("copy_key", "copy_curl", "copy_environment", "reveal_key", None, "filter")),
+    (
+        "&Keys",
+        (
+            "check",
+            "check_all",
+            None,
+            "edit",
+            "replace_key",
+            "remove",
+            None,
+            "channels",
+            "find_url",
+            None,
+            "watch",
+            "orphans",
+        ),
+    ),
+    ("&Help", ("about",)),
+)
+TOOLBAR = ("add", "check_all", "check", None, "edit", "remove")
+CONTEXT_MENU = (
+    "check",
+    "edit",
+    "replace_key",
+    None,
+    "copy_key",
+    "copy_curl",
+    "copy_environment",
+    "reveal_key",
+    None,
+    "channels",
+    "find_url",
+    None,
+    "remove",
+)
+LIST_ACTIONS = ("copy_key", "remove")  # their shortcuts act on the list
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate(_CONTEXT, text)
+
+
+class WindowActions(QObject):
+    """The :class:`QAction` of every row of :data:`ACTIONS`, by name (``actions["check"]``)."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._actions = {spec.name: self._make(spec, parent) for spec in ACTIONS}
+        self.per_entry = [self._actions[s.name] for s in ACTIONS if s.per_entry]
+        self.set_entry_selected(False)
+
+    def __getitem__(self, name: str) -> QAction:
+        return self._actions[name]
+
+    def connect_slots(self, slots: dict[str, Callable[[], Any]]) -> None:
+        """Connect each named action to its slot."""
+        for name, slot in slots.items():
+            self._actions[name].triggered.connect(slot)
+
+    def set_entry_selected(self, selected: bool) -> None:
+        for action in self.per_entry:
+            action.setEnabled(selected)
+
+    def fill_menu_bar(self, menu_bar: QMenuBar) -> None:
+        for title, names in MENUS:
+            self._fill(menu_bar.addMenu(_tr(title)), names)
+
+    def toolbar(self, parent: QWidget, trailing: QWidget) -> QToolBar:
+        """The main toolbar, with ``trailing`` (the filter field) at its right end."""
+        toolbar = QToolBar(_tr("Main"), parent)
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self._fill(toolbar, TOOLBAR)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        toolbar.addWidget(trailing)
+        return toolbar
+
+    def context_menu(self, parent: QWidget) -> QMenu:
+        menu = QMenu(parent)
+        self._fill(menu, CONTEXT_MENU)
+        return menu
+
+    def list_actions(self) -> list[QAction]:
+        return [self._actions[name] for name in LIST_ACTIONS]
+
+    def _fill(self, target: QMenu | QToolBar, names: Iterable[str | None]) -> None:
+        for name in names:
+            if name is None:
+                target.addSeparator()
+            else:
+                target.addAction(self._actions[name])
+
+    @staticmethod
+    def _make(spec: ActionSpec, parent: QWidget) -> QAction:
+        action = QAction(_tr(spec.text), parent)
+        action.setObjectName(f"action-{spec.name}")
+        if spec.shortcut is not None:
+            action.setShortcut(QKeySequence(spec.shortcut))
+        if spec.tip:
+            tip = _tr(spec.tip)
+            action.setStatusTip(tip)
+            native = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{tip} ({native})" if spec.shortcut is not None else tip)
+        if spec.list_only:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        return action

@@ -1,0 +1,159 @@
+"""Check one, check all, watch rounds: the plan of each run from core, the user's say on
+what it holds back or would overspend, its progress, and its results in the list."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox
+
+from ..core.checker import CheckPlan, plan_checks
+from ..core.entries import Entry
+from ..core.status import CheckResult
+from ..core.times import utc_now
+from .window_context import WindowContext
+
+SPINNER_INTERVAL_MS = 100
+
+
+class CheckController(QObject):
+    """Starts checks through the :class:`CheckSession` and shows what it reports.
+
+    Signals:
+        rows_changed(list): the rows of these entry ids changed (being checked, or a
+            result): the details and the tray may need to follow.
+        colour_changed(str, object): an entry's light changed with this result.
+    """
+
+    rows_changed = Signal(list)
+    colour_changed = Signal(str, object)
+
+    def __init__(self, context: WindowContext) -> None:
+        super().__init__(context.window)
+        self._context = context
+        self._loader = context.loader
+        self._progress = (0, 0)  # checks done and asked for in this run
+        self._spinner = QTimer(self, interval=SPINNER_INTERVAL_MS)
+        self._spinner.timeout.connect(self._spin)
+        session = context.session
+        session.started.connect(self._started)
+        session.delivered.connect(self._delivered)
+        session.progress.connect(self._noted_progress)
+        session.idle.connect(self._idle)
+
+    # --- starting --------------------------------------------------------------------------
+
+    def check(self, entry: Entry) -> None:
+        """Check one entry; after a 429, only if the user insists."""
+        plan = plan_checks(self._context.model.state, [entry])
+        until = plan.held_until
+        if until is not None and self.confirm_despite_429(entry, until):
+            plan = plan_checks(self._context.model.state, [entry], force=True)
+        self._run(plan)
+
+    def check_all(self) -> None:
+        """Check every entry, except those held back after a 429; ask first when the
+        checks would push an organization over its hourly limit."""
+        if self._loader.loading:  # F5 at start: once the list is read
+            self._loader.when_loaded(self.check_all)
+            return
+        entries = self._context.model.entries()
+        if not entries:
+            self._context.say(self.tr("Nothing to check yet: add a key first."), 5000)
+            return
+        plan = plan_checks(self._context.model.state, entries)
+        if plan.warnings and not self._confirm_over_budget(plan):
+            return
+        self._run(plan)
+
+    def watch_round(self, entries: list[Entry]) -> int:
+        """A round of watching: never a key held back after a 429 (and nothing said)."""
+        return self._context.session.check(plan_checks(self._context.model.state, entries).send)
+
+    def _run(self, plan: CheckPlan) -> None:
+        self._hold_back(plan)
+        self._context.session.check(plan.send)
+
+    def _hold_back(self, plan: CheckPlan) -> None:
+        """Show (and keep) that the held entries were not checked, and until when."""
+        if not plan.held:
+            return
+        results = [(entry.id, result) for entry, result in plan.held]
+        self._context.model.set_results(results)
+        self._context.session.keep(results)
+        self.rows_changed.emit([entry_id for entry_id, _ in results])
+        self._context.say(
+            self.tr("%d key(s) held back after a 429 Too Many Requests: no request sent.")
+            % len(results),
+            8000,
+        )
+
+    def confirm_despite_429(self, entry: Entry, until: datetime) -> bool:
+        minutes = max(1, round((until - utc_now()).total_seconds() / 60))
+        answer = QMessageBox.question(
+            self._context.window,
+            self.tr("Check “%s” anyway?") % entry.name,
+            self.tr(
+                "Sipstory answered 429 Too Many Requests for this key's organization and "
+                "asked to wait until %s (in %d min). A check now may cost one of its 30 "
+                "requests this hour and prolong the wait.\n\nCheck anyway?"
+            )
+            % (f"{until.astimezone():%H:%M}", minutes),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _confirm_over_budget(self, plan: CheckPlan) -> bool:
+        answer = QMessageBox.question(
+            self._context.window,
+            self.tr("Check all?"),
+            self.tr(
+                "Checking every key now would go over Sipstory's limit of 30 requests per "
+                "hour for some organizations:\n\n%s\n\nCheck all anyway?"
+            )
+            % "\n".join(f"• {w.message}" for w in plan.warnings),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    # --- what the session reports -----------------------------------------------------------
+
+    def _started(self, entry_ids: list[str]) -> None:
+        self._context.model.show_checking(entry_ids)
+        if not self._spinner.isActive():
+            self._spinner.start()
+        self.rows_changed.emit(entry_ids)
+
+    def _delivered(self, results: list[tuple[str, CheckResult]]) -> None:
+        model = self._context.model
+        before = {entry_id: model.result(entry_id) for entry_id, _ in results}
+        model.set_results(results)
+        self._show_progress()
+        for entry_id, result in results:
+            previous = before[entry_id]
+            if previous is not None and previous.light != result.light:
+                self.colour_changed.emit(entry_id, result)
+        self.rows_changed.emit([entry_id for entry_id, _ in results])
+
+    def _noted_progress(self, done: int, asked: int) -> None:
+        """Noted for every batch; said at the start, with each batch shown, and at the end."""
+        self._progress = (done, asked)
+        if done == 0 or done >= asked:
+            self._show_progress()
+
+    def _show_progress(self) -> None:
+        done, asked = self._progress
+        if done < asked:
+            self._context.say(self.tr("Checking… %d of %d done") % (done, asked))
+        elif asked:
+            self._context.say(self.tr("Checked %d key(s).") % asked, 8000)
+
+    def _idle(self) -> None:
+        self._spinner.stop()
+        self._context.entries.viewport().update()
+
+    def _spin(self) -> None:
+        self._context.model.advance_spinner(self._context.entries.visible_entry_ids())

@@ -1,0 +1,161 @@
+"""Adding, editing and removing entries, and replacing a key: the dialogs, and the saves
+on a worker, whose outcome the list shows at once (no reload from disk)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QMessageBox
+
+from ..core.entries import Entry, EntryKind
+from ..core.status import Light
+from ..core.vault import Saved
+from .window_context import WindowContext
+from .workers import describe_error
+
+if TYPE_CHECKING:  # the dialog is imported when first opened (start-up time)
+    from .entry_dialog import DialogMode, EntryDialog, EntryDraft
+
+
+class EntryCommands(QObject):
+    """Add, Edit, Replace key, Remove, and the Find API URL fix of an entry.
+
+    Signals:
+        find_url_requested(object, str): the add or edit dialog (first) asks for the API
+            URL of the address typed in it (second).
+    """
+
+    find_url_requested = Signal(object, str)
+
+    def __init__(self, context: WindowContext) -> None:
+        super().__init__(context.window)
+        self._context = context
+
+    def add(self) -> EntryDialog:
+        from .entry_dialog import DialogMode
+
+        def save(draft: EntryDraft) -> Saved:
+            assert draft.key is not None
+            vault = self._context.vault
+            return vault.add(draft.name, draft.kind, draft.where, draft.key, draft.note)
+
+        return self._open(DialogMode.ADD, None, save)
+
+    def edit(self) -> EntryDialog | None:
+        entry = self._context.selected()
+        if entry is None:
+            return None
+        from .entry_dialog import DialogMode
+
+        return self._open(
+            DialogMode.EDIT,
+            entry,
+            lambda draft: self._context.vault.edit(
+                entry.id, name=draft.name, kind=draft.kind, where=draft.where, note=draft.note
+            ),
+        )
+
+    def replace_key(self) -> EntryDialog | None:
+        entry = self._context.selected()
+        if entry is None:
+            return None
+
+        def save(draft: EntryDraft) -> Saved:
+            assert draft.key is not None
+            saved = self._context.vault.replace_key(entry.id, draft.key)
+            self._context.session.forget_key(entry.id)  # a queued check reads the new key
+            return saved
+
+        from .entry_dialog import DialogMode
+
+        return self._open(DialogMode.REPLACE_KEY, entry, save)
+
+    def remove(self) -> None:
+        entry = self._context.selected()
+        if entry is None:
+            return
+        answer = QMessageBox.question(
+            self._context.window,
+            self.tr("Remove “%s”?") % entry.name,
+            self.tr(
+                "Remove “%s” (%s) and delete its key from the keyring?\n\nThe key itself "
+                "stays valid in Sipstory until you rotate it there."
+            )
+            % (entry.name, entry.base_url),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+
+        def removed(_: object) -> None:
+            self._context.entries.selected_id = None
+            self._context.model.drop_entry(entry.id)
+            self._context.say(self.tr("Removed “%s” and deleted its key.") % entry.name, 5000)
+
+        self._context.op(lambda: self._context.vault.remove(entry.id)).success(removed).titled(
+            self.tr("Could not remove the entry")
+        ).run()
+
+    def use_base_url(self, entry: Entry, base_url: str) -> None:
+        """Make ``entry`` a custom one on ``base_url`` (Find API URL found it)."""
+
+        def saved(outcome: Saved) -> None:
+            self._show_saved(outcome)
+            self._context.say(self.tr("“%s” now uses %s.") % (outcome.entry.name, base_url), 8000)
+
+        self._context.op(
+            lambda: self._context.vault.edit(entry.id, kind=EntryKind.CUSTOM, where=base_url)
+        ).success(saved).titled(self.tr("Could not change the entry")).run()
+
+    def _open(
+        self, mode: DialogMode, entry: Entry | None, save: Callable[[EntryDraft], Saved]
+    ) -> EntryDialog:
+        from ..core.checker import check_key
+        from .entry_dialog import EntryDialog
+
+        context = self._context
+        others = [e.name for e in context.model.entries() if entry is None or e.id != entry.id]
+        dialog = EntryDialog(mode, context.window, entry=entry, existing_names=others)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def saved(outcome: Saved) -> None:
+            dialog.save_succeeded()
+            self._show_saved(outcome)
+            if outcome.notes:
+                context.banner.show_message(
+                    Light.AMBER,
+                    self.tr("Saved, with a note."),
+                    "\n".join(outcome.notes),
+                    retry=False,
+                    topic="saved",
+                )
+            else:
+                context.say(self.tr("Saved “%s”.") % outcome.entry.name, 5000)
+
+        def failed(error: Exception) -> None:
+            dialog.save_failed(describe_error(error))
+
+        dialog.save_requested.connect(
+            lambda draft: context.op(lambda: save(draft)).success(saved).failure(failed).run()
+        )
+        dialog.find_url_requested.connect(
+            lambda address: self.find_url_requested.emit(dialog, address)
+        )
+        dialog.test_requested.connect(
+            lambda base_url, key: (
+                context.op(lambda: check_key(context.session.http_client(), base_url, key))
+                .success(dialog.show_test_result)
+                .failure(failed)
+                .run()
+            )
+        )
+        dialog.open()
+        return dialog
+
+    def _show_saved(self, outcome: Saved) -> None:
+        """The saved entry in the list at once, and selected."""
+        self._context.entries.selected_id = outcome.entry.id
+        self._context.model.put_entry(outcome.entry)

@@ -1,0 +1,93 @@
+"""What the list and the details say of an entry, in words: its status, since when, its
+history and its tooltips (translated, context "EntryModel")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QCoreApplication
+
+from ..core.budget import limit_of
+from ..core.entries import Entry
+from ..core.state import State
+from ..core.status import CheckResult, Light, Status
+from ..core.times import ago
+from ..core.urls import CLOUD_BASE_URL, Origin, origin_of
+from .roles import Column
+
+_CLOUD_ORIGIN = origin_of(CLOUD_BASE_URL)
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("EntryModel", text)
+
+
+def relative_time(moment: datetime | None, now: datetime) -> str:
+    """ "3 min ago", translated."""
+    return ago(moment, now, tr)
+
+
+def status_text(result: CheckResult | None, now: datetime) -> str:
+    """The status label, and after a 429 when the entry may be checked again."""
+    if result is None:
+        return Status.UNCHECKED.label
+    if result.status is Status.RATE_LIMITED and result.retry_at and result.retry_at > now:
+        local = result.retry_at.astimezone()
+        return tr("%s · again at %s") % (result.status.label, f"{local:%H:%M}")
+    return result.status.label
+
+
+def colour_since(history: list[CheckResult]) -> tuple[Light, datetime]:
+    """The latest light of a (non-empty) history and since when it has lasted."""
+    light, since = history[-1].light, history[-1].checked_at
+    for result in reversed(history):
+        if result.light != light:
+            break
+        since = result.checked_at
+    return light, since
+
+
+def history_summary(history: list[CheckResult]) -> str | None:
+    """ "Last 12 results: 10 connected, 2 invalid key; green since 28 Nov 18:47"."""
+    if not history:
+        return None
+    counts: dict[str, int] = {}
+    for result in history:
+        counts[result.status.label] = counts.get(result.status.label, 0) + 1
+    parts = ", ".join(f"{n} {label.lower()}" for label, n in counts.items())
+    light, since = colour_since(history)
+    return tr("Last %d results: %s; %s since %s") % (
+        len(history),
+        parts,
+        light.value,
+        f"{since.astimezone():%d %b %H:%M}",
+    )
+
+
+def instance_label(origin: Origin) -> str:
+    if origin == _CLOUD_ORIGIN:
+        return tr("Sipstory Cloud")
+    return str(origin).split("://", 1)[1]
+
+
+def cell_tooltip(column: Column, entry: Entry, state: State, now: datetime) -> str | None:
+    """The tooltip of a cell of ``entry``'s row."""
+    result = state.latest(entry.id)
+    if column == Column.LIGHT:
+        return f"{result.message}\n{result.hint}".strip() if result else None
+    if column == Column.NAME:
+        return entry.note or None
+    if column == Column.INSTANCE:
+        return entry.base_url
+    if column == Column.CHECKED:
+        return f"{result.checked_at.astimezone():%Y-%m-%d %H:%M:%S %Z}" if result else None
+    if column == Column.BUDGET:
+        return tr(
+            "Checks sent with this key in the last hour; Sipstory allows %d requests "
+            "per hour per organization."
+        ) % limit_of(state, entry.id, now)
+    if column == Column.HISTORY:
+        return history_summary(list(state.results.get(entry.id, [])))
+    if column == Column.ACTION:
+        return tr("Check this key now (Ctrl+T)")
+    return None
