@@ -80,7 +80,7 @@ from .workers import CheckRunner, Worker
 # time and memory: docs/benchmarks.md).
 if TYPE_CHECKING:
     from ..core.client import ApiClient
-    from ..core.transfer import ImportOutcome, ImportPlan
+    from ..core.import_plan import ImportOutcome, ImportPlan
     from .entry_dialog import DialogMode, EntryDialog, EntryDraft
     from .find_url_dialog import FindUrlDialog
 
@@ -1289,7 +1289,7 @@ class MainWindow(QMainWindow):
         if not path:
             return
 
-        from ..core.transfer import MAX_EXPORT_BYTES
+        from ..core.export_format import MAX_EXPORT_BYTES
 
         def preview() -> ImportPlan:
             with Path(path).open("rb") as source:
