@@ -1206,7 +1206,7 @@ class MainWindow(QMainWindow):
         entry = self.selected_entry()
         if entry is None:
             return
-        from .entry_dialog import instance_address_of
+        from ..core.urls import instance_address_of
         from .find_url_dialog import FindUrlDialog
 
         address = instance_address_of(entry.base_url)
