@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from real_parts import running_secret_service
 
-from sipstory_desktop.demo.server import SipstoryTestServer
+from sipstory_desktop.demo.fake_api import SipstoryTestServer
 
 
 def timed(command: list[str], env: dict[str, str], stdin: str = "") -> float:

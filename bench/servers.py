@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sipstory_desktop.demo.server import SipstoryTestServer
+from sipstory_desktop.demo.fake_api import SipstoryTestServer
 
 
 def main() -> int:

@@ -24,14 +24,15 @@ from .core.checker import MAX_PARALLEL_CHECKS, check_entries
 from .core.client import ApiClient, Timeouts
 from .core.config import ConfigError
 from .core.entries import Entry, EntryError, EntryKind
+from .core.export_format import MAX_EXPORT_BYTES, TransferError
 from .core.find_url import find_api_url
+from .core.import_plan import Resolution
 from .core.keys import InvalidKeyText, masked
 from .core.paths import app_paths
 from .core.secrets import SecretStore, SecretStoreError
 from .core.state import State, StateError
 from .core.status import CheckResult, Light, Status
 from .core.times import ago, to_iso, utc_now
-from .core.transfer import MAX_EXPORT_BYTES, Resolution, TransferError
 from .core.urls import UrlError
 from .core.vault import Vault
 

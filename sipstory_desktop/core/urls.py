@@ -124,6 +124,23 @@ def base_url_for_instance(address: str) -> str:
     return _rebuild(parts, path)
 
 
+def instance_address_of(base_url: str) -> str:
+    """The instance address that resolves to ``base_url`` again (see ``base_url_for_instance``).
+
+    ``https://sipstory.example.com/api/public/v1`` gives ``sipstory.example.com``;
+    ``http://localhost:4007/api/public/v1`` gives ``http://localhost:4007``; a base URL that
+    cannot be shortened is returned as it is (it resolves to itself).
+    """
+    origin_and_prefix = base_url.removesuffix(SELF_HOSTED_API_PATH)
+    for address in (origin_and_prefix.removeprefix("https://"), origin_and_prefix):
+        try:
+            if base_url_for_instance(address) == base_url:
+                return address
+        except UrlError:
+            continue
+    return base_url
+
+
 def origin_of(base_url: str) -> Origin:
     """Scheme, host and port of a base URL (which must already be valid)."""
     parts = urlsplit(base_url)

@@ -25,8 +25,8 @@ from .state import State, StateError, StateStore
 from .status import CheckResult
 from .urls import origin_of, plain_http_warning
 
-if TYPE_CHECKING:  # export and import load .transfer when used (not at every start)
-    from .transfer import ImportOutcome, ImportPlan, Resolution
+if TYPE_CHECKING:  # export and import load their modules when used (not at every start)
+    from .import_plan import ImportOutcome, ImportPlan, Resolution
 
 log = logging.getLogger(__name__)
 
@@ -277,13 +277,14 @@ class Vault:
 
     def export(self) -> bytes:
         """The entries as JSON, without their keys."""
-        from .transfer import export_entries
+        from .export_format import export_entries
 
         return export_entries(self.entries())
 
     def preview_import(self, data: bytes) -> ImportPlan:
         """What importing ``data`` would do; raises ``TransferError`` on a bad file."""
-        from .transfer import plan_import, read_export
+        from .export_format import read_export
+        from .import_plan import plan_import
 
         return plan_import(self.entries(), read_export(data))
 
@@ -291,7 +292,7 @@ class Vault:
         self, plan: ImportPlan, choices: Mapping[str, Resolution | str]
     ) -> ImportOutcome:
         """Apply a previewed import. New entries have no key yet (Replace key adds it)."""
-        from .transfer import apply_import
+        from .import_plan import apply_import
 
         outcome = apply_import(self.config, plan, choices)
         moved = [

@@ -18,8 +18,8 @@ from ..core.secrets import SecretStore
 from ..core.status import CheckResult, Status
 from ..core.times import utc_now
 from ..core.vault import Vault
+from .fake_api import SipstoryTestServer
 from .memory_keyring import MemoryKeyring
-from .server import SipstoryTestServer
 
 
 @dataclass(frozen=True)

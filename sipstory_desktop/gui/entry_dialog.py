@@ -56,12 +56,7 @@ from ..core.entries import (
 )
 from ..core.keys import InvalidKeyText, clean_key, masked
 from ..core.status import CheckResult
-from ..core.urls import (
-    SELF_HOSTED_API_PATH,
-    UrlError,
-    base_url_for_instance,
-    plain_http_warning,
-)
+from ..core.urls import UrlError, instance_address_of, plain_http_warning
 
 log = logging.getLogger(__name__)
 
@@ -96,23 +91,6 @@ class EntryDraft:
     base_url: str
     key: str | None = field(repr=False)
     note: str
-
-
-def instance_address_of(base_url: str) -> str:
-    """The instance address that resolves to ``base_url`` again (see ``base_url_for_instance``).
-
-    ``https://sipstory.example.com/api/public/v1`` gives ``sipstory.example.com``;
-    ``http://localhost:4007/api/public/v1`` gives ``http://localhost:4007``; a base URL that
-    cannot be shortened is returned as it is (it resolves to itself).
-    """
-    origin_and_prefix = base_url.removesuffix(SELF_HOSTED_API_PATH)
-    for address in (origin_and_prefix.removeprefix("https://"), origin_and_prefix):
-        try:
-            if base_url_for_instance(address) == base_url:
-                return address
-        except UrlError:
-            continue
-    return base_url
 
 
 # --- small widgets ------------------------------------------------------------------------

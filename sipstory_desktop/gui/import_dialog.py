@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.entries import EntryKind
-from ..core.transfer import (
+from ..core.import_plan import (
     Action,
     FieldChange,
     ImportOutcome,

@@ -12,13 +12,14 @@ from shiboken6 import isValid
 
 from .. import APP_ID, APP_NAME, __version__
 from ..core.status import CheckResult, Light, Status
+from ..core.urls import instance_address_of
 from .check_controller import CheckController
 from .window_context import WindowContext
 from .workers import describe_error
 
 if TYPE_CHECKING:  # the dialogs and the network modules load when first used
     from ..core.channels import ChannelsResult
-    from ..core.transfer import ImportOutcome, ImportPlan
+    from ..core.import_plan import ImportOutcome, ImportPlan
     from .entry_dialog import EntryDialog
     from .find_url_dialog import FindUrlDialog
 
@@ -98,8 +99,6 @@ class ToolCommands(QObject):
         entry = self._context.selected()
         if entry is None:
             return
-        from .entry_dialog import instance_address_of
-
         address = instance_address_of(entry.base_url)
         dialog = self._find_url_dialog(address, self._context.window, entry.base_url)
         dialog.use_requested.connect(lambda url: self.use_base_url.emit(entry, url))
@@ -171,7 +170,7 @@ class ToolCommands(QObject):
         )
         if not path:
             return
-        from ..core.transfer import MAX_EXPORT_BYTES
+        from ..core.export_format import MAX_EXPORT_BYTES
 
         vault = self._context.vault
 

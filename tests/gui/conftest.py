@@ -20,8 +20,8 @@ from sipstory_desktop.core.entries import Entry, EntryKind
 from sipstory_desktop.core.keys import key_hint
 from sipstory_desktop.core.secrets import SERVICE_NAME
 from sipstory_desktop.core.vault import Vault
+from sipstory_desktop.demo.fake_api import KeyState, SipstoryTestServer
 from sipstory_desktop.demo.memory_keyring import MemoryKeyring
-from sipstory_desktop.demo.server import KeyState, SipstoryTestServer
 from sipstory_desktop.gui.window import MainWindow
 
 POOL_WAIT_MS = 10_000

@@ -21,13 +21,8 @@ from pytestqt.qtbot import QtBot
 
 from sipstory_desktop.core.entries import Entry, EntryKind
 from sipstory_desktop.core.status import CheckResult, Status
-from sipstory_desktop.core.urls import CLOUD_BASE_URL
-from sipstory_desktop.gui.entry_dialog import (
-    DialogMode,
-    EntryDialog,
-    EntryDraft,
-    instance_address_of,
-)
+from sipstory_desktop.core.urls import CLOUD_BASE_URL, instance_address_of
+from sipstory_desktop.gui.entry_dialog import DialogMode, EntryDialog, EntryDraft
 
 pytestmark = [
     pytest.mark.qt_log_level_fail("WARNING"),

@@ -33,18 +33,17 @@ from pytestqt.qtbot import QtBot
 from sipstory_desktop.core.channels import Channel, ChannelCache, parse_channels
 from sipstory_desktop.core.config import ConfigStore
 from sipstory_desktop.core.entries import Entry, EntryKind
+from sipstory_desktop.core.export_format import export_entries, read_export
 from sipstory_desktop.core.find_url import FindResult, Probe, ProbeOutcome, candidates
-from sipstory_desktop.core.paths import AppPaths
-from sipstory_desktop.core.status import CheckResult, Light, Status
-from sipstory_desktop.core.transfer import (
+from sipstory_desktop.core.import_plan import (
     ImportOutcome,
     ImportPlan,
     Resolution,
     apply_import,
-    export_entries,
     plan_import,
-    read_export,
 )
+from sipstory_desktop.core.paths import AppPaths
+from sipstory_desktop.core.status import CheckResult, Light, Status
 from sipstory_desktop.core.urls import CLOUD_BASE_URL, UrlError
 from sipstory_desktop.gui.channels_dialog import ChannelsDialog
 from sipstory_desktop.gui.find_url_dialog import FindUrlDialog

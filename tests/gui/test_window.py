@@ -37,8 +37,8 @@ from sipstory_desktop.core.secrets import SERVICE_NAME, BackendInfo, SecretStore
 from sipstory_desktop.core.status import CheckResult, Light, Status
 from sipstory_desktop.core.urls import CLOUD_BASE_URL
 from sipstory_desktop.core.vault import Vault
+from sipstory_desktop.demo.fake_api import SipstoryTestServer
 from sipstory_desktop.demo.memory_keyring import MemoryKeyring
-from sipstory_desktop.demo.server import SipstoryTestServer
 from sipstory_desktop.demo.session import DEMO_ENTRIES, DemoSession
 from sipstory_desktop.gui.entry_dialog import EntryDialog
 from sipstory_desktop.gui.roles import Column, Role

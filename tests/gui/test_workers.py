@@ -19,7 +19,7 @@ from sipstory_desktop.core.entries import Entry
 from sipstory_desktop.core.state import StateError
 from sipstory_desktop.core.status import CheckResult, Status
 from sipstory_desktop.core.vault import Vault
-from sipstory_desktop.demo.server import SipstoryTestServer
+from sipstory_desktop.demo.fake_api import SipstoryTestServer
 from sipstory_desktop.gui.check_session import CheckSession
 from sipstory_desktop.gui.workers import Worker
 

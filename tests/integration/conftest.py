@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from cli_support import Cli
 
-from sipstory_desktop.demo.server import SipstoryTestServer
+from sipstory_desktop.demo.fake_api import SipstoryTestServer
 
 
 @pytest.fixture

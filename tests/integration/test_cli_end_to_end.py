@@ -13,7 +13,7 @@ import pytest
 from cli_support import Cli, closed_port, new_key
 from real_parts import read_all_files
 
-from sipstory_desktop.demo.server import SipstoryTestServer
+from sipstory_desktop.demo.fake_api import SipstoryTestServer
 
 pytestmark = pytest.mark.secret_service
 

@@ -16,7 +16,7 @@ import pytest
 
 from sipstory_desktop.core.client import ApiClient, Timeouts
 from sipstory_desktop.core.find_url import LOCAL_PORTS, FindResult, ProbeOutcome, find_api_url
-from sipstory_desktop.demo.server import Layout, SipstoryTestServer
+from sipstory_desktop.demo.fake_api import Layout, SipstoryTestServer
 
 pytestmark = pytest.mark.usefixtures("no_proxy")
 

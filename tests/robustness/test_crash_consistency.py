@@ -57,7 +57,7 @@ from sipstory_desktop.core.entries import EntryKind
 from sipstory_desktop.core.paths import HOME_VARIABLE, AppPaths
 from sipstory_desktop.core.secrets import SERVICE_NAME, SecretStore
 from sipstory_desktop.core.vault import Vault
-from sipstory_desktop.demo.server import SipstoryTestServer
+from sipstory_desktop.demo.fake_api import SipstoryTestServer
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"),

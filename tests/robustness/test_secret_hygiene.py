@@ -32,7 +32,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from sipstory_desktop.core.paths import HOME_VARIABLE
-from sipstory_desktop.demo.server import SipstoryTestServer
+from sipstory_desktop.demo.fake_api import SipstoryTestServer
 
 pytestmark = pytest.mark.secret_service
 

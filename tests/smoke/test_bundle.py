@@ -18,7 +18,7 @@ import pytest
 from real_parts import launch_and_quit, read_all_files
 
 from sipstory_desktop import __version__
-from sipstory_desktop.demo.server import SipstoryTestServer
+from sipstory_desktop.demo.fake_api import SipstoryTestServer
 
 
 @pytest.fixture(scope="module")

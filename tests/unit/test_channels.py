@@ -34,7 +34,8 @@ from sipstory_desktop.core.channels import (
 )
 from sipstory_desktop.core.client import MAX_BODY_BYTES, ApiClient, Timeouts
 from sipstory_desktop.core.status import Status
-from sipstory_desktop.demo.server import SipstoryTestServer, default_channels
+from sipstory_desktop.demo.canned import default_channels
+from sipstory_desktop.demo.fake_api import SipstoryTestServer
 
 KEY = "5d" * 32
 BASE = "https://sipstory.example.com/api/public/v1"

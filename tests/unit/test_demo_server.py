@@ -1,4 +1,5 @@
-"""Tests of the local Sipstory test server (sipstory_desktop.demo.server), over real HTTP.
+"""Tests of the local Sipstory test server (sipstory_desktop.demo.fake_api, its faults and its
+command line, sipstory_desktop.demo.server), over real HTTP.
 
 The keys below are made up, yet the tests treat them as secrets: no assertion compares a key
 with ``==`` directly (pytest would show both sides on failure), and nothing prints one.
@@ -23,13 +24,10 @@ from typing import Any
 import pytest
 import requests
 
-from sipstory_desktop.demo.server import (
-    FAULTS,
-    RecordedRequest,
-    SipstoryTestServer,
-    default_channels,
-    main,
-)
+from sipstory_desktop.demo.canned import default_channels
+from sipstory_desktop.demo.fake_api import RecordedRequest, SipstoryTestServer
+from sipstory_desktop.demo.faults import FAULTS
+from sipstory_desktop.demo.server import main
 
 VALID_KEY = "3f" * 32  # 64 hex characters, like today's keys
 OTHER_ORG_KEY = "pos_" + "Q7" * 20
@@ -686,7 +684,7 @@ def test_keys_never_reach_logs_or_output(
     server.stop()
     captured = capfd.readouterr()
     assert "Traceback" not in captured.err
-    assert any(r.name == "sipstory_desktop.demo.server" for r in caplog.records)
+    assert any(r.name == "sipstory_desktop.demo.httpd" for r in caplog.records)
     logged = caplog.text + captured.out + captured.err
     leaked = [i for i, key in enumerate(ALL_KEYS) if key in logged]
     assert leaked == []

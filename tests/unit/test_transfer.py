@@ -12,27 +12,29 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from sipstory_desktop.core import transfer
+from sipstory_desktop.core import import_plan
 from sipstory_desktop.core.checker import check_entry
 from sipstory_desktop.core.client import ApiClient
 from sipstory_desktop.core.config import ConfigStore
 from sipstory_desktop.core.entries import MAX_NAME_LENGTH, Entry, EntryKind
-from sipstory_desktop.core.fileio import backup_path
-from sipstory_desktop.core.paths import AppPaths
-from sipstory_desktop.core.status import Status
-from sipstory_desktop.core.transfer import (
+from sipstory_desktop.core.export_format import (
     FORMAT,
     MAX_EXPORT_BYTES,
-    Action,
-    FieldChange,
     ImportedEntry,
-    Resolution,
     TransferError,
-    apply_import,
     export_entries,
-    plan_import,
     read_export,
 )
+from sipstory_desktop.core.fileio import backup_path
+from sipstory_desktop.core.import_plan import (
+    Action,
+    FieldChange,
+    Resolution,
+    apply_import,
+    plan_import,
+)
+from sipstory_desktop.core.paths import AppPaths
+from sipstory_desktop.core.status import Status
 from sipstory_desktop.core.urls import CLOUD_BASE_URL
 from sipstory_desktop.core.vault import Vault
 
@@ -486,7 +488,7 @@ def test_an_import_that_would_make_the_config_too_large_is_refused(
     filled: Vault, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     size = len(filled.config.path.read_bytes())
-    monkeypatch.setattr(transfer, "MAX_CONFIG_BYTES", size + 64 * 1024 + 1000)
+    monkeypatch.setattr(import_plan, "MAX_CONFIG_BYTES", size + 64 * 1024 + 1000)
     plan = plan_import(filled.entries(), [_incoming("Big", note="x" * 2000)])
     before = _files(filled.config)
     with pytest.raises(TransferError, match=r"config would be .* MB, over"):

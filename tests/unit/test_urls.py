@@ -11,6 +11,7 @@ from sipstory_desktop.core.urls import (
     Origin,
     UrlError,
     base_url_for_instance,
+    instance_address_of,
     is_local_host,
     normalize_base_url,
     origin_of,
@@ -54,6 +55,30 @@ def test_cloud_base_url_is_the_documented_one() -> None:
 )
 def test_base_url_for_instance(address: str, expected: str) -> None:
     assert base_url_for_instance(address) == expected
+
+
+@pytest.mark.parametrize(
+    ("base_url", "address"),
+    [
+        ("https://sipstory.example.com/api/public/v1", "sipstory.example.com"),
+        ("https://example.com/sipstory/api/public/v1", "example.com/sipstory"),
+        ("http://192.168.1.20:5000/api/public/v1", "http://192.168.1.20:5000"),
+        ("http://[::1]:4007/api/public/v1", "http://[::1]:4007"),
+        (CLOUD_BASE_URL, "api.sipstory.tech/public/v1"),  # resolves to itself, less https://
+    ],
+)
+def test_instance_address_of_gives_the_address_that_resolves_back(
+    base_url: str, address: str
+) -> None:
+    assert instance_address_of(base_url) == address
+    assert base_url_for_instance(address) == base_url
+
+
+def test_instance_address_of_a_base_url_no_address_resolves_to_is_the_base_url() -> None:
+    # No address resolves to a base URL with a trailing slash: it comes back unchanged.
+    assert instance_address_of("https://sipstory.example.com/api/public/v1/") == (
+        "https://sipstory.example.com/api/public/v1/"
+    )
 
 
 def test_instance_address_gets_https_unless_it_says_http() -> None:
