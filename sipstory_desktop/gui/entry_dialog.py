@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QPointF, Qt, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -40,7 +39,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -62,10 +60,10 @@ from ..core.urls import (
     base_url_for_instance,
     plain_http_warning,
 )
+from .widgets import ICON_SIZE, InlineMessage, ResultPanel, Tone, plain_label
 
 log = logging.getLogger(__name__)
 
-_ICON_SIZE = 16
 _REVEAL_SHORTCUT = "Alt+F8"  # the shortcut of Windows' own password reveal button
 _BEARER_PREFIX = re.compile(r"^bearer(\s|$)", re.IGNORECASE)
 _NOTE_LINES = 3
@@ -118,88 +116,6 @@ def instance_address_of(base_url: str) -> str:
 # --- small widgets ------------------------------------------------------------------------
 
 
-class _Tone(enum.Enum):
-    PLAIN = "plain"
-    WARNING = "warning"
-    ERROR = "error"
-
-
-_TONE_ICONS = {
-    _Tone.WARNING: QStyle.StandardPixmap.SP_MessageBoxWarning,
-    _Tone.ERROR: QStyle.StandardPixmap.SP_MessageBoxCritical,
-}
-
-
-def _tone_colour(tone: _Tone, palette: QPalette) -> QColor:
-    """The text colour of ``tone``, readable on ``palette``'s light or dark background."""
-    if tone is _Tone.PLAIN:
-        return palette.color(QPalette.ColorRole.WindowText)
-    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
-    if tone is _Tone.ERROR:
-        return QColor("#ff8a80" if dark else "#c62828")
-    return QColor("#f2c14e" if dark else "#8a5300")
-
-
-class _InlineMessage(QWidget):
-    """A word-wrapped, selectable line of feedback, hidden while empty.
-
-    Warnings and errors carry the style's icon as well as their colour. The text label is
-    named ``object_name`` and has a ``tone`` property (``plain``, ``warning``, ``error``).
-    """
-
-    def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(f"{object_name}Row")
-        self._tone = _Tone.PLAIN
-        self._icon = QLabel(self)
-        self._icon.setFixedSize(_ICON_SIZE, self.fontMetrics().height())
-        self._label = QLabel(self)
-        self._label.setObjectName(object_name)
-        self._label.setTextFormat(Qt.TextFormat.PlainText)
-        self._label.setWordWrap(True)
-        self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self._label, 1)
-        self.hide()
-
-    def text(self) -> str:
-        """The message shown, or ``""``."""
-        return self._label.text()
-
-    def show_message(self, text: str, tone: _Tone = _Tone.PLAIN) -> None:
-        """Show ``text`` in ``tone``; an empty text hides the line."""
-        self._tone = tone
-        self._label.setText(text)
-        self._label.setProperty("tone", tone.value)
-        self._apply_tone()
-        self.setVisible(bool(text))
-
-    def clear(self) -> None:
-        """Hide the line."""
-        self.show_message("")
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Follow palette and style changes (a switch to dark mode, say)."""
-        super().changeEvent(event)
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
-            self._apply_tone()
-
-    def _apply_tone(self) -> None:
-        palette = self._label.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, _tone_colour(self._tone, self.palette()))
-        self._label.setPalette(palette)
-        standard = _TONE_ICONS.get(self._tone)
-        if standard is None:
-            self._icon.clear()
-            self._icon.hide()
-            return
-        icon = self.style().standardIcon(standard, None, self)
-        self._icon.setPixmap(icon.pixmap(QSize(_ICON_SIZE, _ICON_SIZE), self.devicePixelRatioF()))
-        self._icon.show()
-
-
 def _column(*widgets: QWidget) -> QWidget:
     """``widgets`` stacked tightly, as one form field."""
     box = QWidget()
@@ -209,16 +125,6 @@ def _column(*widgets: QWidget) -> QWidget:
     for widget in widgets:
         layout.addWidget(widget)
     return box
-
-
-def _plain_label(text: str = "", object_name: str = "") -> QLabel:
-    """A word-wrapped label that shows ``text`` literally (never as rich text)."""
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    if object_name:
-        label.setObjectName(object_name)
-    return label
 
 
 def _eye_icon(crossed: bool, colour: QColor) -> QIcon:
@@ -239,7 +145,7 @@ def _eye_icon(crossed: bool, colour: QColor) -> QIcon:
 
 def _eye_pixmap(crossed: bool, colour: QColor, ratio: float) -> QPixmap:
     """An outlined eye with a pupil, struck through when ``crossed``; 16 logical pixels."""
-    side = round(_ICON_SIZE * ratio)
+    side = round(ICON_SIZE * ratio)
     pixmap = QPixmap(side, side)
     pixmap.setDevicePixelRatio(ratio)
     pixmap.fill(Qt.GlobalColor.transparent)
@@ -261,46 +167,6 @@ def _eye_pixmap(crossed: bool, colour: QColor, ratio: float) -> QPixmap:
 
 
 # --- sections of the form -----------------------------------------------------------------
-
-
-class _WorkingDialog(QDialog):
-    """A dialog that hands its work to the window and waits for it: meanwhile its
-    :meth:`_working_widgets` are disabled, the cursor is busy, ``_message`` says what
-    runs, and it cannot be closed (Cancel, Esc and the close button are ignored)."""
-
-    _message: _InlineMessage  # made by the subclass
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._busy = False
-
-    @Slot(str)
-    def show_error(self, text: str) -> None:
-        """Show why the work failed; what was chosen is kept, to try again."""
-        self._set_busy(False)
-        self._message.show_message(text, _Tone.ERROR)
-
-    def reject(self) -> None:
-        if not self._busy:
-            super().reject()
-
-    def _set_busy(self, busy: bool, doing: str = "") -> None:
-        self._busy = busy
-        for widget in self._working_widgets():
-            widget.setEnabled(not busy)
-        if busy:
-            self.setCursor(Qt.CursorShape.BusyCursor)
-            self._message.show_message(doing)
-        else:
-            self.unsetCursor()
-            self._work_ended()
-
-    def _working_widgets(self) -> list[QWidget]:
-        """What is disabled while the work runs."""
-        raise NotImplementedError
-
-    def _work_ended(self) -> None:
-        """After the work, before its outcome is shown."""
 
 
 class _Section(QObject):
@@ -351,7 +217,7 @@ class _NameSection(_Section):
         self.edit.setAccessibleName(self.tr("Name"))
         self.edit.setPlaceholderText(self.tr("e.g. Acme Corp (production)"))
         self.edit.setMaxLength(MAX_NAME_LENGTH)
-        self._message = _InlineMessage("nameMessage")
+        self._message = InlineMessage("nameMessage")
         label = QLabel(self.tr("&Name:"))
         label.setBuddy(self.edit)
         form.addRow(label, _column(self.edit, self._message))
@@ -364,7 +230,7 @@ class _NameSection(_Section):
     def refresh(self) -> None:
         error = self._check()[1]
         shown = error if error and self._speaks(self.edit) else ""
-        self._message.show_message(shown, _Tone.ERROR)
+        self._message.show_message(shown, Tone.ERROR)
         self.edit.setAccessibleDescription(shown)
 
     def inputs(self) -> list[QWidget]:
@@ -421,8 +287,8 @@ class _WhereSection(_Section):
         for radio in self._radios().values():
             self._group.addButton(radio)
             radio.toggled.connect(self._kind_toggled)
-        self._base_url = _InlineMessage("baseUrlMessage")
-        self._http_warning = _InlineMessage("httpWarning")
+        self._base_url = InlineMessage("baseUrlMessage")
+        self._http_warning = InlineMessage("httpWarning")
         form.addRow(QLabel(self.tr("Where:")), self._layout())
         self._cloud.setChecked(True)
 
@@ -460,11 +326,11 @@ class _WhereSection(_Section):
     def refresh(self) -> None:
         kind, where, base_url, error = self._check()
         warning = plain_http_warning(base_url) if base_url else None
-        self._http_warning.show_message(warning or "", _Tone.WARNING)
+        self._http_warning.show_message(warning or "", Tone.WARNING)
         if base_url is not None:
             self._base_url.show_message(self.tr("Base URL: {url}").format(url=base_url))
         elif where or self._speaks(self._field_of(kind)):
-            self._base_url.show_message(error or "", _Tone.ERROR)
+            self._base_url.show_message(error or "", Tone.ERROR)
         else:
             self._base_url.show_message(self._guidance(kind))
         field_of_kind = self._field_of(kind)
@@ -564,8 +430,8 @@ class _KeySection(_Section):
         )
         self._reveal = QAction(self.edit)
         self._set_up_reveal()
-        self._message = _InlineMessage("keyMessage")
-        hint = _plain_label(
+        self._message = InlineMessage("keyMessage")
+        hint = plain_label(
             self.tr("Find your key in Sipstory: Settings → Developers → API Key."), "keyHint"
         )
         label = QLabel(label_text)
@@ -591,9 +457,9 @@ class _KeySection(_Section):
             cleaned = clean_key(text)
         except InvalidKeyText as exc:
             shown = str(exc) if text or self._speaks(self.edit) else ""
-            self._message.show_message(shown, _Tone.ERROR)
+            self._message.show_message(shown, Tone.ERROR)
         else:
-            self._message.show_message(self._note(text, cleaned.notes), _Tone.WARNING)
+            self._message.show_message(self._note(text, cleaned.notes), Tone.WARNING)
         self.edit.setAccessibleDescription(self._message.text())
 
     def inputs(self) -> list[QWidget]:
@@ -638,7 +504,7 @@ class _NoteSection(_Section):
         lines = self.edit.fontMetrics().lineSpacing() * _NOTE_LINES
         frame = 2 * (self.edit.frameWidth() + round(self.edit.document().documentMargin()))
         self.edit.setFixedHeight(lines + frame)
-        self._message = _InlineMessage("noteMessage")
+        self._message = InlineMessage("noteMessage")
         label = QLabel(self.tr("N&ote:"))
         label.setBuddy(self.edit)
         form.addRow(label, _column(self.edit, self._message))
@@ -658,77 +524,10 @@ class _NoteSection(_Section):
         message = self.tr("The note is longer than {count} characters.").format(
             count=MAX_NOTE_LENGTH
         )
-        self._message.show_message(message if too_long else "", _Tone.ERROR)
+        self._message.show_message(message if too_long else "", Tone.ERROR)
 
     def inputs(self) -> list[QWidget]:
         return [self.edit]
-
-
-class _ResultPanel(QFrame):
-    """The outcome of "Test before saving": light, status, message and hint."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("testResult")
-        self.setAccessibleName(self.tr("Test result"))
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self._result: CheckResult | None = None
-        self._icon = QLabel()
-        self._icon.setObjectName("resultLight")
-        self._icon.setFixedSize(_ICON_SIZE, _ICON_SIZE)
-        self._status = _plain_label(object_name="resultStatus")
-        font = self._status.font()
-        font.setBold(True)
-        self._status.setFont(font)
-        self._message = self._selectable("resultMessage")
-        self._hint = self._selectable("resultHint")
-        self._outdated = _InlineMessage("resultOutdated")
-        grid = QGridLayout(self)
-        grid.setContentsMargins(10, 8, 10, 8)
-        grid.setHorizontalSpacing(8)
-        grid.addWidget(self._icon, 0, 0, Qt.AlignmentFlag.AlignCenter)
-        grid.addWidget(self._status, 0, 1)
-        grid.addWidget(self._message, 1, 1)
-        grid.addWidget(self._hint, 2, 1)
-        grid.addWidget(self._outdated, 3, 1)
-        grid.setColumnStretch(1, 1)
-        self.hide()
-
-    def show_result(self, result: CheckResult, outdated: bool) -> None:
-        """Show ``result``; ``outdated`` says the inputs changed while it was running."""
-        self._result = result
-        self._status.setText(result.status.label)
-        self._message.setText(result.message)
-        self._hint.setText(result.hint)
-        self._hint.setVisible(bool(result.hint))
-        self._outdated.show_message(
-            self.tr("You changed the address or the key after this test started.")
-            if outdated
-            else "",
-            _Tone.WARNING,
-        )
-        self._paint_light()
-        self.setAccessibleDescription(f"{result.status.label}. {result.message}")
-        self.show()
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Repaint the light for a new palette."""
-        super().changeEvent(event)
-        if event.type() is QEvent.Type.PaletteChange and self._result is not None:
-            self._paint_light()
-
-    def _paint_light(self) -> None:
-        from .lights import light_icon  # noqa: PLC0415  (written alongside; loaded when needed)
-
-        assert self._result is not None
-        icon = light_icon(self._result.light, _ICON_SIZE, self.palette())
-        self._icon.setPixmap(icon.pixmap(QSize(_ICON_SIZE, _ICON_SIZE), self.devicePixelRatioF()))
-
-    @staticmethod
-    def _selectable(object_name: str) -> QLabel:
-        label = _plain_label(object_name=object_name)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        return label
 
 
 # --- the dialog ---------------------------------------------------------------------------
@@ -771,7 +570,7 @@ class EntryDialog(QDialog):
         self._key: _KeySection | None = None
         self._note: _NoteSection | None = None
         self._test_button: QPushButton | None = None
-        self._result: _ResultPanel | None = None
+        self._result: ResultPanel | None = None
         self._build(self._taken_names(existing_names))
         self._prefill()
         self._connect()
@@ -814,7 +613,7 @@ class EntryDialog(QDialog):
             self._end_test()
         if self._saving:
             self._set_saving(False)
-        self._save_message.show_message(message, _Tone.ERROR)
+        self._save_message.show_message(message, Tone.ERROR)
         self._grow_to_fit()
 
     @Slot(object)
@@ -899,7 +698,7 @@ class EntryDialog(QDialog):
         return self.tr("Replace the key of {name}").format(name=self._existing.name)
 
     def _intro(self) -> QLabel:
-        return _plain_label(
+        return plain_label(
             self.tr(
                 "Only the key changes: the entry and its check history are kept. After a "
                 "rotation in Sipstory (Settings → Developers → API Key), the old key stops "
@@ -909,13 +708,13 @@ class EntryDialog(QDialog):
         )
 
     def _add_replace_rows(self, form: QFormLayout) -> None:
-        instance = _plain_label(self._existing.base_url, "instanceValue")
+        instance = plain_label(self._existing.base_url, "instanceValue")
         instance.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(QLabel(self.tr("Base URL:")), instance)
         form.addRow(QLabel(self.tr("Current key:")), QLabel(masked(self._existing.key_hint)))
 
     def _add_kept_key_row(self, form: QFormLayout) -> None:
-        kept = _plain_label(
+        kept = plain_label(
             self.tr("{masked} (unchanged: use Replace key to change it)").format(
                 masked=masked(self._existing.key_hint)
             ),
@@ -936,12 +735,12 @@ class EntryDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self._test_button)
         row.addStretch(1)
-        self._result = _ResultPanel()
+        self._result = ResultPanel()
         layout.addLayout(row)
         layout.addWidget(self._result)
 
     def _build_bottom(self) -> None:
-        self._save_message = _InlineMessage("saveMessage", self)
+        self._save_message = InlineMessage("saveMessage", self)
         self._buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )

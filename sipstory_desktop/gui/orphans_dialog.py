@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .entry_dialog import _InlineMessage, _plain_label, _WorkingDialog
+from .widgets import InlineMessage, WorkingDialog, plain_label
 
 
-class OrphansDialog(_WorkingDialog):
+class OrphansDialog(WorkingDialog):
     """List orphaned keys, checkable, and delete the checked ones after asking.
 
     Signals:
@@ -37,7 +37,7 @@ class OrphansDialog(_WorkingDialog):
     def __init__(self, orphan_ids: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Orphaned keys"))
-        intro = _plain_label(
+        intro = plain_label(
             self.tr(
                 "An orphaned key is one this app stored in the keyring that no entry uses. "
                 "It is left behind when adding or removing an entry is interrupted, or when an "
@@ -54,7 +54,7 @@ class OrphansDialog(_WorkingDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
         self._list.itemChanged.connect(self._refresh)
-        self._message = _InlineMessage("message")
+        self._message = InlineMessage("message")
         self._buttons = QDialogButtonBox(self)
         self._delete = self._buttons.addButton(
             self.tr("&Delete from keyring"), QDialogButtonBox.ButtonRole.DestructiveRole
