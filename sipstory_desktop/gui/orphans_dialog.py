@@ -17,12 +17,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
-from .widgets import InlineMessage, WorkingDialog, plain_label
+from .widgets import InlineMessage, WorkingDialog, confirm, plain_label
 
 
 class OrphansDialog(WorkingDialog):
@@ -123,24 +122,18 @@ class OrphansDialog(WorkingDialog):
         self.delete_requested.emit(ids)
 
     def _confirm(self, count: int) -> bool:
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(self.tr("Delete orphaned keys"))
-        box.setText(
+        return confirm(
+            self,
+            self.tr("Delete orphaned keys"),
             self.tr("Delete 1 orphaned key from the keyring?")
             if count == 1
-            else self.tr("Delete {n} orphaned keys from the keyring?").format(n=count)
+            else self.tr("Delete {n} orphaned keys from the keyring?").format(n=count),
+            details=self.tr(
+                "No entry uses them. A deleted key cannot be recovered from the keyring."
+            ),
+            action=self.tr("Delete"),
+            action_name="confirmDelete",
         )
-        box.setInformativeText(
-            self.tr("No entry uses them. A deleted key cannot be recovered from the keyring.")
-        )
-        delete = box.addButton(self.tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)
-        delete.setObjectName("confirmDelete")
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
-        box.exec()
-        return box.clickedButton() is delete
 
     def _working_widgets(self) -> list[QWidget]:
         return [self._list, self._buttons]
