@@ -81,7 +81,8 @@ from .workers import CheckRunner, Worker
 if TYPE_CHECKING:
     from ..core.client import ApiClient
     from ..core.transfer import ImportOutcome, ImportPlan
-    from .entry_dialog import DialogMode, EntryDialog, EntryDraft
+    from .entry.dialog import EntryDialog
+    from .entry.draft import DialogMode, EntryDraft
     from .find_url_dialog import FindUrlDialog
 
 log = logging.getLogger(__name__)
@@ -956,7 +957,7 @@ class MainWindow(QMainWindow):
         self, mode: DialogMode, entry: Entry | None, save: Callable[[EntryDraft], Saved]
     ) -> EntryDialog:
         from ..core.checker import check_key
-        from .entry_dialog import EntryDialog
+        from .entry.dialog import EntryDialog
 
         dialog = EntryDialog(
             mode,
@@ -998,7 +999,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def add_entry(self) -> EntryDialog:
-        from .entry_dialog import DialogMode
+        from .entry.draft import DialogMode
 
         def save(draft: EntryDraft) -> Saved:
             assert draft.key is not None
@@ -1010,7 +1011,7 @@ class MainWindow(QMainWindow):
         entry = self.selected_entry()
         if entry is None:
             return None
-        from .entry_dialog import DialogMode
+        from .entry.draft import DialogMode
 
         return self._open_dialog(
             DialogMode.EDIT,
@@ -1031,7 +1032,7 @@ class MainWindow(QMainWindow):
             self.runner.forget_key(entry.id)  # a check of it still queued reads the new key
             return saved
 
-        from .entry_dialog import DialogMode
+        from .entry.draft import DialogMode
 
         return self._open_dialog(DialogMode.REPLACE_KEY, entry, save)
 
@@ -1206,7 +1207,7 @@ class MainWindow(QMainWindow):
         entry = self.selected_entry()
         if entry is None:
             return
-        from .entry_dialog import instance_address_of
+        from .entry.server import instance_address_of
         from .find_url_dialog import FindUrlDialog
 
         address = instance_address_of(entry.base_url)

@@ -22,12 +22,9 @@ from pytestqt.qtbot import QtBot
 from sipstory_desktop.core.entries import Entry, EntryKind
 from sipstory_desktop.core.status import CheckResult, Status
 from sipstory_desktop.core.urls import CLOUD_BASE_URL
-from sipstory_desktop.gui.entry_dialog import (
-    DialogMode,
-    EntryDialog,
-    EntryDraft,
-    instance_address_of,
-)
+from sipstory_desktop.gui.entry.dialog import EntryDialog
+from sipstory_desktop.gui.entry.draft import DialogMode, EntryDraft
+from sipstory_desktop.gui.entry.server import instance_address_of
 
 pytestmark = [
     pytest.mark.qt_log_level_fail("WARNING"),
