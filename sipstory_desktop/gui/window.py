@@ -988,10 +988,10 @@ class MainWindow(QMainWindow):
             )
         )
         dialog.find_url_requested.connect(lambda address: self._find_for_dialog(dialog, address))
-        dialog.test_requested.connect(
+        dialog.check_requested.connect(
             lambda base_url, key: self.worker.run(
                 lambda: check_key(self.runner.http_client(), base_url, key),
-                dialog.show_test_result,
+                dialog.show_check_result,
                 lambda error: dialog.save_failed(describe_error(error)),
             )
         )

@@ -1,7 +1,7 @@
 """The dialog that adds an entry, edits one, or replaces an entry's key.
 
 The dialog only checks what the user types. It never touches the keyring, the config or the
-network: it hands a validated :class:`EntryDraft` (or a base URL and key to test) to the window
+network: it hands a validated :class:`EntryDraft` (or a base URL and key to check) to the window
 with signals, and the window answers through slots once its worker threads are done.
 """
 
@@ -46,12 +46,14 @@ class EntryDialog(QDialog):
 
     Signals:
         save_requested(EntryDraft): save this draft, off the GUI thread.
-        test_requested(str, str): check this base URL and key, off the GUI thread; answer
-            with :meth:`show_test_result`.
+        check_requested(str, str): check this base URL and key, off the GUI thread; answer
+            with :meth:`show_check_result` ("Test before saving").
+        find_url_requested(str): find the API URL of this instance address (Find API URL);
+            answer with :meth:`use_base_url`.
     """
 
     save_requested = Signal(object)
-    test_requested = Signal(str, str)
+    check_requested = Signal(str, str)
     find_url_requested = Signal(str)
 
     def __init__(
@@ -67,14 +69,14 @@ class EntryDialog(QDialog):
         self._mode = mode
         self._entry = entry
         self._saving = False
-        self._testing = False
-        self._test_outdated = False
+        self._checking = False
+        self._check_outdated = False
         self._focus_before_saving: QWidget | None = None
         self._name: NameSection | None = None
         self._server: ServerSection | None = None
         self._key: KeySection | None = None
         self._note: NoteSection | None = None
-        self._test_button: QPushButton | None = None
+        self._check_button: QPushButton | None = None
         self._result: ResultPanel | None = None
         self._build(self._taken_names(existing_names))
         self._prefill()
@@ -113,22 +115,22 @@ class EntryDialog(QDialog):
 
     @Slot(str)
     def save_failed(self, message: str) -> None:
-        """Show why saving (or testing) failed; the dialog stays open with every field kept."""
-        if self._testing:
-            self._end_test()
+        """Show why saving (or checking) failed; the dialog stays open with every field kept."""
+        if self._checking:
+            self._end_check()
         if self._saving:
             self._set_saving(False)
         self._save_message.show_message(message, Tone.ERROR)
         self._grow_to_fit()
 
     @Slot(object)
-    def show_test_result(self, result: CheckResult) -> None:
-        """Show the result of the check asked for with :attr:`test_requested`."""
+    def show_check_result(self, result: CheckResult) -> None:
+        """Show the result of the check asked for with :attr:`check_requested`."""
         if self._result is None:
-            log.debug("a test result arrived at a dialog without a test; ignored")
+            log.debug("a check result arrived at a dialog without a check; ignored")
             return
-        self._result.show_result(result, outdated=self._test_outdated)
-        self._end_test()  # refreshes, and so grows the dialog to the result
+        self._result.show_result(result, outdated=self._check_outdated)
+        self._end_check()  # refreshes, and so grows the dialog to the result
 
     # --- Qt overrides --------------------------------------------------------------------
 
@@ -192,7 +194,7 @@ class EntryDialog(QDialog):
             self._note = NoteSection(form)
         fields.addLayout(form)
         if self._key is not None:
-            self._add_test_rows(fields)
+            self._add_check_rows(fields)
         self._build_bottom()
 
     def _title(self) -> str:
@@ -227,18 +229,18 @@ class EntryDialog(QDialog):
         )
         form.addRow(QLabel(self.tr("Key:")), kept)
 
-    def _add_test_rows(self, layout: QVBoxLayout) -> None:
-        self._test_button = QPushButton(self.tr("&Test before saving"))
-        self._test_button.setObjectName("testButton")
-        self._test_button.setAccessibleName(self.tr("Test before saving"))
-        self._test_button.setToolTip(
+    def _add_check_rows(self, layout: QVBoxLayout) -> None:
+        self._check_button = QPushButton(self.tr("&Test before saving"))
+        self._check_button.setObjectName("testButton")
+        self._check_button.setAccessibleName(self.tr("Test before saving"))
+        self._check_button.setToolTip(
             self.tr(
                 "Send one request to the server with this key. It may count as one of "
                 "the 30 requests per hour that Sipstory allows."
             )
         )
         row = QHBoxLayout()
-        row.addWidget(self._test_button)
+        row.addWidget(self._check_button)
         row.addStretch(1)
         self._result = ResultPanel()
         layout.addLayout(row)
@@ -284,11 +286,11 @@ class EntryDialog(QDialog):
     def _connect(self) -> None:
         for section in self._sections():
             section.changed.connect(self._refresh)
-        for test_input in (self._server, self._key):
-            if test_input is not None:
-                test_input.changed.connect(self._test_inputs_changed)
-        if self._test_button is not None:
-            self._test_button.clicked.connect(self._request_test)
+        for check_input in (self._server, self._key):
+            if check_input is not None:
+                check_input.changed.connect(self._check_inputs_changed)
+        if self._check_button is not None:
+            self._check_button.clicked.connect(self._request_check)
         self._buttons.accepted.connect(self._request_save)
         self._buttons.rejected.connect(self.reject)
         self._set_tab_order()
@@ -300,8 +302,8 @@ class EntryDialog(QDialog):
 
     def _tab_chain(self) -> list[QWidget]:
         chain = [widget for section in self._sections() for widget in section.inputs()]
-        if self._test_button is not None:
-            chain.append(self._test_button)
+        if self._check_button is not None:
+            chain.append(self._check_button)
         return [*chain, self._ok, self._cancel]
 
     def _set_tab_order(self) -> None:
@@ -322,8 +324,8 @@ class EntryDialog(QDialog):
         for section in self._sections():
             section.refresh()
         self._ok.setEnabled(self.draft() is not None)
-        if self._test_button is not None:
-            self._test_button.setEnabled(not self._testing and self._test_target() is not None)
+        if self._check_button is not None:
+            self._check_button.setEnabled(not self._checking and self._check_target() is not None)
         self._grow_to_fit()
 
     def _grow_to_fit(self) -> None:
@@ -340,35 +342,35 @@ class EntryDialog(QDialog):
         for section in self._sections():
             section.reveal_errors()
 
-    def _test_target(self) -> tuple[str, str] | None:
+    def _check_target(self) -> tuple[str, str] | None:
         base_url = self._server.base_url() if self._server else self._existing.base_url
         key = self._key.value() if self._key else None
         return None if base_url is None or key is None else (base_url, key)
 
     @Slot()
-    def _test_inputs_changed(self) -> None:
-        if self._testing:
-            self._test_outdated = True
+    def _check_inputs_changed(self) -> None:
+        if self._checking:
+            self._check_outdated = True
         elif self._result is not None:
             self._result.hide()
 
     @Slot()
-    def _request_test(self) -> None:
-        target = self._test_target()
-        if target is None or self._test_button is None or self._result is None:
+    def _request_check(self) -> None:
+        target = self._check_target()
+        if target is None or self._check_button is None or self._result is None:
             return
-        self._testing = True
-        self._test_outdated = False
+        self._checking = True
+        self._check_outdated = False
         self._result.hide()
-        self._test_button.setText(self.tr("Checking…"))
+        self._check_button.setText(self.tr("Checking…"))
         self._refresh()
-        self.test_requested.emit(*target)
+        self.check_requested.emit(*target)
 
-    def _end_test(self) -> None:
-        self._testing = False
-        self._test_outdated = False
-        if self._test_button is not None:
-            self._test_button.setText(self.tr("&Test before saving"))
+    def _end_check(self) -> None:
+        self._checking = False
+        self._check_outdated = False
+        if self._check_button is not None:
+            self._check_button.setText(self.tr("&Test before saving"))
         self._refresh()
 
     @Slot()
