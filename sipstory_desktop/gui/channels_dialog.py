@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 from ..core.channels import Channel, ChannelCache
 from ..core.status import CheckResult
 from ..core.times import utc_now
-from .entry_dialog import _plain_label, _ResultPanel
 from .entry_texts import relative_time
 from .platforms import platform_icon, platform_name
+from .widgets import ResultPanel, plain_label
 
 _BADGE_SIZE = 20
 _CLOCK_MS = 30_000  # how often "3 min ago" is brought up to date
@@ -60,11 +60,11 @@ class ChannelsDialog(QDialog):
         super().__init__(parent)
         self._cache: ChannelCache | None = None
         self.setWindowTitle(self.tr("Channels of {name}").format(name=entry_name))
-        self._fetched = _plain_label(object_name="fetchedLabel")
-        self._count = _plain_label(object_name="countLabel")
+        self._fetched = plain_label(object_name="fetchedLabel")
+        self._count = plain_label(object_name="countLabel")
         self._count.setWordWrap(False)
         self._list = self._make_list()
-        self._empty = _plain_label(object_name="emptyLabel")
+        self._empty = plain_label(object_name="emptyLabel")
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._empty.setBackgroundRole(QPalette.ColorRole.Base)
@@ -74,7 +74,7 @@ class ChannelsDialog(QDialog):
         self._pages = QStackedWidget()
         self._pages.addWidget(self._empty)
         self._pages.addWidget(self._list)
-        self._failure = _ResultPanel()
+        self._failure = ResultPanel()
         self._failure.setObjectName("fetchFailure")
         self._failure.setAccessibleName(self.tr("Fetch failed"))
         self._fetch = QPushButton(self.tr("&Fetch channels"))
@@ -92,7 +92,7 @@ class ChannelsDialog(QDialog):
         close.setAccessibleName(self.tr("Close"))
         close.setDefault(True)
         buttons.rejected.connect(self.reject)
-        self._lay_out(_plain_label(cost, "costLabel"), buttons)
+        self._lay_out(plain_label(cost, "costLabel"), buttons)
         self._clock = QTimer(self)
         self._clock.setInterval(_CLOCK_MS)
         self._clock.timeout.connect(self._show_fetched)

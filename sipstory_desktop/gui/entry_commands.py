@@ -16,7 +16,8 @@ from .window_context import WindowContext
 from .workers import describe_error
 
 if TYPE_CHECKING:  # the dialog is imported when first opened (start-up time)
-    from .entry_dialog import DialogMode, EntryDialog, EntryDraft
+    from .entry.dialog import EntryDialog
+    from .entry.draft import DialogMode, EntryDraft
 
 
 class EntryCommands(QObject):
@@ -34,7 +35,7 @@ class EntryCommands(QObject):
         self._context = context
 
     def add(self) -> EntryDialog:
-        from .entry_dialog import DialogMode
+        from .entry.draft import DialogMode
 
         def save(draft: EntryDraft) -> Saved:
             assert draft.key is not None
@@ -47,7 +48,7 @@ class EntryCommands(QObject):
         entry = self._context.selected()
         if entry is None:
             return None
-        from .entry_dialog import DialogMode
+        from .entry.draft import DialogMode
 
         return self._open(
             DialogMode.EDIT,
@@ -68,7 +69,7 @@ class EntryCommands(QObject):
             self._context.session.forget_key(entry.id)  # a queued check reads the new key
             return saved
 
-        from .entry_dialog import DialogMode
+        from .entry.draft import DialogMode
 
         return self._open(DialogMode.REPLACE_KEY, entry, save)
 
@@ -114,7 +115,7 @@ class EntryCommands(QObject):
         self, mode: DialogMode, entry: Entry | None, save: Callable[[EntryDraft], Saved]
     ) -> EntryDialog:
         from ..core.checker import check_key
-        from .entry_dialog import EntryDialog
+        from .entry.dialog import EntryDialog
 
         context = self._context
         others = [e.name for e in context.model.entries() if entry is None or e.id != entry.id]
@@ -144,10 +145,10 @@ class EntryCommands(QObject):
         dialog.find_url_requested.connect(
             lambda address: self.find_url_requested.emit(dialog, address)
         )
-        dialog.test_requested.connect(
+        dialog.check_requested.connect(
             lambda base_url, key: (
                 context.op(lambda: check_key(context.session.http_client(), base_url, key))
-                .success(dialog.show_test_result)
+                .success(dialog.show_check_result)
                 .failure(failed)
                 .run()
             )

@@ -41,8 +41,8 @@ from PySide6.QtWidgets import (
 from ..core.find_url import FindResult, Probe, ProbeOutcome, candidates
 from ..core.status import Light
 from ..core.urls import UrlError, is_local_host, origin_of
-from .entry_dialog import _InlineMessage, _plain_label, _Tone
 from .lights import light_icon
+from .widgets import InlineMessage, Tone, plain_label
 
 log = logging.getLogger(__name__)
 
@@ -139,12 +139,12 @@ class FindUrlDialog(QDialog):
     @Slot(str)
     def set_warning(self, text: str) -> None:
         """Show ``text`` as a warning (a base URL on plain http://, say); "" hides it."""
-        self._warning.show_message(text, _Tone.WARNING)
+        self._warning.show_message(text, Tone.WARNING)
 
     # --- building ------------------------------------------------------------------------
 
     def _build(self) -> None:
-        intro = _plain_label(
+        intro = plain_label(
             self.tr(
                 "Tries the usual API addresses of a self-hosted Sipstory. The probes send no "
                 "key: a Sipstory API is recognised without one, so your key never reaches a "
@@ -168,13 +168,13 @@ class FindUrlDialog(QDialog):
         row.addWidget(self._address, 1)
         row.addWidget(self._search)
         self._list = self._make_list()
-        self._conclusion = _InlineMessage("conclusion")
+        self._conclusion = InlineMessage("conclusion")
         self._hints = QLabel()
         self._hints.setObjectName("hints")
         self._hints.setWordWrap(True)
         self._hints.setTextFormat(Qt.TextFormat.RichText)  # our own texts, escaped
         self._hints.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._warning = _InlineMessage("httpWarning")
+        self._warning = InlineMessage("httpWarning")
         self._buttons = QDialogButtonBox(self)
         self._use = self._buttons.addButton(
             self.tr("&Use this URL"), QDialogButtonBox.ButtonRole.AcceptRole
@@ -190,7 +190,7 @@ class FindUrlDialog(QDialog):
         layout.addLayout(row)
         if self._current:
             layout.addWidget(
-                _plain_label(
+                plain_label(
                     self.tr("The entry uses {url} now.").format(url=self._current), "current"
                 )
             )
@@ -229,7 +229,7 @@ class FindUrlDialog(QDialog):
         except UrlError as exc:
             self._order = []
             self._searching = False
-            self._conclusion.show_message(str(exc), _Tone.ERROR)
+            self._conclusion.show_message(str(exc), Tone.ERROR)
             self._update_buttons()
             return False
         for base_url in self._order:
@@ -277,7 +277,7 @@ class FindUrlDialog(QDialog):
             self.tr("Sipstory answers at none of the {n} addresses tried ({why}).").format(
                 n=len(probes), why=why
             ),
-            _Tone.ERROR,
+            Tone.ERROR,
         )
         items = "".join(f"<li>{html.escape(hint)}</li>" for hint in self._hints_for(set(counts)))
         self._hints.setText(f'<ul style="margin: 0; -qt-list-indent: 1;">{items}</ul>')

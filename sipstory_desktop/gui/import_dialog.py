@@ -33,12 +33,12 @@ from ..core.import_plan import (
     PlannedItem,
     Resolution,
 )
-from .entry_dialog import _InlineMessage, _plain_label, _WorkingDialog
+from .widgets import InlineMessage, WorkingDialog, plain_label
 
 _NAME, _ACTION, _DETAIL = range(3)
 
 
-class ImportDialog(_WorkingDialog):
+class ImportDialog(WorkingDialog):
     """Preview an import and choose what to do with each conflict.
 
     Signals:
@@ -100,7 +100,7 @@ class ImportDialog(_WorkingDialog):
         conflicts = (
             self.tr("1 conflict") if summary.conflicts == 1 else self.tr("{n} conflicts")
         ).format(n=summary.conflicts)
-        summary_label = _plain_label(
+        summary_label = plain_label(
             self.tr("{new} new, {same} already there, {conflicts}").format(
                 new=summary.new, same=summary.same, conflicts=conflicts
             ),
@@ -122,14 +122,14 @@ class ImportDialog(_WorkingDialog):
         for item in self._plan.items:
             self._add(item)
         self._tree.expandAll()
-        self._note = _plain_label(
+        self._note = plain_label(
             self.tr(
                 "Keys are not part of an export. Each entry this import adds arrives without "
                 "its key: select it afterwards and use Replace key."
             ),
             "keyNote",
         )
-        self._message = _InlineMessage("message")
+        self._message = InlineMessage("message")
         self._buttons = QDialogButtonBox(self)
         self._skip_all = QPushButton(self.tr("S&kip all conflicts"))
         self._skip_all.setObjectName("skipAllButton")

@@ -17,15 +17,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
-from .entry_dialog import _InlineMessage, _plain_label, _WorkingDialog
+from .widgets import InlineMessage, WorkingDialog, confirm, plain_label
 
 
-class OrphansDialog(_WorkingDialog):
+class OrphansDialog(WorkingDialog):
     """List orphaned keys, checkable, and delete the checked ones after asking.
 
     Signals:
@@ -37,7 +36,7 @@ class OrphansDialog(_WorkingDialog):
     def __init__(self, orphan_ids: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Orphaned keys"))
-        intro = _plain_label(
+        intro = plain_label(
             self.tr(
                 "An orphaned key is one this app stored in the keyring that no entry uses. "
                 "It is left behind when adding or removing an entry is interrupted, or when an "
@@ -54,7 +53,7 @@ class OrphansDialog(_WorkingDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
         self._list.itemChanged.connect(self._refresh)
-        self._message = _InlineMessage("message")
+        self._message = InlineMessage("message")
         self._buttons = QDialogButtonBox(self)
         self._delete = self._buttons.addButton(
             self.tr("&Delete from keyring"), QDialogButtonBox.ButtonRole.DestructiveRole
@@ -123,24 +122,18 @@ class OrphansDialog(_WorkingDialog):
         self.delete_requested.emit(ids)
 
     def _confirm(self, count: int) -> bool:
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(self.tr("Delete orphaned keys"))
-        box.setText(
+        return confirm(
+            self,
+            self.tr("Delete orphaned keys"),
             self.tr("Delete 1 orphaned key from the keyring?")
             if count == 1
-            else self.tr("Delete {n} orphaned keys from the keyring?").format(n=count)
+            else self.tr("Delete {n} orphaned keys from the keyring?").format(n=count),
+            details=self.tr(
+                "No entry uses them. A deleted key cannot be recovered from the keyring."
+            ),
+            action=self.tr("Delete"),
+            action_name="confirmDelete",
         )
-        box.setInformativeText(
-            self.tr("No entry uses them. A deleted key cannot be recovered from the keyring.")
-        )
-        delete = box.addButton(self.tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)
-        delete.setObjectName("confirmDelete")
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
-        box.exec()
-        return box.clickedButton() is delete
 
     def _working_widgets(self) -> list[QWidget]:
         return [self._list, self._buttons]

@@ -20,7 +20,7 @@ from .workers import describe_error
 if TYPE_CHECKING:  # the dialogs and the network modules load when first used
     from ..core.channels import ChannelsResult
     from ..core.import_plan import ImportOutcome, ImportPlan
-    from .entry_dialog import EntryDialog
+    from .entry.dialog import EntryDialog
     from .find_url_dialog import FindUrlDialog
 
 

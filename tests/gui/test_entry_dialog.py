@@ -22,7 +22,8 @@ from pytestqt.qtbot import QtBot
 from sipstory_desktop.core.entries import Entry, EntryKind
 from sipstory_desktop.core.status import CheckResult, Status
 from sipstory_desktop.core.urls import CLOUD_BASE_URL, instance_address_of
-from sipstory_desktop.gui.entry_dialog import DialogMode, EntryDialog, EntryDraft
+from sipstory_desktop.gui.entry.dialog import EntryDialog
+from sipstory_desktop.gui.entry.draft import DialogMode, EntryDraft
 
 pytestmark = [
     pytest.mark.qt_log_level_fail("WARNING"),
@@ -457,14 +458,14 @@ def test_test_before_saving_asks_the_window_and_shows_the_result(
     fill_add(qtbot, dialog, key=f"Bearer {KEY}")
     assert check_button(dialog).isEnabled()
 
-    with qtbot.waitSignal(dialog.test_requested, timeout=1000) as blocker:
+    with qtbot.waitSignal(dialog.check_requested, timeout=1000) as blocker:
         qtbot.mouseClick(check_button(dialog), Qt.MouseButton.LeftButton)
 
     assert blocker.args == ["https://sipstory.example.com/api/public/v1", KEY]
     assert check_button(dialog).text() == "Checking…"
     assert not check_button(dialog).isEnabled()
 
-    dialog.show_test_result(RESULT)
+    dialog.show_check_result(RESULT)
 
     assert shown_text(dialog, "resultStatus") == "Invalid key"
     assert shown_text(dialog, "resultMessage") == RESULT.message
@@ -481,7 +482,7 @@ def test_a_result_for_changed_inputs_says_so(qtbot: QtBot, open_dialog: OpenDial
     check_button(dialog).click()
     type_into(qtbot, line_edit(dialog, "keyEdit"), OTHER_KEY)
 
-    dialog.show_test_result(RESULT)
+    dialog.show_check_result(RESULT)
 
     assert "changed" in shown_text(dialog, "resultOutdated")
     type_into(qtbot, line_edit(dialog, "addressEdit"), "sipstory.example.org")
@@ -571,10 +572,10 @@ def test_replace_key_shows_only_the_key(qtbot: QtBot, open_dialog: OpenDialog) -
     assert not ok_button(dialog).isEnabled()
 
     type_into(qtbot, line_edit(dialog, "keyEdit"), OTHER_KEY)
-    with qtbot.waitSignal(dialog.test_requested, timeout=1000) as tested:
+    with qtbot.waitSignal(dialog.check_requested, timeout=1000) as tested:
         check_button(dialog).click()
     assert tested.args == [existing.base_url, OTHER_KEY]
-    dialog.show_test_result(CheckResult(Status.CONNECTED, "Connected."))
+    dialog.show_check_result(CheckResult(Status.CONNECTED, "Connected."))
     with qtbot.waitSignal(dialog.save_requested, timeout=1000) as saved:
         ok_button(dialog).click()
     assert saved.args == [
@@ -608,7 +609,7 @@ def test_the_key_never_appears_in_a_label_tooltip_or_title(
     )
     reveal.trigger()
     check_button(dialog).click()
-    dialog.show_test_result(RESULT)
+    dialog.show_check_result(RESULT)
     ok_button(dialog).click()
     dialog.save_failed("The keyring is locked.")
 

@@ -40,7 +40,7 @@ from sipstory_desktop.core.vault import Vault
 from sipstory_desktop.demo.fake_api import SipstoryTestServer
 from sipstory_desktop.demo.memory_keyring import MemoryKeyring
 from sipstory_desktop.demo.session import DEMO_ENTRIES, DemoSession
-from sipstory_desktop.gui.entry_dialog import EntryDialog
+from sipstory_desktop.gui.entry.dialog import EntryDialog
 from sipstory_desktop.gui.roles import Column, Role
 from sipstory_desktop.gui.window import MainWindow
 
