@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QMessageBox
 
 from ..core.checker import CheckPlan, plan_checks
 from ..core.entries import Entry
 from ..core.status import CheckResult
 from ..core.times import utc_now
+from .widgets import confirm
 from .window_context import WindowContext
 
 SPINNER_INTERVAL_MS = 100
@@ -91,33 +91,29 @@ class CheckController(QObject):
 
     def confirm_despite_429(self, entry: Entry, until: datetime) -> bool:
         minutes = max(1, round((until - utc_now()).total_seconds() / 60))
-        answer = QMessageBox.question(
+        return confirm(
             self._context.window,
             self.tr("Check “%s” anyway?") % entry.name,
             self.tr(
                 "Sipstory answered 429 Too Many Requests for this key's organization and "
                 "asked to wait until %s (in %d min). A check now may cost one of its 30 "
-                "requests this hour and prolong the wait.\n\nCheck anyway?"
+                "requests this hour and prolong the wait."
             )
             % (f"{until.astimezone():%H:%M}", minutes),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            details=self.tr("Check anyway?"),
         )
-        return answer == QMessageBox.StandardButton.Yes
 
     def _confirm_over_budget(self, plan: CheckPlan) -> bool:
-        answer = QMessageBox.question(
+        return confirm(
             self._context.window,
             self.tr("Check all?"),
             self.tr(
                 "Checking every key now would go over Sipstory's limit of 30 requests per "
-                "hour for some organizations:\n\n%s\n\nCheck all anyway?"
+                "hour for some organizations:\n\n%s"
             )
             % "\n".join(f"• {w.message}" for w in plan.warnings),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            details=self.tr("Check all anyway?"),
         )
-        return answer == QMessageBox.StandardButton.Yes
 
     # --- what the session reports -----------------------------------------------------------
 

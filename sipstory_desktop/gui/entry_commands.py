@@ -7,11 +7,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QMessageBox
 
 from ..core.entries import Entry, EntryKind
 from ..core.status import Light
 from ..core.vault import Saved
+from .widgets import confirm
 from .window_context import WindowContext
 from .workers import describe_error
 
@@ -77,18 +77,13 @@ class EntryCommands(QObject):
         entry = self._context.selected()
         if entry is None:
             return
-        answer = QMessageBox.question(
+        if not confirm(
             self._context.window,
             self.tr("Remove “%s”?") % entry.name,
-            self.tr(
-                "Remove “%s” (%s) and delete its key from the keyring?\n\nThe key itself "
-                "stays valid in Sipstory until you rotate it there."
-            )
+            self.tr("Remove “%s” (%s) and delete its key from the keyring?")
             % (entry.name, entry.base_url),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+            details=self.tr("The key itself stays valid in Sipstory until you rotate it there."),
+        ):
             return
 
         def removed(_: object) -> None:

@@ -53,7 +53,7 @@ pytestmark = [
 WAIT_MS = 10_000
 CTRL = Qt.KeyboardModifier.ControlModifier
 YES = QMessageBox.StandardButton.Yes
-CANCEL = QMessageBox.StandardButton.Cancel
+NO = QMessageBox.StandardButton.No
 MakeWindow = Callable[..., MainWindow]  # the fixtures of tests/gui/conftest.py
 KnownKey = Callable[..., str]
 Seed = Callable[..., list[Entry]]
@@ -420,7 +420,7 @@ def test_cancelling_the_removal_changes_nothing(
     questions: Callable[[QMessageBox.StandardButton], Questions],
 ) -> None:
     (entry,) = seed([("Acme", server.api_base, "a" * 20)])
-    asked = questions(CANCEL)
+    asked = questions(NO)
     shown = window()
     select(shown, entry.id)
     shown.window_actions["remove"].trigger()
@@ -767,7 +767,7 @@ def test_delete_asks_before_removing(
     vault: Vault,
     questions: Callable[[QMessageBox.StandardButton], Questions],
 ) -> None:
-    asked = questions(CANCEL)
+    asked = questions(NO)
     shown = window()
     activate(qtbot, shown)
     select(shown, three_entries[2].id)
