@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QHelpEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QToolTip, QTreeView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QToolTip,
+    QTreeView,
+    QWidget,
+)
 
 from ..core.entries import Entry
 from .cell_art import CellArt
@@ -158,3 +165,18 @@ class EntryListView(QTreeView):
         entry = entry_at(index)
         if entry is not None:
             self.check_clicked.emit(entry)
+
+
+class FilterField(QLineEdit):
+    """The filter of the list (Ctrl+F), at the right end of the toolbar."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(self.tr("Filter (Ctrl+F)"))
+        self.setAccessibleName(self.tr("Filter the keys"))
+        self.setClearButtonEnabled(True)
+        self.setMaximumWidth(260)
+
+    def take_focus(self) -> None:
+        self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.selectAll()

@@ -17,11 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QSettings, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
-    QLineEdit,
     QMainWindow,
     QScrollArea,
     QSplitter,
@@ -40,7 +39,7 @@ from .check_session import CheckSession
 from .details import DetailsPane
 from .empty_state import EmptyState
 from .entry_commands import EntryCommands
-from .entry_list import EntryListView
+from .entry_list import EntryListView, FilterField
 from .entry_model import EntryModel
 from .key_commands import KeyCommands
 from .keyring_status import KeyringStatus
@@ -48,6 +47,7 @@ from .list_loader import ListLoader
 from .tool_commands import ToolCommands
 from .watch_mode import WatchMode
 from .window_context import WindowContext
+from .window_layout import WindowLayout
 from .workers import Worker
 
 if TYPE_CHECKING:
@@ -110,7 +110,10 @@ class MainWindow(QMainWindow):
 
         self._lay_out()
         self._wire()
-        self._restore_layout()
+        self.layout_kept = WindowLayout(
+            self._settings, self, self.entry_list.header(), self.splitter
+        )
+        self.layout_kept.restore()
         # Until the list is read (on a worker, from the first paint on), the page is a
         # guess: the list if there is a config, else the empty state.
         self.pages.setCurrentWidget(
@@ -122,11 +125,7 @@ class MainWindow(QMainWindow):
 
     def _lay_out(self) -> None:
         self.window_actions.fill_menu_bar(self.menuBar())
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText(self.tr("Filter (Ctrl+F)"))
-        self.filter_edit.setAccessibleName(self.tr("Filter the keys"))
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setMaximumWidth(260)
+        self.filter_edit = FilterField()
         self.addToolBar(self.window_actions.toolbar(self, self.filter_edit))
         self.entry_list.addActions(self.window_actions.list_actions())
 
@@ -176,7 +175,7 @@ class MainWindow(QMainWindow):
                 "export": tools.export,
                 "import": tools.import_,
                 "orphans": tools.orphans,
-                "filter": self._focus_filter,
+                "filter": self.filter_edit.take_focus,
                 "quit": self.quit,
                 "watch": self.watch.edit,
                 "about": tools.about,
@@ -268,27 +267,7 @@ class MainWindow(QMainWindow):
             menu = self.window_actions.context_menu(self)
             menu.exec(self.entry_list.viewport().mapToGlobal(position))
 
-    def _focus_filter(self) -> None:
-        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.filter_edit.selectAll()
-
     # --- layout, first paint and quitting --------------------------------------------------
-
-    def _restore_layout(self) -> None:
-        for key, restore in (
-            ("window/geometry", self.restoreGeometry),
-            ("window/header", self.entry_list.header().restoreState),
-            ("window/splitter", self.splitter.restoreState),
-        ):
-            value = self._settings.value(key)
-            if isinstance(value, QByteArray):
-                restore(value)
-
-    def _save_layout(self) -> None:
-        self._settings.setValue("window/geometry", self.saveGeometry())
-        self._settings.setValue("window/header", self.entry_list.header().saveState())
-        self._settings.setValue("window/splitter", self.splitter.saveState())
-        self._settings.sync()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -313,7 +292,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Quit after cancelling queued checks and waiting for the running ones; while
         watching with a tray icon, closing the window only hides it."""
-        self._save_layout()
+        self.layout_kept.save()
         if self.watch.keeps_watching_on_close() and not self._quitting:
             self.watch.hide_to_tray()
             event.ignore()
