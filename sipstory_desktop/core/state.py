@@ -59,6 +59,17 @@ class State:
         history.append(result)
         del history[:-HISTORY_LENGTH]
 
+    def with_newer_results_of(self, ours: State) -> State:
+        """This state (as read from disk), plus the results of ``ours`` newer than what it
+        holds (they came after the last save), with their cost; returns itself."""
+        for entry_id in ours.results:
+            mine, saved = ours.latest(entry_id), self.latest(entry_id)
+            if mine is not None and (saved is None or saved.checked_at < mine.checked_at):
+                self.record_result(entry_id, mine)
+                if mine.counted:
+                    self.record_request(self.budget_of(entry_id), mine.checked_at)
+        return self
+
     def record_request(self, budget_id: str, when: datetime | None = None) -> None:
         self.requests.setdefault(budget_id, []).append(when or utc_now())
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Set
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from typing import ClassVar
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -17,15 +16,15 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
-from ..core.budget import limit_of, used_last_hour
+from ..core.budget import used_last_hour
 from ..core.entries import Entry
-from ..core.keys import masked
 from ..core.state import State
-from ..core.status import CheckResult, Status, worst
+from ..core.status import CheckResult, Status
 from ..core.times import utc_now
 from ..core.urls import CLOUD_BASE_URL, Origin, origin_of
 from .cell_art import CellArt
-from .entry_texts import cell_tooltip, instance_label, relative_time, status_text, tr
+from .entry_cells import Group, fill_entry_row, fill_group_row, show_checking
+from .entry_texts import cell_tooltip, instance_label, tr
 from .roles import Column, Role
 
 _CLOUD_ORIGIN = origin_of(CLOUD_BASE_URL)
@@ -35,30 +34,17 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 @dataclass
-class _Group:
-    origin: Origin
-    label: str
-    entries: list[Entry] = field(default_factory=list)
-    items: list[QStandardItem] = field(default_factory=list)
-    working: int = 0  # entries connected, as last filled
-    worst: Status = Status.UNCHECKED
-
-
-@dataclass
 class _Build:
     """A new set of rows made a few at a time, off the model, then swapped in at once."""
 
-    groups: list[_Group]
+    groups: list[Group]
     rows: dict[str, list[QStandardItem]]
-    group_of: dict[str, _Group]
-    todo: list[tuple[_Group, Entry]]
+    group_of: dict[str, Group]
+    todo: list[tuple[Group, Entry]]
     made_in: tuple[int, Qt.SortOrder] | None  # the order the rows were made in
 
 
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_DISPLAY = Qt.ItemDataRole.DisplayRole
 _DECORATION = Qt.ItemDataRole.DecorationRole
-_ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
 
 
 class EntryModel(QStandardItemModel):
@@ -107,9 +93,9 @@ class EntryModel(QStandardItemModel):
         self.setColumnCount(_COLUMNS)
         self.setHorizontalHeaderLabels([tr(self.HEADERS[column]) for column in Column])
         self.setSortRole(Role.SORT)
-        self._groups: list[_Group] = []
+        self._groups: list[Group] = []
         self._rows: dict[str, list[QStandardItem]] = {}
-        self._group_of: dict[str, _Group] = {}
+        self._group_of: dict[str, Group] = {}
         self._state = State()
         # The entries being checked, as the check session records them: only read here.
         self._checking: Set[str] = set() if checking is None else checking
@@ -143,13 +129,13 @@ class EntryModel(QStandardItemModel):
     def set_entries(self, entries: list[Entry], state: State) -> None:
         """Show ``entries`` and the results in ``state``: the rows already shown stay
         until the new ones are all made (``filled``); a few entries are shown at once."""
-        self._state = self._with_unsaved_results(state)
+        self._state = state.with_newer_results_of(self._state)
         self._now = utc_now()
-        groups: dict[Origin, _Group] = {}
+        groups: dict[Origin, Group] = {}
         for entry in entries:
             origin = origin_of(entry.base_url)
             if origin not in groups:
-                groups[origin] = _Group(origin, instance_label(origin))
+                groups[origin] = Group(origin, instance_label(origin))
             groups[origin].entries.append(entry)
         ordered = sorted(
             groups.values(), key=lambda g: (g.origin != _CLOUD_ORIGIN, g.label.casefold())
@@ -223,20 +209,9 @@ class EntryModel(QStandardItemModel):
         """Whether rows of the last :meth:`set_entries` are still being made."""
         return self._build is not None
 
-    def _with_unsaved_results(self, state: State) -> State:
-        """``state`` as read from disk, plus our results newer than what it holds (they
-        arrived after the last save), with their cost."""
-        for entry_id in self._state.results:
-            ours, saved = self._state.latest(entry_id), state.latest(entry_id)
-            if ours is not None and (saved is None or saved.checked_at < ours.checked_at):
-                state.record_result(entry_id, ours)
-                if ours.counted:
-                    state.record_request(state.budget_of(entry_id), ours.checked_at)
-        return state
-
     def set_state(self, state: State) -> None:
         """Take results and ledger as saved on disk (maybe by ``sipstory-keys``)."""
-        self._state = self._with_unsaved_results(state)
+        self._state = state.with_newer_results_of(self._state)
         self.refresh_times()
 
     def put_entry(self, entry: Entry) -> None:
@@ -261,7 +236,7 @@ class EntryModel(QStandardItemModel):
 
     def set_results(self, results: list[tuple[str, CheckResult]]) -> None:
         """Show new results; one change signal per instance group, however many arrived."""
-        changed: dict[int, _Group] = {}
+        changed: dict[int, Group] = {}
         for entry_id, result in results:
             self._state.record_result(entry_id, result)
             if result.counted:
@@ -306,12 +281,7 @@ class EntryModel(QStandardItemModel):
         )
 
     def _show_checking(self, row: list[QStandardItem], checking: bool) -> None:
-        art = self.art
-        row[Column.LIGHT].setData(checking, Role.CHECKING)
-        row[Column.ACTION].setData(checking, Role.CHECKING)
-        row[Column.ACTION].setData(art.button(enabled=not checking), _DECORATION)
-        if checking:
-            row[Column.LIGHT].setData(art.spinner(self._spinner_frame), _DECORATION)
+        show_checking(row, checking, self.art, self._spinner_frame)
 
     def advance_spinner(self, visible: Iterable[str] | None = None) -> None:
         """Turn the spinners of the rows being checked on by a frame (the window's timer):
@@ -347,7 +317,7 @@ class EntryModel(QStandardItemModel):
         for group in self._groups:
             group.items[0].sortChildren(column, order)
 
-    def _refill(self, groups: list[_Group], only: set[str] | None) -> None:
+    def _refill(self, groups: list[Group], only: set[str] | None) -> None:
         """Recompute the rows of ``groups`` (those in ``only``, when given) and their group
         rows, then announce each group's change with one signal."""
         self._change_rows(
@@ -397,78 +367,15 @@ class EntryModel(QStandardItemModel):
         """Refill a row from the entry it holds."""
         self._fill(row[Column.LIGHT].data(Role.ENTRY), row)
 
-    # --- cell values -----------------------------------------------------------------------
-
     def _fill(self, entry: Entry, row: list[QStandardItem]) -> None:
-        """What the cells of ``entry``'s row paint, and what they sort by."""
-        now = self._now
-        result = self._state.latest(entry.id)
-        status = result.status if result else Status.UNCHECKED
-        used = self.requests_last_hour(entry.id)
-        limit = limit_of(self._state, entry.id, now)
-        light_text = status_text(result, now)
-        path = urlsplit(entry.base_url).path or "/"  # the group row shows the host
-        key = masked(entry.key_hint)
-        history = self._state.results.get(entry.id, [])
-        latency = result.latency_ms if result else None
-        cells: tuple[tuple[str, Any], ...] = (
-            (light_text, status.light.severity),
-            (entry.name, entry.name.casefold()),
-            (path, path.casefold()),
-            (key, key),
-            (
-                relative_time(result.checked_at if result else None, now),
-                result.checked_at.timestamp() if result else 0.0,
-            ),
-            (f"{latency} ms" if latency is not None else "", -1 if latency is None else latency),
-            (f"{used}/{limit}", used),
-            ("", sum(1 for r in history if r.ok) / max(1, len(history))),
-            ("", ""),
-        )
-        for item, (text, sort_key) in zip(row, cells, strict=True):
-            item.setData(text, _DISPLAY)
-            item.setData(sort_key, Role.SORT)
-        light = row[Column.LIGHT]
-        light.setData(entry, Role.ENTRY)  # on the first cell only: read it from column 0
-        light.setData(status.value, Role.STATUS)
-        light.setData(
-            f"{light_text}: {result.message}" if result else Status.UNCHECKED.label, _ACCESSIBLE
-        )
         checking = entry.id in self._checking
-        art = self.art
-        light.setData(art.light(status.light), _DECORATION)
-        self._show_checking(row, checking)  # the spinner instead of the light, when checking
-        lights = tuple(r.light for r in history)
-        row[Column.HISTORY].setData(lights, Role.HISTORY)
-        row[Column.HISTORY].setData(art.history(lights), _DECORATION)
-        row[Column.ACTION].setData(self._check_text, _ACCESSIBLE)
-        row[Column.LATENCY].setData(_RIGHT, Qt.ItemDataRole.TextAlignmentRole)
-        row[Column.BUDGET].setData(_RIGHT, Qt.ItemDataRole.TextAlignmentRole)
+        fill_entry_row(
+            row, entry, self._state, self._now, art=self.art, check_text=self._check_text
+        )
+        show_checking(row, checking, self.art, self._spinner_frame)
 
-    def _fill_group(self, group: _Group) -> None:
-        statuses = [self._status(e.id) for e in group.entries]
-        working = sum(1 for status in statuses if status is Status.CONNECTED)
-        texts = {
-            Column.LIGHT: tr("%d of %d working") % (working, len(statuses)),
-            Column.NAME: f"{group.label} ({len(group.entries)})",
-            Column.INSTANCE: str(group.origin),
-        }
-        worst_status = worst(statuses)
-        group.working, group.worst = working, worst_status
-        group.items[Column.LIGHT].setData(self.art.light(worst_status.light), _DECORATION)
-        for column in Column:
-            item = group.items[column]
-            item.setData(texts.get(column), Qt.ItemDataRole.DisplayRole)
-            item.setData(
-                group.label.casefold() if column == Column.NAME else texts.get(column), Role.SORT
-            )
-            item.setData(True, Role.IS_GROUP)
-            item.setData(worst_status.value, Role.STATUS)
-            item.setData(False, Role.CHECKING)
-
-    def _status(self, entry_id: str) -> Status:
-        result = self._state.latest(entry_id)
-        return result.status if result else Status.UNCHECKED
+    def _fill_group(self, group: Group) -> None:
+        fill_group_row(group, self._state, self.art)
 
     # --- tooltips --------------------------------------------------------------------------
 

@@ -1,0 +1,128 @@
+"""What the cells of a row of the list hold: texts, sort keys and pictures, computed in
+Python when something changes, so that painting never calls back into Python."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItem
+
+from ..core.budget import limit_of, used_last_hour
+from ..core.entries import Entry
+from ..core.keys import masked
+from ..core.state import State
+from ..core.status import Status, worst
+from ..core.urls import Origin
+from .cell_art import CellArt
+from .entry_texts import relative_time, status_text, tr
+from .roles import Column, Role
+
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_DECORATION = Qt.ItemDataRole.DecorationRole
+_ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
+
+
+@dataclass
+class Group:
+    """An instance's row and the entries under it."""
+
+    origin: Origin
+    label: str
+    entries: list[Entry] = field(default_factory=list)
+    items: list[QStandardItem] = field(default_factory=list)
+    working: int = 0  # entries connected, as last filled
+    worst: Status = Status.UNCHECKED
+
+
+def fill_entry_row(
+    row: list[QStandardItem],
+    entry: Entry,
+    state: State,
+    now: datetime,
+    *,
+    art: CellArt,
+    check_text: str,
+) -> None:
+    """What the cells of ``entry``'s row paint, and what they sort by (but the spinner:
+    :func:`show_checking`)."""
+    result = state.latest(entry.id)
+    status = result.status if result else Status.UNCHECKED
+    used = used_last_hour(state, entry.id, now)
+    limit = limit_of(state, entry.id, now)
+    light_text = status_text(result, now)
+    path = urlsplit(entry.base_url).path or "/"  # the group row shows the host
+    key = masked(entry.key_hint)
+    history = state.results.get(entry.id, [])
+    latency = result.latency_ms if result else None
+    cells: tuple[tuple[str, Any], ...] = (
+        (light_text, status.light.severity),
+        (entry.name, entry.name.casefold()),
+        (path, path.casefold()),
+        (key, key),
+        (
+            relative_time(result.checked_at if result else None, now),
+            result.checked_at.timestamp() if result else 0.0,
+        ),
+        (f"{latency} ms" if latency is not None else "", -1 if latency is None else latency),
+        (f"{used}/{limit}", used),
+        ("", sum(1 for r in history if r.ok) / max(1, len(history))),
+        ("", ""),
+    )
+    for item, (text, sort_key) in zip(row, cells, strict=True):
+        item.setData(text, _DISPLAY)
+        item.setData(sort_key, Role.SORT)
+    light = row[Column.LIGHT]
+    light.setData(entry, Role.ENTRY)  # on the first cell only: read it from column 0
+    light.setData(status.value, Role.STATUS)
+    light.setData(
+        f"{light_text}: {result.message}" if result else Status.UNCHECKED.label, _ACCESSIBLE
+    )
+    light.setData(art.light(status.light), _DECORATION)
+    lights = tuple(r.light for r in history)
+    row[Column.HISTORY].setData(lights, Role.HISTORY)
+    row[Column.HISTORY].setData(art.history(lights), _DECORATION)
+    row[Column.ACTION].setData(check_text, _ACCESSIBLE)
+    row[Column.LATENCY].setData(_RIGHT, Qt.ItemDataRole.TextAlignmentRole)
+    row[Column.BUDGET].setData(_RIGHT, Qt.ItemDataRole.TextAlignmentRole)
+
+
+def show_checking(row: list[QStandardItem], checking: bool, art: CellArt, frame: int) -> None:
+    """The spinner (at ``frame``) instead of the light, and a greyed button, while checking."""
+    row[Column.LIGHT].setData(checking, Role.CHECKING)
+    row[Column.ACTION].setData(checking, Role.CHECKING)
+    row[Column.ACTION].setData(art.button(enabled=not checking), _DECORATION)
+    if checking:
+        row[Column.LIGHT].setData(art.spinner(frame), _DECORATION)
+
+
+def fill_group_row(group: Group, state: State, art: CellArt) -> None:
+    """The instance's row: how many of its keys work, and its worst light."""
+    statuses = [_status(state, e.id) for e in group.entries]
+    working = sum(1 for status in statuses if status is Status.CONNECTED)
+    texts = {
+        Column.LIGHT: tr("%d of %d working") % (working, len(statuses)),
+        Column.NAME: f"{group.label} ({len(group.entries)})",
+        Column.INSTANCE: str(group.origin),
+    }
+    worst_status = worst(statuses)
+    group.working, group.worst = working, worst_status
+    group.items[Column.LIGHT].setData(art.light(worst_status.light), _DECORATION)
+    for column in Column:
+        item = group.items[column]
+        item.setData(texts.get(column), _DISPLAY)
+        item.setData(
+            group.label.casefold() if column == Column.NAME else texts.get(column), Role.SORT
+        )
+        item.setData(True, Role.IS_GROUP)
+        item.setData(worst_status.value, Role.STATUS)
+        item.setData(False, Role.CHECKING)
+
+
+def _status(state: State, entry_id: str) -> Status:
+    result = state.latest(entry_id)
+    return result.status if result else Status.UNCHECKED
