@@ -193,13 +193,13 @@ def _read_key() -> str:
 
 def cmd_add(args: argparse.Namespace) -> int:
     if args.cloud:
-        kind, where = EntryKind.CLOUD, ""
+        kind, address = EntryKind.CLOUD, ""
     elif args.instance is not None:
-        kind, where = EntryKind.SELF_HOSTED, args.instance
+        kind, address = EntryKind.SELF_HOSTED, args.instance
     else:
-        kind, where = EntryKind.CUSTOM, args.base_url
+        kind, address = EntryKind.CUSTOM, args.base_url
     vault = _make_vault()
-    saved = vault.add(args.name, kind, where, _read_key(), note=args.note or "")
+    saved = vault.add(args.name, kind, address, _read_key(), note=args.note or "")
     _print_notices(vault)
     for note in saved.notes:
         print(f"note: {note}", file=sys.stderr)

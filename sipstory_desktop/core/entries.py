@@ -107,13 +107,13 @@ def check_name(name: str) -> str:
     return name
 
 
-def resolve_base_url(kind: EntryKind, where: str = "") -> str:
+def resolve_base_url(kind: EntryKind, address: str = "") -> str:
     """The base URL for ``kind``: the cloud's, an instance address's, or a custom URL."""
     if kind is EntryKind.CLOUD:
         return CLOUD_BASE_URL
     if kind is EntryKind.SELF_HOSTED:
-        return base_url_for_instance(where)
-    return normalize_base_url(where)
+        return base_url_for_instance(address)
+    return normalize_base_url(address)
 
 
 def find_by_name(entries: list[Entry], name: str) -> Entry | None:

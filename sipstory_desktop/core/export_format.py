@@ -168,7 +168,7 @@ def read_export(data: bytes) -> list[ImportedEntry]:
         if folded in seen:
             first = seen[folded]
             raise TransferError(
-                f"{where(index, entry.name)}: the name is also used by entry {first + 1} "
+                f"{item_at(index, entry.name)}: the name is also used by entry {first + 1} "
                 f"({show(result[first].name)}); names must differ (ignoring case).",
                 index=index,
                 name=entry.name,
@@ -180,7 +180,7 @@ def read_export(data: bytes) -> list[ImportedEntry]:
 
 def _read_item(index: int, item: Any) -> ImportedEntry:
     if not isinstance(item, dict):
-        raise TransferError(f"{where(index)} is not an object.", index=index)
+        raise TransferError(f"{item_at(index)} is not an object.", index=index)
     raw_name = item.get("name")
     shown_name = raw_name if isinstance(raw_name, str) else None
     values: dict[str, str] = {"note": ""}
@@ -189,12 +189,12 @@ def _read_item(index: int, item: Any) -> ImportedEntry:
             if key == "note":
                 continue
             raise TransferError(
-                f"{where(index, shown_name)} has no '{key}'.", index=index, name=shown_name
+                f"{item_at(index, shown_name)} has no '{key}'.", index=index, name=shown_name
             )
         value = item[key]
         if not isinstance(value, str):
             raise TransferError(
-                f"{where(index, shown_name)}: '{key}' is not text ({_json_type(value)}).",
+                f"{item_at(index, shown_name)}: '{key}' is not text ({_json_type(value)}).",
                 index=index,
                 name=shown_name,
             )
@@ -204,7 +204,7 @@ def _read_item(index: int, item: Any) -> ImportedEntry:
         return ImportedEntry(values["name"], kind, values["base_url"], values["note"])
     except TransferError as exc:
         raise TransferError(
-            f"{where(index, shown_name)}: {_lower_first(exc.message)}",
+            f"{item_at(index, shown_name)}: {_lower_first(exc.message)}",
             index=index,
             name=shown_name,
         ) from None
@@ -297,6 +297,6 @@ def _lower_first(message: str) -> str:
     return message[:1].lower() + message[1:]
 
 
-def where(index: int, name: str | None = None) -> str:
+def item_at(index: int, name: str | None = None) -> str:
     """``Entry 3 ('Acme')``: 1-based, as a person counts."""
     return f"Entry {index + 1}" + (f" ({show(name)})" if name is not None else "")

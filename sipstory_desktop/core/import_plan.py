@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from .config import MAX_CONFIG_BYTES, SCHEMA_VERSION, ConfigStore
 from .entries import MAX_NAME_LENGTH, Entry, EntryError
-from .export_format import ImportedEntry, TransferError, where
+from .export_format import ImportedEntry, TransferError, item_at
 from .text import show, show_plain
 
 _CONFIG_SIZE_MARGIN = 64 * 1024
@@ -182,7 +182,7 @@ def plan_import(existing: Sequence[Entry], incoming: Sequence[ImportedEntry]) ->
     for index, entry in enumerate(checked):
         if entry.name.casefold() in seen:
             raise TransferError(
-                f"{where(index, entry.name)}: the name appears twice in the import.",
+                f"{item_at(index, entry.name)}: the name appears twice in the import.",
                 index=index,
                 name=entry.name,
             )

@@ -69,12 +69,12 @@ class Vault:
             notes.append(f"The keyring in use, {info.name}, does not encrypt your keys.")
         return tuple(notes)
 
-    def add(self, name: str, kind: EntryKind, where: str, key_text: str, note: str = "") -> Saved:
+    def add(self, name: str, kind: EntryKind, address: str, key_text: str, note: str = "") -> Saved:
         """Store a new key and its entry. Raises ``EntryError``, ``UrlError``,
         ``InvalidKeyText``, ``ConfigError`` or ``SecretStoreError``; nothing is left
         half-saved when it does."""
         name = check_name(name)
-        base_url = resolve_base_url(kind, where)
+        base_url = resolve_base_url(kind, address)
         cleaned = clean_key(key_text)
         if self.find(name):
             raise EntryError(f"An entry called '{name}' already exists; choose another name.")
@@ -112,7 +112,7 @@ class Vault:
         *,
         name: str | None = None,
         kind: EntryKind | None = None,
-        where: str | None = None,
+        address: str | None = None,
         note: str | None = None,
     ) -> Saved:
         """Change an entry's name, place or note (not its key: see :meth:`replace_key`)."""
@@ -130,9 +130,9 @@ class Vault:
                 raise EntryError("This entry no longer exists; it was removed elsewhere.")
             edited.clear()
             moved.clear()
-            if kind is not None or where is not None:
+            if kind is not None or address is not None:
                 changes["kind"] = kind or current.kind
-                changes["base_url"] = resolve_base_url(kind or current.kind, where or "")
+                changes["base_url"] = resolve_base_url(kind or current.kind, address or "")
             new_name = changes.get("name")
             if isinstance(new_name, str):
                 clash = find_by_name(entries, new_name)

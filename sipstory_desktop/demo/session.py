@@ -122,10 +122,10 @@ class DemoSession:
         self.server.set_rate_limit("umbrella", 0)
         past: list[tuple[str, CheckResult]] = []
         for demo in DEMO_ENTRIES:
-            where, state, org = plan[demo.expected_status]
+            address, state, org = plan[demo.expected_status]
             key = secrets.token_hex(32)
             self.server.add_key(key, org=org, state=state)  # type: ignore[arg-type]
-            saved = self.vault.add(demo.name, EntryKind.CUSTOM, where, key, note=demo.note)
+            saved = self.vault.add(demo.name, EntryKind.CUSTOM, address, key, note=demo.note)
             past += [(saved.entry.id, result) for result in _history(demo)]
         self.vault.record(past)  # a few hours of earlier checks, for the sparklines
 

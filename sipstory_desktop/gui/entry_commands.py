@@ -40,7 +40,7 @@ class EntryCommands(QObject):
         def save(draft: EntryDraft) -> Saved:
             assert draft.key is not None
             vault = self._context.vault
-            return vault.add(draft.name, draft.kind, draft.where, draft.key, draft.note)
+            return vault.add(draft.name, draft.kind, draft.address, draft.key, draft.note)
 
         return self._open(DialogMode.ADD, None, save)
 
@@ -54,7 +54,7 @@ class EntryCommands(QObject):
             DialogMode.EDIT,
             entry,
             lambda draft: self._context.vault.edit(
-                entry.id, name=draft.name, kind=draft.kind, where=draft.where, note=draft.note
+                entry.id, name=draft.name, kind=draft.kind, address=draft.address, note=draft.note
             ),
         )
 
@@ -103,7 +103,7 @@ class EntryCommands(QObject):
             self._context.say(self.tr("“%s” now uses %s.") % (outcome.entry.name, base_url), 8000)
 
         self._context.op(
-            lambda: self._context.vault.edit(entry.id, kind=EntryKind.CUSTOM, where=base_url)
+            lambda: self._context.vault.edit(entry.id, kind=EntryKind.CUSTOM, address=base_url)
         ).success(saved).titled(self.tr("Could not change the entry")).run()
 
     def _open(

@@ -359,7 +359,7 @@ def test_ok_emits_the_exact_draft(qtbot: QtBot, open_dialog: OpenDialog) -> None
         EntryDraft(
             name="Globex",
             kind=EntryKind.SELF_HOSTED,
-            where="sipstory.example.com",
+            address="sipstory.example.com",
             base_url="https://sipstory.example.com/api/public/v1",
             key=KEY,
             note="Staging server",

@@ -494,7 +494,7 @@ def test_moving_an_entry_to_another_instance_leaves_its_budget(vault: Vault) -> 
     vault.record([(a.id, _ok(now)), (b.id, _ok(now))], budgets={a.id: a.id, b.id: a.id})
     vault.edit(b.id, name="B renamed")  # same instance: still shared
     assert used_last_hour(vault.load_state(), b.id, now) == 2
-    vault.edit(b.id, kind=EntryKind.SELF_HOSTED, where="sipstory.example.com")
+    vault.edit(b.id, kind=EntryKind.SELF_HOSTED, address="sipstory.example.com")
     state = vault.load_state()
     assert state.budgets == {}
     assert used_last_hour(state, a.id, now) == 2

@@ -226,11 +226,11 @@ def test_edit_rename_clash_changes_nothing(vault: Vault) -> None:
 
 def test_edit_changes_kind_and_place(vault: Vault) -> None:
     entry = vault.add("Acme", EntryKind.CLOUD, "", KEY).entry
-    saved = vault.edit(entry.id, kind=EntryKind.SELF_HOSTED, where="http://10.0.0.5:4007")
+    saved = vault.edit(entry.id, kind=EntryKind.SELF_HOSTED, address="http://10.0.0.5:4007")
     assert saved.entry.kind is EntryKind.SELF_HOSTED
     assert saved.entry.base_url == "http://10.0.0.5:4007/api/public/v1"
     assert any("unencrypted" in note for note in saved.notes)
-    saved = vault.edit(entry.id, where="https://sipstory.example.com")
+    saved = vault.edit(entry.id, address="https://sipstory.example.com")
     assert saved.entry.kind is EntryKind.SELF_HOSTED
     assert saved.entry.base_url == "https://sipstory.example.com/api/public/v1"
     saved = vault.edit(entry.id, kind=EntryKind.CLOUD)
@@ -241,7 +241,7 @@ def test_edit_changes_kind_and_place(vault: Vault) -> None:
 def test_edit_with_a_bad_place_changes_nothing(vault: Vault) -> None:
     entry = vault.add("Acme", EntryKind.CLOUD, "", KEY).entry
     with pytest.raises(UrlError):
-        vault.edit(entry.id, kind=EntryKind.CUSTOM, where="ftp://example.com")
+        vault.edit(entry.id, kind=EntryKind.CUSTOM, address="ftp://example.com")
     assert vault.entries() == [entry]
 
 

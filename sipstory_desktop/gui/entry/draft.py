@@ -20,14 +20,14 @@ class DialogMode(enum.Enum):
 class EntryDraft:
     """What the user asked to save, validated.
 
-    ``where`` is the instance address for ``SELF_HOSTED``, the base URL for ``CUSTOM`` and
+    ``address`` is the instance address for ``SELF_HOSTED``, the base URL for ``CUSTOM`` and
     ``""`` for ``CLOUD``; ``base_url`` is what it resolves to. ``key`` is the cleaned key, or
     None in Edit mode, where the key is not changed. The key is left out of ``repr()``.
     """
 
     name: str
     kind: EntryKind
-    where: str
+    address: str
     base_url: str
     key: str | None = field(repr=False)
     note: str
