@@ -1,8 +1,4 @@
-"""``sipstory-keys``: the command line on the same core as the window. Imports no Qt.
-
-Exit status: 0 when every checked entry is connected (or the command succeeded), 1 when
-any checked entry is not, 2 on a usage, config or keyring error.
-"""
+"""The ``sipstory-keys`` commands, their parser and ``main``."""
 
 from __future__ import annotations
 
@@ -17,23 +13,23 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import __version__
-from .core.budget import forecast, held_back_result, held_back_until, limit_of, used_last_hour
-from .core.channels import fetch_channels
-from .core.checker import MAX_PARALLEL_CHECKS, check_entries
-from .core.client import ApiClient, Timeouts
-from .core.config import ConfigError
-from .core.entries import Entry, EntryError, EntryKind
-from .core.find_url import find_api_url
-from .core.keys import InvalidKeyText, masked
-from .core.paths import app_paths
-from .core.secrets import SecretStore, SecretStoreError
-from .core.state import State, StateError
-from .core.status import CheckResult, Light, Status
-from .core.times import ago, to_iso, utc_now
-from .core.transfer import MAX_EXPORT_BYTES, Resolution, TransferError
-from .core.urls import UrlError
-from .core.vault import Vault
+from .. import __version__
+from ..core.budget import forecast, held_back_result, held_back_until, limit_of, used_last_hour
+from ..core.channels import fetch_channels
+from ..core.checker import MAX_PARALLEL_CHECKS, check_entries
+from ..core.client import ApiClient, Timeouts
+from ..core.config import ConfigError
+from ..core.entries import Entry, EntryError, EntryKind
+from ..core.find_url import find_api_url
+from ..core.keys import InvalidKeyText, masked
+from ..core.paths import app_paths
+from ..core.secrets import SecretStore, SecretStoreError
+from ..core.state import State, StateError
+from ..core.status import CheckResult, Light, Status
+from ..core.times import ago, to_iso, utc_now
+from ..core.transfer import MAX_EXPORT_BYTES, Resolution, TransferError
+from ..core.urls import UrlError
+from ..core.vault import Vault
 
 EXIT_OK, EXIT_NOT_CONNECTED, EXIT_ERROR = 0, 1, 2
 
@@ -561,7 +557,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return EXIT_ERROR
     return code
-
-
-if __name__ == "__main__":
-    sys.exit(main())
