@@ -23,7 +23,7 @@ def cmd_channels(args: argparse.Namespace) -> int:
         return EXIT_NOT_CONNECTED
     key = vault.secrets.get(entry.id)
     if key is None:
-        raise UsageError(f"The keyring holds no key for '{entry.name}': sipstory-keys set-key.")
+        raise UsageError(f"The keyring holds no key for '{entry.name}': sipstory-keys replace-key.")
     fetched = fetch_channels(ApiClient(), entry.base_url, key)
     vault.save_channels(entry.id, fetched)
     if fetched.channels is None:

@@ -1,4 +1,4 @@
-"""``list``, ``add``, ``remove`` and ``set-key``: the saved entries and their keys."""
+"""``list``, ``add``, ``remove`` and ``replace-key``: the saved entries and their keys."""
 
 from __future__ import annotations
 
@@ -119,7 +119,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_set_key(args: argparse.Namespace) -> int:
+def cmd_replace_key(args: argparse.Namespace) -> int:
     vault = open_vault()
     entry = find_entry(vault, args.name)
     saved = vault.replace_key(entry.id, _read_key())
@@ -157,8 +157,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     remove.add_argument("name")
     remove.set_defaults(run=cmd_remove)
 
-    set_key = commands.add_parser(
-        "set-key", help="store a new key for an entry (after a rotation, or an import)"
+    # "Replace key" in the window. Its first name, set-key, still works (scripts use it) but
+    # is not listed: argparse lists only the commands given a help=, and an alias (aliases=)
+    # would widen the whole list to fit "replace-key (set-key)".
+    replace_key = commands.add_parser(
+        "replace-key", help="store a new key for an entry (after a rotation, or an import)"
     )
-    set_key.add_argument("name")
-    set_key.set_defaults(run=cmd_set_key)
+    set_key = commands.add_parser("set-key")
+    for parser in (replace_key, set_key):
+        parser.add_argument("name")
+        parser.set_defaults(run=cmd_replace_key)

@@ -51,7 +51,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     outcome = vault.import_entries(plan, choices)
     print(outcome)
     for name in outcome.needs_key:
-        print(f"'{name}' has no key yet: sipstory-keys set-key '{name}'")
+        print(f"'{name}' has no key yet: sipstory-keys replace-key '{name}'")
     return EXIT_OK
 
 
