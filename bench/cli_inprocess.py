@@ -4,9 +4,9 @@
     python bench/cli_inprocess.py --check    time one check of every entry
 
 Runs against keyring's own backend (the benchmark points it at a real Secret Service) and
-``SIPSTORY_DESKTOP_HOME``. ``--check`` does what ``cmd_check`` does (same client timeouts,
-same pool size, the results recorded) and times ``check_entries`` alone, and
-``check_entries`` plus the record; prints one JSON line.
+``SIPSTORY_DESKTOP_HOME``. ``--check`` does what ``cmd_check`` (``sipstory_desktop/cli/checks.py``)
+does (same client timeouts, same pool size, the results recorded) and times ``check_entries``
+alone, and ``check_entries`` plus the record; prints one JSON line.
 """
 
 from __future__ import annotations

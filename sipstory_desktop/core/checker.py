@@ -42,8 +42,8 @@ def no_secret_result() -> CheckResult:
     return CheckResult(
         Status.NO_SECRET,
         "The keyring holds no key for this entry.",
-        "It may have been deleted from the keyring by another program: replace the key "
-        "(sipstory-keys remove, then add; or Replace key in the window).",
+        "It may have been deleted from the keyring by another program: store it again "
+        "(sipstory-keys replace-key NAME; or Replace key in the window).",
         request_sent=False,
     )
 

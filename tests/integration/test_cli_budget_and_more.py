@@ -1,5 +1,5 @@
 """End to end over real HTTP and the real Secret Service: the rate budget and hold-back,
-channels, find-url on both server layouts, set-key, export/import, orphans."""
+channels, find-url on both server layouts, replace-key (and set-key), export/import, orphans."""
 
 from __future__ import annotations
 
@@ -96,15 +96,21 @@ def test_find_url_lists_every_probe_when_nothing_answers(cli: Cli):
     assert "refused" in run.out
 
 
-def test_set_key_after_a_rotation(cli: Cli, server: SipstoryTestServer):
-    old, new = new_key(), new_key()
+def test_replace_key_after_a_rotation(cli: Cli, server: SipstoryTestServer):
+    old, new, newer = new_key(), new_key(), new_key()
     server.add_key(old, state="rotated")
     server.add_key(new)
+    server.add_key(newer)
     assert cli("add", "Acme", "--base-url", server.api_base, stdin=old).code == 0
     assert cli.check_json()[1]["Acme"]["status"] == "invalid_key"
-    assert cli("set-key", "Acme", stdin=new).code == 0
+    assert cli("replace-key", "Acme", stdin=new).code == 0
     assert cli.check_json()[1]["Acme"]["status"] == "connected"
     assert json.loads(cli("list", "--json").out)[0]["key_hint"] == new[-4:]
+    assert cli("set-key", "Acme", stdin=newer).code == 0  # the first name, which scripts use
+    assert json.loads(cli("list", "--json").out)[0]["key_hint"] == newer[-4:]
+    listed = cli("--help").out
+    assert "replace-key" in listed
+    assert "set-key" not in listed  # an old name, not a second command
 
 
 def test_export_and_import_without_keys(cli: Cli, server: SipstoryTestServer, tmp_path: Path):

@@ -53,7 +53,7 @@ def _run(
     return code, out, err
 
 
-@pytest.mark.parametrize("command", ["add", "remove", "set-key"])
+@pytest.mark.parametrize("command", ["add", "remove", "replace-key", "set-key"])
 def test_a_home_whose_lock_cannot_be_opened_gives_exit_2_and_a_message(
     command: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -64,6 +64,7 @@ def test_a_home_whose_lock_cannot_be_opened_gives_exit_2_and_a_message(
     argv = {
         "add": ["add", "Other", "--cloud"],
         "remove": ["remove", "Acme"],
+        "replace-key": ["replace-key", "Acme"],
         "set-key": ["set-key", "Acme"],
     }[command]
     code, out, err = _run(argv, monkeypatch, capsys, stdin=key + "\n")
@@ -106,5 +107,6 @@ def test_the_same_failures_with_a_usable_home_work(
     shutil.rmtree(paths.lock_file)
     key = secrets.token_hex(32)
     assert _run(["add", "Other", "--cloud"], monkeypatch, capsys, stdin=key + "\n")[0] == 0
+    assert _run(["replace-key", "Acme"], monkeypatch, capsys, stdin=key + "\n")[0] == 0
     assert _run(["set-key", "Acme"], monkeypatch, capsys, stdin=key + "\n")[0] == 0
     assert _run(["remove", "Acme"], monkeypatch, capsys)[0] == 0
