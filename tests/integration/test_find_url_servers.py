@@ -22,19 +22,6 @@ pytestmark = pytest.mark.usefixtures("no_proxy")
 
 
 @pytest.fixture
-def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-    ):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
 def client() -> ApiClient:
     return ApiClient(Timeouts(connect=2.0, read=3.0))
 

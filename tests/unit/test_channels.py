@@ -90,17 +90,6 @@ def _item(**changes: Any) -> dict[str, Any]:
 _DROP = object()
 
 
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
-
-@pytest.fixture
-def client() -> ApiClient:
-    return ApiClient(Timeouts(connect=2.0, read=2.0))
-
-
 def _fetch(client: ApiClient) -> ChannelsResult:
     return fetch_channels(client, BASE, KEY)
 
@@ -583,19 +572,6 @@ def server(request: pytest.FixtureRequest) -> Iterator[SipstoryTestServer]:
     with SipstoryTestServer(layout=request.param, slow_seconds=5.0) as running:
         running.add_key(KEY, org="acme")
         yield running
-
-
-@pytest.fixture
-def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-    ):
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.mark.usefixtures("no_proxy")

@@ -45,24 +45,6 @@ LOGIN_PAGE = (
 )
 
 
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
-
-@pytest.fixture
-def client() -> ApiClient:
-    return ApiClient(Timeouts(connect=2.0, read=2.0))
-
-
-@pytest.fixture
-def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.delenv("all_proxy", raising=False)
-
-
 def _answer(
     status: int, headers: dict[str, str] | None = None, body: bytes = b"", truncated: bool = False
 ) -> Answer:

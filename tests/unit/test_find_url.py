@@ -11,14 +11,13 @@ import re
 import ssl
 import threading
 import time
-from collections.abc import Iterator
 
 import pytest
 import requests
 import responses
 from requests.structures import CaseInsensitiveDict
 
-from sipstory_desktop.core.client import MAX_BODY_BYTES, Answer, ApiClient, Timeouts
+from sipstory_desktop.core.client import MAX_BODY_BYTES, Answer, ApiClient
 from sipstory_desktop.core.find_url import (
     LOCAL_PORTS,
     FindResult,
@@ -39,17 +38,6 @@ LOGIN_PAGE = (
 )
 API = "https://sipstory.example.com/api/public/v1"
 BACKEND = "https://sipstory.example.com/public/v1"
-
-
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
-
-@pytest.fixture
-def client() -> ApiClient:
-    return ApiClient(Timeouts(connect=2.0, read=2.0))
 
 
 def _answer(status: int, headers: dict[str, str] | None = None, body: bytes = b"") -> Answer:
