@@ -14,7 +14,7 @@ from sipstory_desktop.core.secrets import SecretStore
 from sipstory_desktop.core.vault import Vault
 from sipstory_desktop.demo.memory_keyring import MemoryKeyring
 
-pytest_plugins = ["real_parts"]
+pytest_plugins = ["tests.support.real_parts"]
 
 # Widget tests never need a screen; the X11 smoke tests set their own platform.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

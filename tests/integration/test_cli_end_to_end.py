@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_support import Cli, closed_port, new_key
-from real_parts import read_all_files
 
 from sipstory_desktop.demo.server import SipstoryTestServer
+from tests.support.cli import Cli, closed_port, new_key
+from tests.support.real_parts import read_all_files
 
 pytestmark = pytest.mark.secret_service
 
