@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets as random_secrets
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,12 +23,9 @@ from sipstory_desktop.core.vault import Vault
 from sipstory_desktop.demo.memory_keyring import MemoryKeyring
 from sipstory_desktop.demo.server import KeyState, SipstoryTestServer
 from sipstory_desktop.gui.window import MainWindow
+from tests.support.window import KnownKey, MakeWindow, Seed
 
 POOL_WAIT_MS = 10_000
-
-MakeWindow = Callable[..., MainWindow]
-KnownKey = Callable[..., str]
-Seed = Callable[..., list[Entry]]
 
 
 @pytest.fixture

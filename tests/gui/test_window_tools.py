@@ -11,7 +11,6 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog, QPushButton, QTreeWidget
 from pytestqt.qtbot import QtBot
-from test_window import WAIT_MS, select
 
 from sipstory_desktop.core.secrets import SERVICE_NAME
 from sipstory_desktop.core.vault import Vault
@@ -20,6 +19,7 @@ from sipstory_desktop.gui.channels_dialog import ChannelsDialog
 from sipstory_desktop.gui.find_url_dialog import FindUrlDialog
 from sipstory_desktop.gui.import_dialog import ImportDialog
 from sipstory_desktop.gui.orphans_dialog import OrphansDialog
+from tests.support.window import WAIT_MS, select
 
 pytestmark = pytest.mark.qt_log_level_fail("WARNING")
 

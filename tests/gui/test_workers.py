@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,12 +21,9 @@ from sipstory_desktop.core.status import CheckResult, Status
 from sipstory_desktop.core.vault import Vault
 from sipstory_desktop.demo.server import SipstoryTestServer
 from sipstory_desktop.gui.workers import CheckRunner, Worker
+from tests.support.window import WAIT_MS, KnownKey, Seed
 
 pytestmark = pytest.mark.qt_log_level_fail("WARNING")
-
-WAIT_MS = 10_000
-KnownKey = Callable[..., str]  # the fixtures of tests/gui/conftest.py
-Seed = Callable[..., list[Entry]]
 
 
 def on_gui_thread() -> bool:
