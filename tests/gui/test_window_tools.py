@@ -116,9 +116,10 @@ def test_orphaned_keys_are_listed_and_deleted(
     assert isinstance(dialog, OrphansDialog)
     assert dialog.checked_ids() == ["deadbeef"]
     dialog.delete_requested.emit(["deadbeef"])
-    qtbot.waitUntil(
-        lambda: memory_keyring.get_password(SERVICE_NAME, "deadbeef") is None, timeout=WAIT_MS
-    )
+    # Until the dialog has shown the outcome: closed before, it would be deleted while the
+    # outcome is on its way to it.
+    qtbot.waitUntil(lambda: dialog.checked_ids() == [], timeout=WAIT_MS)
+    assert memory_keyring.get_password(SERVICE_NAME, "deadbeef") is None
     assert vault.orphans() == []
     dialog.close()
 
