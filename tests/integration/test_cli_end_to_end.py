@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from sipstory_desktop.demo.server import SipstoryTestServer
-from tests.support.cli import Cli, closed_port, new_key
+from tests.support.cli import Cli, new_key
+from tests.support.ports import closed_port
 from tests.support.real_parts import read_all_files
 
 pytestmark = pytest.mark.secret_service

@@ -35,6 +35,7 @@ from sipstory_desktop.core.client import (
 )
 from sipstory_desktop.core.find_url import ProbeOutcome, classify_probe
 from sipstory_desktop.core.status import CheckResult, Light, RateLimit, Status
+from tests.support.ports import closed_port
 from tests.support.properties import (
     FUZZ,
     base_urls,
@@ -628,13 +629,6 @@ def test_refused_on_this_machine_suggests_starting_the_instance() -> None:
 # --- transport failures over real sockets ----------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
-
-
 @pytest.fixture
 def listener() -> Iterator[socket.socket]:
     sock = socket.socket()
@@ -646,7 +640,7 @@ def listener() -> Iterator[socket.socket]:
 
 @pytest.mark.usefixtures("no_proxy")
 def test_real_connection_refused() -> None:
-    base = f"http://127.0.0.1:{_free_port()}/api/public/v1"
+    base = f"http://127.0.0.1:{closed_port()}/api/public/v1"
     result = check_key(ApiClient(Timeouts(2.0, 2.0)), base, KEY)
     assert result.status is Status.UNREACHABLE
     assert "refused" in result.message
