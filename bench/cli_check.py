@@ -20,11 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-
-from real_parts import running_secret_service
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.support
 
 from sipstory_desktop.demo.fake_api import SipstoryTestServer
+from tests.support.real_parts import running_secret_service
 
 
 def timed(command: list[str], env: dict[str, str], stdin: str = "") -> float:

@@ -17,9 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.support
 
-from real_parts import running_x_server, wait_for_window
+from tests.support.real_parts import running_x_server, wait_for_window
 
 
 def time_to_window(command: list[str], env: dict[str, str]) -> float:

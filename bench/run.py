@@ -41,14 +41,14 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.support
 
 import _common as c
 
 DOCS = c.ROOT / "docs" / "benchmarks.md"
 NOTES_MARK = "<!-- bench/run.py keeps everything below this line when it rewrites the file -->"
 
-POOL = 8  # CheckRunner's max threads and `sipstory-keys check --jobs`' default
+POOL = 8  # CheckSession's max threads and `sipstory-keys check --jobs`' default
 SERVERS = 4
 
 
@@ -247,7 +247,7 @@ def _curl_all(planned: Sequence[c.Planned], folder: Path) -> float:
 
 @contextlib.contextmanager
 def _secret_service(root: Path) -> Iterator[dict[str, str]]:
-    from real_parts import running_secret_service
+    from tests.support.real_parts import running_secret_service
 
     try:
         with running_secret_service(root) as bus:
@@ -549,8 +549,8 @@ window; each is repeated (`--runs`, 3 by default, 9 for startup) and the median 
 - **Check all** (`bench/window_check.py`, `bench/cli_inprocess.py`): 100 entries, 25 on each
   of 4 `SipstoryTestServer`s (200 ms per answer) run in a separate process
   (`bench/servers.py`; keys over stdin), each entry with its own key. Ideal =
-  ceil(100 / 8) x 200 ms = 2.6 s, 8 being `CheckRunner`'s pool and `--jobs`' default.
-  Window: from the Check all action (what F5 triggers) to `CheckRunner.idle`, with an
+  ceil(100 / 8) x 200 ms = 2.6 s, 8 being `CheckSession`'s pool and `--jobs`' default.
+  Window: from the Check all action (what F5 triggers) to `CheckSession.idle`, with an
   in-memory keyring. CLI: `check_entries` timed inside a process, as `sipstory-keys check`
   calls it, against the real Secret Service (gnome-keyring on a private D-Bus): this figure
   carries the target; the wall time of the `sipstory-keys check` process (interpreter start,

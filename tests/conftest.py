@@ -14,7 +14,7 @@ from sipstory_desktop.core.secrets import SecretStore
 from sipstory_desktop.core.vault import Vault
 from sipstory_desktop.demo.memory_keyring import MemoryKeyring
 
-pytest_plugins = ["real_parts"]
+pytest_plugins = ["tests.support.real_parts"]
 
 # Widget tests never need a screen; the X11 smoke tests set their own platform.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -28,6 +28,25 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setattr(keyring.core, "_keyring_backend", MemoryKeyring())
     yield
+
+
+PROXY_VARIABLES = (
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+    "no_proxy",
+)
+
+
+@pytest.fixture
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No proxy from the environment stands between the client and a local server."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

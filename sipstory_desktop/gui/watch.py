@@ -82,7 +82,7 @@ class Watcher(QObject):
     Args:
         entries: the entries to watch, read at each tick.
         used_last_hour: requests an entry's key used in the last hour.
-        check: starts checks of the given entries (the window's CheckRunner).
+        check: starts checks of the given entries (the window's CheckController.watch_round).
 
     Signals:
         ticked(int): a round of watching started this many checks.

@@ -7,8 +7,7 @@ qtbot, and on teardown closes it and asserts that every thread pool it owns is d
 from __future__ import annotations
 
 import secrets as random_secrets
-import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,12 +22,10 @@ from sipstory_desktop.core.vault import Vault
 from sipstory_desktop.demo.fake_api import KeyState, SipstoryTestServer
 from sipstory_desktop.demo.memory_keyring import MemoryKeyring
 from sipstory_desktop.gui.window import MainWindow
+from tests.support import ports
+from tests.support.window import KnownKey, MakeWindow, Seed
 
 POOL_WAIT_MS = 10_000
-
-MakeWindow = Callable[..., MainWindow]
-KnownKey = Callable[..., str]
-Seed = Callable[..., list[Entry]]
 
 
 @pytest.fixture
@@ -82,9 +79,7 @@ def seed(vault: Vault, memory_keyring: MemoryKeyring) -> Seed:
 @pytest.fixture
 def closed_port() -> int:
     """A port on 127.0.0.1 on which nothing listens (connections are refused)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    return ports.closed_port()
 
 
 def _pools(window: MainWindow) -> list[QThreadPool]:

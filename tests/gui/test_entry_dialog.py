@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -24,6 +24,7 @@ from sipstory_desktop.core.status import CheckResult, Status
 from sipstory_desktop.core.urls import CLOUD_BASE_URL, instance_address_of
 from sipstory_desktop.gui.entry.dialog import EntryDialog
 from sipstory_desktop.gui.entry.draft import DialogMode, EntryDraft
+from sipstory_desktop.gui.lights import light_icon
 
 pytestmark = [
     pytest.mark.qt_log_level_fail("WARNING"),
@@ -470,7 +471,12 @@ def test_test_before_saving_asks_the_window_and_shows_the_result(
     assert shown_text(dialog, "resultStatus") == "Invalid key"
     assert shown_text(dialog, "resultMessage") == RESULT.message
     assert shown_text(dialog, "resultHint") == RESULT.hint
-    assert label(dialog, "resultLight").pixmap() is not None
+    light = label(dialog, "resultLight").pixmap()  # never None in Qt 6: null until set
+    assert not light.isNull()
+    assert light.deviceIndependentSize().toSize() == QSize(16, 16)
+    red = light_icon(RESULT.light, 16, dialog.palette())  # the light of an invalid key
+    expected = red.pixmap(QSize(16, 16), light.devicePixelRatio())
+    assert light.toImage() == expected.toImage()
     assert shown_text(dialog, "resultOutdated") == ""
     assert check_button(dialog).isEnabled()
     assert "Checking" not in check_button(dialog).text()

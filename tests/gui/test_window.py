@@ -14,7 +14,7 @@ import keyring.backends.fail
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordSetError
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -43,6 +43,7 @@ from sipstory_desktop.demo.session import DEMO_ENTRIES, DemoSession
 from sipstory_desktop.gui.entry.dialog import EntryDialog
 from sipstory_desktop.gui.roles import Column, Role
 from sipstory_desktop.gui.window import MainWindow
+from tests.support.window import WAIT_MS, KnownKey, MakeWindow, Seed, select, view_index
 
 pytestmark = [
     pytest.mark.qt_log_level_fail("WARNING"),
@@ -50,13 +51,9 @@ pytestmark = [
     pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
 ]
 
-WAIT_MS = 10_000
 CTRL = Qt.KeyboardModifier.ControlModifier
 YES = QMessageBox.StandardButton.Yes
 NO = QMessageBox.StandardButton.No
-MakeWindow = Callable[..., MainWindow]  # the fixtures of tests/gui/conftest.py
-KnownKey = Callable[..., str]
-Seed = Callable[..., list[Entry]]
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -78,16 +75,6 @@ def shown_groups(window: MainWindow) -> list[tuple[str, list[str]]]:
 
 def shown_names(window: MainWindow) -> list[str]:
     return [name for _, names in shown_groups(window) for name in names]
-
-
-def view_index(window: MainWindow, entry_id: str, column: int = 0) -> QModelIndex:
-    return window.entry_list.proxy.mapFromSource(window.model.index_of(entry_id, column))
-
-
-def select(window: MainWindow, entry_id: str) -> None:
-    window.entry_list.setCurrentIndex(view_index(window, entry_id))
-    entry = window.selected_entry()
-    assert entry is not None and entry.id == entry_id
 
 
 def status_of(window: MainWindow, entry_id: str) -> Status | None:

@@ -11,7 +11,6 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog, QPushButton, QTreeWidget
 from pytestqt.qtbot import QtBot
-from test_window import WAIT_MS, select
 
 from sipstory_desktop.core.secrets import SERVICE_NAME
 from sipstory_desktop.core.vault import Vault
@@ -20,6 +19,7 @@ from sipstory_desktop.gui.channels_dialog import ChannelsDialog
 from sipstory_desktop.gui.find_url_dialog import FindUrlDialog
 from sipstory_desktop.gui.import_dialog import ImportDialog
 from sipstory_desktop.gui.orphans_dialog import OrphansDialog
+from tests.support.window import WAIT_MS, select
 
 pytestmark = pytest.mark.qt_log_level_fail("WARNING")
 
@@ -116,9 +116,10 @@ def test_orphaned_keys_are_listed_and_deleted(
     assert isinstance(dialog, OrphansDialog)
     assert dialog.checked_ids() == ["deadbeef"]
     dialog.delete_requested.emit(["deadbeef"])
-    qtbot.waitUntil(
-        lambda: memory_keyring.get_password(SERVICE_NAME, "deadbeef") is None, timeout=WAIT_MS
-    )
+    # Until the dialog has shown the outcome: closed before, it would be deleted while the
+    # outcome is on its way to it.
+    qtbot.waitUntil(lambda: dialog.checked_ids() == [], timeout=WAIT_MS)
+    assert memory_keyring.get_password(SERVICE_NAME, "deadbeef") is None
     assert vault.orphans() == []
     dialog.close()
 

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,12 +22,9 @@ from sipstory_desktop.core.vault import Vault
 from sipstory_desktop.demo.fake_api import SipstoryTestServer
 from sipstory_desktop.gui.check_session import CheckSession
 from sipstory_desktop.gui.workers import Worker
+from tests.support.window import WAIT_MS, KnownKey, Seed
 
 pytestmark = pytest.mark.qt_log_level_fail("WARNING")
-
-WAIT_MS = 10_000
-KnownKey = Callable[..., str]  # the fixtures of tests/gui/conftest.py
-Seed = Callable[..., list[Entry]]
 
 
 def on_gui_thread() -> bool:

@@ -4,17 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-PROXY_VARIABLES = (
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "ALL_PROXY",
-    "NO_PROXY",
-    "http_proxy",
-    "https_proxy",
-    "all_proxy",
-    "no_proxy",
-)
-
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
@@ -23,7 +12,6 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
+def _no_proxy(no_proxy: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test here runs without a proxy (the shared ``no_proxy``) or an ``SSL_CERT_FILE``."""
     monkeypatch.delenv("SSL_CERT_FILE", raising=False)

@@ -7,9 +7,10 @@ few MiB of memory (``tracemalloc`` peak); and the key reached no host but the co
 one (every server records each request's headers; a redirect's target must see nothing,
 not even a connection). Results are checked for the key too: it must not be in them.
 
-The servers are real sockets on 127.0.0.x (``hostile_server.py``); TLS uses certificates
-made here (``certificates.py``), with a private CA that is trusted only where a test says
-so, through ``SSL_CERT_FILE`` (as an OS trust store would hold a private CA).
+The servers are real sockets on 127.0.0.x (``tests/support/hostile_server.py``); TLS uses
+certificates made here (``tests/support/certificates.py``), with a private CA that is trusted
+only where a test says so, through ``SSL_CERT_FILE`` (as an OS trust store would hold a
+private CA).
 """
 
 from __future__ import annotations
@@ -29,8 +30,12 @@ from pathlib import Path
 
 import pytest
 import requests
-from certificates import Authority, Leaf, self_signed
-from hostile_server import (
+
+from sipstory_desktop.core.checker import IS_CONNECTED_PATH, check_key
+from sipstory_desktop.core.client import MAX_BODY_BYTES, ApiClient, Timeouts
+from sipstory_desktop.core.status import CheckResult, Status
+from tests.support.certificates import Authority, Leaf, self_signed
+from tests.support.hostile_server import (
     BEHAVIOURS,
     GZIP_BOMB_INFLATED,
     NESTED_GZIP_BOMB,
@@ -38,10 +43,6 @@ from hostile_server import (
     MiB,
     running,
 )
-
-from sipstory_desktop.core.checker import IS_CONNECTED_PATH, check_key
-from sipstory_desktop.core.client import MAX_BODY_BYTES, ApiClient, Timeouts
-from sipstory_desktop.core.status import CheckResult, Status
 
 KEY = "5e" * 32
 TIMEOUTS = Timeouts(connect=1.0, read=1.0)

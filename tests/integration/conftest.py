@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_support import Cli
 
 from sipstory_desktop.demo.fake_api import SipstoryTestServer
+from tests.support.cli import Cli
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_support import Cli, new_key
-from real_parts import read_all_files
 
 from sipstory_desktop.demo.fake_api import SipstoryTestServer
+from tests.support.cli import Cli, new_key
+from tests.support.real_parts import read_all_files
 
 pytestmark = pytest.mark.secret_service
 

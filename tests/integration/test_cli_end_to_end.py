@@ -10,10 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_support import Cli, closed_port, new_key
-from real_parts import read_all_files
 
 from sipstory_desktop.demo.fake_api import SipstoryTestServer
+from tests.support.cli import Cli, new_key
+from tests.support.ports import closed_port
+from tests.support.real_parts import read_all_files
 
 pytestmark = pytest.mark.secret_service
 

@@ -17,21 +17,9 @@ import pytest
 from sipstory_desktop.core.client import ApiClient, Timeouts
 from sipstory_desktop.core.find_url import LOCAL_PORTS, FindResult, ProbeOutcome, find_api_url
 from sipstory_desktop.demo.fake_api import Layout, SipstoryTestServer
+from tests.support.ports import closed_port
 
 pytestmark = pytest.mark.usefixtures("no_proxy")
-
-
-@pytest.fixture
-def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-    ):
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture
@@ -72,13 +60,6 @@ def _listening(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.settimeout(0.5)
         return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as holder:
-        holder.bind(("127.0.0.1", 0))
-        port: int = holder.getsockname()[1]
-    return port
 
 
 def test_finds_the_base_on_the_proxy_layout(client: ApiClient) -> None:
@@ -152,7 +133,7 @@ def test_a_server_that_fails_is_no_match(client: ApiClient) -> None:
 
 
 def test_nothing_listening(client: ApiClient) -> None:
-    port = _free_port()
+    port = closed_port()
     address = f"http://127.0.0.1:{port}"
     result = find_api_url(client, address)
     assert result.found is None
@@ -172,7 +153,7 @@ def test_nothing_listening(client: ApiClient) -> None:
 
 
 def test_nothing_listening_without_the_usual_ports(client: ApiClient) -> None:
-    port = _free_port()
+    port = closed_port()
     result = find_api_url(client, f"127.0.0.1:{port}", local_ports=())
     assert result.found is None
     assert [p.outcome for p in result.probes] == [ProbeOutcome.UNREACHABLE] * 2

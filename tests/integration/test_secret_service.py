@@ -12,9 +12,9 @@ from pathlib import Path
 import keyring.backends.SecretService
 import pytest
 import secretstorage
-from real_parts import running_secret_service
 
 from sipstory_desktop.core.secrets import SecretErrorKind, SecretStore, SecretStoreError
+from tests.support.real_parts import running_secret_service
 
 pytestmark = pytest.mark.secret_service
 

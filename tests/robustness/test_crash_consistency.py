@@ -2,12 +2,13 @@
 ``remove`` and ``check``.
 
 Each trial runs the real CLI against a local :class:`SipstoryTestServer`, with a file-backed
-test keyring (``robust_file_keyring``, selected through keyring's own
-``PYTHON_KEYRING_BACKEND``), and kills it with SIGKILL. About one trial in seven starts it as
-``python -m sipstory_desktop.cli``; the others fork it from ``robust_zygote``, a process that
-has imported the CLI once and runs ``cli.main(argv)`` in a fresh child with the run's own
-environment, input and output: the same code and the same kind of process to kill, without
-the 0.3 s of interpreter start-up that would otherwise take most of the kills. Kills land:
+test keyring (``tests/support/file_keyring.py``, selected through keyring's own
+``PYTHON_KEYRING_BACKEND``), and kills it with SIGKILL. About one trial in seven starts it
+as ``python -m sipstory_desktop.cli``; the others fork it from ``tests/support/cli_zygote.py``,
+a process that has imported the CLI once and runs ``cli.main(argv)`` in a fresh child with
+the run's own environment, input and output: the same code and the same kind of process to
+kill, without the 0.3 s of interpreter start-up that would otherwise take most of the kills.
+Kills land:
 
 * ``timed``: after a random delay spread over the command's whole run time (the median of
   a few calibration runs, per command and launcher), so anywhere: start-up, reading,
@@ -51,13 +52,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from robust_file_keyring import BACKEND_NAME, FILE_VARIABLE, PAUSE_VARIABLE, FileKeyring, read_store
 
 from sipstory_desktop.core.entries import EntryKind
 from sipstory_desktop.core.paths import HOME_VARIABLE, AppPaths
 from sipstory_desktop.core.secrets import SERVICE_NAME, SecretStore
 from sipstory_desktop.core.vault import Vault
 from sipstory_desktop.demo.fake_api import SipstoryTestServer
+from tests.support.file_keyring import (
+    BACKEND_NAME,
+    FILE_VARIABLE,
+    IMPORT_ROOT,
+    PAUSE_VARIABLE,
+    FileKeyring,
+    read_store,
+)
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"),
@@ -71,7 +79,6 @@ PARALLEL_LANES = 2
 EXEC_SHARE = 0.15  # trials run as `python -m sipstory_desktop.cli`; the others are forked
 TIMED_SHARE = 0.45  # trials killed after a random delay; the others at or after a pause
 SEEDED_ENTRIES = 3
-ROBUST_DIR = Path(__file__).resolve().parent
 KILLED = -signal.SIGKILL
 
 PAUSE_POINTS = {
@@ -123,7 +130,7 @@ class Lane:
             "PYTHON_KEYRING_BACKEND": BACKEND_NAME,
             FILE_VARIABLE: str(self.keyring_file),
             "PYTHONPATH": os.pathsep.join(
-                [str(ROBUST_DIR), *filter(None, [os.environ.get("PYTHONPATH")])]
+                [str(IMPORT_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
             ),
             "NO_COLOR": "1",
         }
@@ -173,11 +180,11 @@ def _snapshot(lane: Lane) -> Snapshot:
 
 
 class Zygote:
-    """A ``robust_zygote`` fork server: runs ``sipstory-keys`` in a forked process."""
+    """A ``tests.support.cli_zygote`` fork server: runs ``sipstory-keys`` in a forked process."""
 
     def __init__(self, env: dict[str, str]) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, str(ROBUST_DIR / "robust_zygote.py")],
+            [sys.executable, "-m", "tests.support.cli_zygote"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,

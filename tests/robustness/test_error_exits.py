@@ -3,9 +3,14 @@
 design.md: "Exit status 0 ..., 1 when any is not [connected], 2 on a usage, config or
 keyring error." A traceback exits with 1, which a script reads as "a key does not work".
 The app's files live under ``SIPSTORY_DESKTOP_HOME``. A home below a regular file is
-reported well (reading the config fails first, as a ConfigError); a home whose lock file
-cannot be opened (here: it is a directory; for a user who is not root, also a home that
-became read-only, or a lock file owned by another user) is not.
+reported well (reading the config fails first, as a ConfigError), and so is a home whose
+lock file cannot be opened (here: it is a directory; for a user who is not root, also a
+home that became read-only, or a lock file owned by another user).
+
+The lock-file tests are regression tests of a bug the robustness suite found: an OSError
+from ``fileio.locked()`` (the lock file cannot be opened or its folder made) escaped
+``ConfigStore.update``/``StateStore.update`` and ``cli.main`` as a traceback with exit
+status 1, instead of a ConfigError/StateError and exit status 2.
 """
 
 from __future__ import annotations
@@ -22,12 +27,6 @@ from sipstory_desktop.core.entries import EntryKind
 from sipstory_desktop.core.paths import HOME_VARIABLE, AppPaths, app_paths
 from sipstory_desktop.core.secrets import SecretStore
 from sipstory_desktop.core.vault import Vault
-
-BUG = (
-    "BUG: an OSError from fileio.locked() (the lock file cannot be opened or its folder "
-    "made) escapes ConfigStore.update/StateStore.update and cli.main as a traceback with "
-    "exit status 1 instead of a ConfigError/StateError and exit status 2"
-)
 
 
 def _seeded(paths: AppPaths) -> str:

@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ import pytest
 
 from sipstory_desktop.core.paths import HOME_VARIABLE
 from sipstory_desktop.demo.fake_api import SipstoryTestServer
+from tests.support.ports import closed_port
 
 pytestmark = pytest.mark.secret_service
 
@@ -128,12 +128,6 @@ class Session:
         run = Run(label, done.returncode, done.stdout, done.stderr)
         self.runs.append(run)
         return run
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # --- the scan ----------------------------------------------------------------------------
@@ -281,7 +275,7 @@ def test_a_whole_debug_session_leaves_no_key_in_any_file_or_output(  # noqa: PLR
             "Slow": (["--base-url", server.fault_base("slow")], "valid", "", {"timeout"}),
             "Reset": (["--base-url", server.fault_base("reset")], "valid", "", {"unreachable"}),
             "Refused": (
-                ["--base-url", f"http://127.0.0.1:{_closed_port()}/api/public/v1"],
+                ["--base-url", f"http://127.0.0.1:{closed_port()}/api/public/v1"],
                 "valid",
                 "",
                 {"unreachable"},

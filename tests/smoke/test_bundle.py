@@ -15,10 +15,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from real_parts import launch_and_quit, read_all_files
 
 from sipstory_desktop import __version__
 from sipstory_desktop.demo.fake_api import SipstoryTestServer
+from tests.support.real_parts import launch_and_quit, read_all_files
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from real_parts import launch_and_quit
+
+from tests.support.real_parts import launch_and_quit
 
 pytestmark = pytest.mark.xvfb
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -24,7 +23,7 @@ from sipstory_desktop.core.budget import (
     used_last_hour,
 )
 from sipstory_desktop.core.checker import IS_CONNECTED_PATH, check_entries, check_entry
-from sipstory_desktop.core.client import ApiClient, Timeouts
+from sipstory_desktop.core.client import ApiClient
 from sipstory_desktop.core.entries import Entry, EntryKind
 from sipstory_desktop.core.secrets import SecretStore
 from sipstory_desktop.core.state import State
@@ -79,17 +78,6 @@ def spy() -> _SpyKeyring:
 @pytest.fixture
 def spied(spy: _SpyKeyring) -> SecretStore:
     return SecretStore(backend=spy, timeout=5.0)
-
-
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
-
-@pytest.fixture
-def client() -> ApiClient:
-    return ApiClient(Timeouts(connect=2.0, read=2.0))
 
 
 # --- grouping --------------------------------------------------------------------------------

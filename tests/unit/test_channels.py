@@ -15,11 +15,15 @@ from typing import Any
 import pytest
 import requests
 import responses
+from hypothesis import event, given
+from hypothesis import strategies as st
+from requests.structures import CaseInsensitiveDict
 
 from sipstory_desktop.core.channels import (
     ALIASES,
     INTEGRATIONS_PATH,
     MAX_CHANNELS,
+    MAX_PICTURE_LENGTH,
     MAX_TEXT_LENGTH,
     PLATFORMS,
     Category,
@@ -31,11 +35,22 @@ from sipstory_desktop.core.channels import (
     fetch_channels,
     parse_channels,
     platform_of,
+    read_channels_answer,
 )
-from sipstory_desktop.core.client import MAX_BODY_BYTES, ApiClient, Timeouts
+from sipstory_desktop.core.client import MAX_BODY_BYTES, Answer, ApiClient, Timeouts
 from sipstory_desktop.core.status import Status
 from sipstory_desktop.demo.canned import default_channels
 from sipstory_desktop.demo.fake_api import SipstoryTestServer
+from tests.support.properties import (
+    FUZZ,
+    base_urls,
+    content_types,
+    is_clean_text,
+    json_scalars,
+    json_values,
+    serialized,
+    statuses,
+)
 
 KEY = "5d" * 32
 BASE = "https://sipstory.example.com/api/public/v1"
@@ -89,17 +104,6 @@ def _item(**changes: Any) -> dict[str, Any]:
 
 
 _DROP = object()
-
-
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
-
-@pytest.fixture
-def client() -> ApiClient:
-    return ApiClient(Timeouts(connect=2.0, read=2.0))
 
 
 def _fetch(client: ApiClient) -> ChannelsResult:
@@ -586,19 +590,6 @@ def server(request: pytest.FixtureRequest) -> Iterator[SipstoryTestServer]:
         yield running
 
 
-@pytest.fixture
-def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-    ):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.mark.usefixtures("no_proxy")
 def test_the_default_channels_of_a_real_server(
     server: SipstoryTestServer, client: ApiClient
@@ -732,3 +723,148 @@ def test_nothing_listening(client: ApiClient) -> None:
     result = fetch_channels(client, base, KEY)
     assert result.check.status is Status.UNREACHABLE
     assert result.channels is None
+
+
+# --- any answer --------------------------------------------------------------------------------
+# read_channels_answer and fetch_channels on any JSON never raise, and what they keep is
+# clean and survives a trip through state.json.
+
+
+def _mostly(usual: st.SearchStrategy[Any], other: st.SearchStrategy[Any]) -> Any:
+    """``usual`` four times in five, else ``other``."""
+    return st.integers(0, 4).flatmap(lambda n: usual if n else other)
+
+
+_odd_texts = st.sampled_from(
+    [
+        "",
+        " ",
+        "\x1b[31mred\x1b[0m",
+        "\u202eevil",
+        "n" * 300,
+        " padded " + "p" * 195 + " end",
+        "tab\there",
+        "名前",
+        "\x00",
+        "\r\n",
+    ]
+)
+_channel_text = st.one_of(st.text(max_size=20), _odd_texts, json_scalars)
+_channel_likes = _mostly(
+    st.fixed_dictionaries(
+        {
+            "id": _mostly(st.uuids().map(str), st.one_of(st.integers(-5, 10**6), _channel_text)),
+            "identifier": _mostly(
+                st.sampled_from(
+                    [
+                        "x",
+                        "linkedin-page",
+                        "bluesky",
+                        "wrapcast",
+                        "Twitter",
+                        " x ",
+                        "unknown-platform",
+                    ]
+                ),
+                _channel_text,
+            ),
+        },
+        optional={
+            "name": _channel_text,
+            "picture": st.one_of(
+                st.sampled_from(
+                    [
+                        "https://cdn.example/p.png",
+                        "javascript:x",
+                        "HTTP://X/p",
+                        "http://x/" + "p" * 3000,
+                    ]
+                ),
+                _channel_text,
+            ),
+            "disabled": st.one_of(st.booleans(), st.none(), json_scalars),
+            "profile": _channel_text,
+            "customer": st.one_of(
+                st.fixed_dictionaries({}, optional={"id": _channel_text, "name": _channel_text}),
+                _channel_text,
+            ),
+        },
+    ),
+    json_scalars,
+)
+_channel_bodies = _mostly(
+    st.lists(_channel_likes, max_size=4).map(serialized),
+    st.one_of(
+        json_values.map(serialized),
+        st.binary(max_size=100),
+        st.sampled_from(
+            [b"[]", b"{}", b"null", b"[" * 3000, b"[{}]", b'[{"id": 1, "identifier": "x"}]']
+        ),
+    ),
+)
+
+
+class _StubClient:
+    """An ApiClient that answers every request with one fixed answer."""
+
+    timeouts = Timeouts(1.0, 1.0)
+
+    def __init__(self, answer: Answer) -> None:
+        self.answer = answer
+
+    def get(self, base_url: str, path: str, key: str | None) -> Answer:
+        return self.answer
+
+
+@FUZZ
+@given(
+    status=_mostly(st.just(200), statuses),
+    content_type=_mostly(st.just("application/json; charset=utf-8"), content_types),
+    body=_channel_bodies,
+    truncated=_mostly(st.just(False), st.booleans()),
+    base=base_urls,
+)
+def test_read_channels_answer_never_raises_and_keeps_clean_channels(
+    status: int, content_type: str, body: bytes, truncated: bool, base: str
+) -> None:
+    answer = Answer(
+        status, CaseInsensitiveDict({"Content-Type": content_type}), body, truncated, 12
+    )
+    fetched = read_channels_answer(answer, base, now=WHEN)
+    assert isinstance(fetched.check.status, Status)
+    assert fetched.check.message
+    assert fetched.ok == (fetched.channels is not None)
+    if fetched.channels is None:
+        event(f"failed: {fetched.check.status.value}")
+        assert fetched.cache is None
+        assert fetched.check.status is not Status.CONNECTED
+    else:
+        event(f"{len(fetched.channels)} channels, {fetched.skipped} skipped")
+        assert status == 200 and not truncated
+        assert fetched.check.status is Status.CONNECTED
+        items = json.loads(body.decode("utf-8"))
+        assert len(fetched.channels) + fetched.skipped == len(items)
+        assert len(fetched.channels) <= MAX_CHANNELS
+        for channel in fetched.channels:
+            assert channel.id and channel.identifier and channel.name
+            for text in (
+                channel.id,
+                channel.identifier,
+                channel.name,
+                channel.profile,
+                channel.customer or "",
+            ):
+                assert len(text) <= MAX_TEXT_LENGTH and is_clean_text(text)
+            assert len(channel.picture) <= MAX_PICTURE_LENGTH and is_clean_text(channel.picture)
+            assert channel.picture == "" or channel.picture.lower().startswith("http")
+            channel.to_json()  # the platform of any identifier can be named
+        # what is kept survives state.json: every channel comes back, by id, in order
+        assert fetched.cache is not None
+        stored = json.loads(json.dumps(cache_to_dict({"e": fetched.cache})))
+        back = cache_from_dict(stored)["e"]
+        assert back.fetched_at == fetched.cache.fetched_at
+        assert len(back.channels) == len(fetched.channels)
+    # fetch_channels on the same answer reads it without reaching its safety net
+    through_fetch = fetch_channels(_StubClient(answer), base, "k" * 64)  # type: ignore[arg-type]
+    assert "could not be read:" not in through_fetch.check.message
+    assert through_fetch.check.status is fetched.check.status

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import keyring.errors
 import pytest
@@ -17,7 +16,7 @@ from sipstory_desktop.core.checker import (
     keyring_error_result,
     no_secret_result,
 )
-from sipstory_desktop.core.client import ApiClient, Timeouts
+from sipstory_desktop.core.client import ApiClient
 from sipstory_desktop.core.entries import Entry, EntryKind
 from sipstory_desktop.core.secrets import (
     SERVICE_NAME,
@@ -55,17 +54,6 @@ class _CountingKeyring(MemoryKeyring):
         if username in self.locked or "*" in self.locked:
             raise keyring.errors.KeyringLocked("Collection is locked")
         return super().get_password(service, username)
-
-
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
-
-@pytest.fixture
-def client() -> ApiClient:
-    return ApiClient(Timeouts(connect=2.0, read=2.0))
 
 
 def test_no_secret_result_sends_nothing() -> None:

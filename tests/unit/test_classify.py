@@ -19,6 +19,8 @@ import pytest
 import requests
 import responses
 import urllib3.exceptions
+from hypothesis import event, example, given
+from hypothesis import strategies as st
 from requests.structures import CaseInsensitiveDict
 
 from sipstory_desktop.core.checker import IS_CONNECTED_PATH, check_key
@@ -31,7 +33,21 @@ from sipstory_desktop.core.client import (
     DeadlineExceeded,
     Timeouts,
 )
+from sipstory_desktop.core.find_url import ProbeOutcome, classify_probe
 from sipstory_desktop.core.status import CheckResult, Light, RateLimit, Status
+from tests.support.ports import closed_port
+from tests.support.properties import (
+    FUZZ,
+    base_urls,
+    content_types,
+    header_text,
+    is_clean_text,
+    json_scalars,
+    json_values,
+    serialized,
+    statuses,
+    wide_json_values,
+)
 
 KEY = "7c" * 32
 BASE = "https://sipstory.example.com/api/public/v1"
@@ -43,24 +59,6 @@ LOGIN_PAGE = (
     b"<!DOCTYPE html><html><head><title>Sipstory</title></head>"
     b"<body><form action='/auth/login'>Sign in</form></body></html>"
 )
-
-
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
-
-@pytest.fixture
-def client() -> ApiClient:
-    return ApiClient(Timeouts(connect=2.0, read=2.0))
-
-
-@pytest.fixture
-def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.delenv("all_proxy", raising=False)
 
 
 def _answer(
@@ -631,13 +629,6 @@ def test_refused_on_this_machine_suggests_starting_the_instance() -> None:
 # --- transport failures over real sockets ----------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
-
-
 @pytest.fixture
 def listener() -> Iterator[socket.socket]:
     sock = socket.socket()
@@ -649,7 +640,7 @@ def listener() -> Iterator[socket.socket]:
 
 @pytest.mark.usefixtures("no_proxy")
 def test_real_connection_refused() -> None:
-    base = f"http://127.0.0.1:{_free_port()}/api/public/v1"
+    base = f"http://127.0.0.1:{closed_port()}/api/public/v1"
     result = check_key(ApiClient(Timeouts(2.0, 2.0)), base, KEY)
     assert result.status is Status.UNREACHABLE
     assert "refused" in result.message
@@ -783,3 +774,220 @@ def test_result_to_dict_has_the_public_fields() -> None:
     assert data["latency_ms"] == 12
     assert data["checked_at"] == "2026-11-28T12:00:00Z"
     assert CheckResult.from_dict(data) == result
+
+
+# --- text from the server --------------------------------------------------------------------
+# A regression test of a bug the fuzz tests found: classify.py put server-controlled text
+# (the 'msg'/'message'/'error' of a 4xx body, the Location header, the Content-Type) into
+# CheckResult.message/location unfiltered and uncut, so terminal escape sequences reached
+# `sipstory-keys check` output and state.json, and a 60 KB 'msg' was kept whole in every
+# result (find_url and channels cleaned the same kind of text with _clean).
+
+_JSON_TYPE = {"Content-Type": "application/json"}
+SERVER_TEXT_CASES = {
+    "401 msg with an escape sequence": _answer(
+        401, _JSON_TYPE, json.dumps({"msg": "\x1b[2J\x1b[31mEVIL\x1b[0m"}).encode()
+    ),
+    "403 message of 60 KB": _answer(
+        403, _JSON_TYPE, json.dumps({"message": "A" * 60_000}).encode()
+    ),
+    "402 error with a bidi override": _answer(
+        402, _JSON_TYPE, json.dumps({"error": "pay \u202eecnalab"}).encode()
+    ),
+    "302 Location with an escape sequence": _answer(
+        302, {"Location": "https://elsewhere.example/\x1b[31mred\x1b[0m"}
+    ),
+    "200 with an escape sequence in the content type": _answer(
+        200, {"Content-Type": "text/\x1b[31mplain"}, b"OK"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(SERVER_TEXT_CASES))
+def test_server_text_in_a_check_result_is_clean_and_short(case: str) -> None:
+    result = classify_answer(SERVER_TEXT_CASES[case], BASE, now=NOW)
+    for text in (result.message, result.hint, result.location or ""):
+        assert is_clean_text(text), "control characters from the server are kept"
+        assert len(text) <= 1000, "the server's text is kept whole"
+
+
+# --- any answer ------------------------------------------------------------------------------
+# classify_answer (and the keyless probe's classify_probe) on any status, headers and body
+# never raises, always gives a Status, and ``connected`` only for 200 with a JSON content
+# type and ``connected: true``.
+
+_numbers = st.integers(-10, 10**20).map(str)
+# HTTP-dates in GMT and in the zone-less '-0000' form
+_http_dates = st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(9999, 12, 1)).flatmap(
+    lambda d: st.sampled_from(
+        [d.strftime("%a, %d %b %Y %H:%M:%S GMT"), d.strftime("%a, %d %b %Y %H:%M:%S -0000")]
+    )
+)
+# Header values: any text (odd digits such as '²' included), numbers far too large for a
+# timedelta, and HTTP-dates.
+_headers = st.fixed_dictionaries(
+    {},
+    optional={
+        "Content-Type": content_types,
+        "Retry-After": st.one_of(_numbers, _http_dates, header_text),
+        "X-RateLimit-Limit": st.one_of(_numbers, header_text),
+        "X-RateLimit-Remaining": st.one_of(_numbers, header_text),
+        "X-RateLimit-Reset": st.one_of(_numbers, header_text),
+        "Location": st.one_of(st.just("https://elsewhere.example/api/public/v1"), header_text),
+    },
+)
+_bodies = st.one_of(
+    st.binary(max_size=300),
+    json_values.map(serialized),
+    wide_json_values.map(lambda v: json.dumps(v).encode()),
+    st.fixed_dictionaries(
+        {"connected": st.one_of(st.just(True), json_values)},
+        optional={"msg": json_values, "message": json_values, "error": json_values},
+    ).map(serialized),
+    st.sampled_from(
+        [
+            b'{"connected": true}',
+            b'{"connected": false}',
+            b'{"connected": "true"}',
+            b'{"connected": 1}',
+            b'{"msg": "Invalid API key"}',
+            b'{"msg": "No subscription found"}',
+            b'{"msg": "No API Key found"}',
+            b"<!DOCTYPE html><html></html>",
+            b"",
+            b"null",
+            b"[" * 3000,
+            b'{"connected": true, "connected": false}',
+            b'\xef\xbb\xbf{"connected": true}',
+            b'{"connected": NaN}',
+        ]
+    ),
+)
+_CLOUD = "https://api.sipstory.tech/public/v1"
+
+
+def _should_connect(status: int, headers: dict[str, str], body: bytes, truncated: bool) -> bool:
+    """The rule of design.md, independently: 200, JSON, ``connected`` is true."""
+    kind = CaseInsensitiveDict(headers).get("Content-Type", "").split(";")[0].strip().lower()
+    if status != 200 or "json" not in kind or truncated:
+        return False
+    try:
+        document = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return False
+    return isinstance(document, dict) and document.get("connected") is True
+
+
+_json_types = st.sampled_from(
+    [
+        "application/json",
+        "application/json; charset=utf-8",
+        "Application/JSON ; q=1",
+        "application/problem+json",
+        "text/json",
+        "text/plain",
+        "text/html",
+        "",
+    ]
+)
+_near_connected = st.fixed_dictionaries(
+    {
+        "status": st.sampled_from([200, 200, 200, 201, 204, 299]),
+        "headers": st.fixed_dictionaries({"Content-Type": _json_types}),
+        "body": st.one_of(
+            st.sampled_from(
+                [
+                    b'{"connected": true}',
+                    b'{"connected":true,"x":1}',
+                    b'{"connected": false}',
+                    b'{"connected": "true"}',
+                    b"true",
+                    b'[{"connected": true}]',
+                    b'{"connected": true',
+                ]
+            ),
+            st.fixed_dictionaries(
+                {"connected": st.one_of(st.just(True), json_scalars)},
+                optional={"msg": json_scalars},
+            ).map(serialized),
+        ),
+        "truncated": st.sampled_from([False, False, False, True]),
+    }
+)
+_answers = st.one_of(
+    st.fixed_dictionaries(
+        {"status": statuses, "headers": _headers, "body": _bodies, "truncated": st.booleans()}
+    ),
+    _near_connected,
+)
+_PROBE_ONLY = (ProbeOutcome.UNREACHABLE, ProbeOutcome.TIMEOUT, ProbeOutcome.TLS_ERROR)
+
+
+@FUZZ
+@given(answer=_answers, base=base_urls)
+@example(
+    {
+        "status": 200,
+        "headers": {"Content-Type": "application/json"},
+        "body": b'{"connected": true}',
+        "truncated": False,
+    },
+    _CLOUD,
+)
+@example(
+    {
+        "status": 200,
+        "headers": {"Content-Type": "text/plain"},
+        "body": b'{"connected": true}',
+        "truncated": False,
+    },
+    _CLOUD,
+)
+@example(
+    {
+        "status": 429,
+        "headers": {"Retry-After": "Fri, 31 Dec 9999 23:59:59 GMT"},
+        "body": b"",
+        "truncated": False,
+    },
+    _CLOUD,
+)
+def test_classify_answer_never_raises_and_connects_only_as_designed(
+    answer: dict[str, Any], base: str
+) -> None:
+    status, headers, body, truncated = (
+        answer["status"],
+        answer["headers"],
+        answer["body"],
+        answer["truncated"],
+    )
+    seen = _answer(status, headers, body, truncated)
+    result = classify_answer(seen, base, now=NOW)
+    event(result.status.value)
+    assert isinstance(result.status, Status)
+    assert result.status is not Status.UNCHECKED
+    assert result.message
+    assert result.http_status == status
+    assert (result.status is Status.CONNECTED) == _should_connect(status, headers, body, truncated)
+    assert result.ok == (result.status is Status.CONNECTED)
+    if 300 <= status < 400:
+        assert result.status is Status.REDIRECTED
+    if 500 <= status < 600:
+        assert result.status is Status.SERVER_ERROR
+    if status == 429:
+        assert result.status is Status.RATE_LIMITED
+    if status in (401, 403):
+        assert result.status in (Status.INVALID_KEY, Status.NO_SUBSCRIPTION)
+        assert not result.counted
+    if result.retry_at is not None:
+        assert result.retry_at >= NOW
+    # a result can always be stored in state.json and read back
+    assert CheckResult.from_dict(json.loads(json.dumps(result.to_dict()))) == result
+    # the keyless probe of find-url reads the same answers without raising, and agrees
+    outcome, detail = classify_probe(seen)
+    assert detail
+    assert outcome not in _PROBE_ONLY  # outcomes of a request that got no answer
+    if 300 <= status < 400:
+        assert outcome is ProbeOutcome.REDIRECT
+    if result.ok:
+        assert outcome is ProbeOutcome.SIPSTORY

@@ -7,11 +7,17 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import event, example, given
+from hypothesis import strategies as st
 
 import sipstory_desktop.core.config as config_module
 from sipstory_desktop.core.config import SCHEMA_VERSION, ConfigError, ConfigStore
@@ -19,6 +25,13 @@ from sipstory_desktop.core.entries import Entry, EntryKind
 from sipstory_desktop.core.fileio import backup_path, locked
 from sipstory_desktop.core.paths import AppPaths
 from sipstory_desktop.core.urls import CLOUD_BASE_URL
+from tests.support.properties import (
+    FAST_TMP,
+    FUZZ,
+    json_values,
+    serialized,
+    wide_json_values,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -304,6 +317,59 @@ def test_config_with_a_huge_integer_is_treated_as_damaged(store: ConfigStore) ->
     assert [p.read_bytes() for p in aside] == [damaged]
 
 
+# A regression test of a bug the fuzz tests found: ConfigStore._recover_locked set the
+# damaged config aside before _read_backup parsed the backup, whose newer schema raised
+# ConfigError ('It was left untouched'): config.json was gone, the next load was silently
+# empty, and later writes overwrote the newer version's backup.
+
+CUSTOM_URL = "https://sipstory.example.com/api/public/v1"
+DAMAGED_BESIDE_NEWER = b'{"schema": 1, "entries": [{"id": "ab'
+NEWER_BACKUP = json.dumps(
+    {
+        "schema": 2,
+        "entries": [
+            Entry(
+                name="Kept", kind=EntryKind.CLOUD, base_url="https://api.sipstory.tech/public/v1"
+            ).to_dict()
+        ],
+    }
+).encode()
+
+
+def _damaged_with_a_newer_backup(root: Path) -> AppPaths:
+    paths = AppPaths(data_dir=root, log_dir=root / "logs")
+    paths.config_file.write_bytes(DAMAGED_BESIDE_NEWER)
+    backup_path(paths.config_file).write_bytes(NEWER_BACKUP)
+    return paths
+
+
+def test_refusing_a_newer_backup_leaves_the_config_untouched_as_promised(tmp_path: Path) -> None:
+    paths = _damaged_with_a_newer_backup(tmp_path)
+    with pytest.raises(ConfigError, match="left untouched"):
+        ConfigStore(paths).load()
+    assert paths.config_file.is_file() and paths.config_file.read_bytes() == DAMAGED_BESIDE_NEWER
+
+
+def test_a_damaged_config_with_a_newer_backup_never_becomes_a_silent_empty_list(
+    tmp_path: Path,
+) -> None:
+    paths = _damaged_with_a_newer_backup(tmp_path)
+    with pytest.raises(ConfigError):
+        ConfigStore(paths).load()
+    store = ConfigStore(paths)
+    try:
+        entries = store.load()
+    except ConfigError:
+        entries = None  # still refused: the user is told, nothing is written
+    assert entries is None or store.notices, "the second load gives [] without a word"
+    if entries is not None:
+        for name in ("One", "Two"):  # the user adds keys again; each write makes a backup
+            extra = Entry(name=name, kind=EntryKind.CUSTOM, base_url=CUSTOM_URL)
+            store.update(lambda current, extra=extra: [*current, extra])
+    kept = [p for p in tmp_path.iterdir() if p.is_file() and p.read_bytes() == NEWER_BACKUP]
+    assert kept, "the newer version's backup, the only whole copy of the entries, is lost"
+
+
 def test_two_damaged_files_in_the_same_second_are_both_kept(
     store: ConfigStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -416,3 +482,237 @@ def test_processes_writing_at_once_lose_no_update(paths: AppPaths) -> None:
     assert store.notices == []
     assert _leftovers(paths.data_dir) == []
     assert _corrupt_files(paths.data_dir) == []
+
+
+# --- any file ------------------------------------------------------------------------------------
+# ConfigStore.load on any bytes, and on any JSON shaped like a config (with or without a
+# backup beside it), raises nothing but ConfigError, never loses the damaged file (it is set
+# aside, byte for byte, or left in place), and the store can be written afterwards, after
+# which a fresh store reads back what was written.
+
+_entry_names = st.builds(
+    lambda first, rest: first + rest,
+    st.sampled_from(["A", "z", "é", "7", "(", "Ω", "名"]),
+    st.text(alphabet="abc XYZ é-_.()0123456789Ω名", max_size=11),
+)
+_entries = st.builds(
+    lambda name, kind, url, note, hint: Entry(
+        name=name.strip(), kind=kind, base_url=url, note=note, key_hint=hint
+    ),
+    _entry_names,
+    st.sampled_from(list(EntryKind)),
+    st.sampled_from(
+        [
+            "https://api.sipstory.tech/public/v1",
+            "http://localhost:4007/api/public/v1",
+            "https://bücher.example/api/public/v1",
+            "http://[::1]:3000/public/v1",
+        ]
+    ),
+    st.text(max_size=20),
+    st.text(alphabet="0123456789abcdef", max_size=4),
+)
+_good_dicts = st.lists(_entries, max_size=3).map(lambda es: [e.to_dict() for e in es])
+_field_names = ["id", "name", "kind", "base_url", "note", "key_hint", "created_at", "updated_at"]
+
+
+def _spoil(item: dict[str, Any], field: str, value: Any, drop: bool) -> dict[str, Any]:
+    spoiled = dict(item)
+    if drop:
+        spoiled.pop(field, None)
+    else:
+        spoiled[field] = value
+    return spoiled
+
+
+_entry_likes = st.one_of(
+    _entries.map(Entry.to_dict),
+    st.builds(
+        _spoil,
+        _entries.map(Entry.to_dict),
+        st.sampled_from(_field_names),
+        st.one_of(
+            json_values,
+            st.sampled_from(
+                [
+                    "",
+                    "cloud",
+                    "custom",
+                    "self_hosted",
+                    "2026-13-01T00:00:00Z",
+                    "ftp://x",
+                    "a b",
+                    "x" * 100,
+                    "\x00",
+                    "https://x/?q",
+                    "0" * 40,
+                ]
+            ),
+        ),
+        st.booleans(),
+    ),
+    json_values,
+)
+# One whole entry with one field replaced, renamed or dropped; names, notes, hints of any text.
+_good_entry = Entry(
+    name="Acme", kind=EntryKind.CLOUD, base_url="https://api.sipstory.tech/public/v1"
+).to_dict()
+_wide_entry_likes = st.one_of(
+    wide_json_values,
+    st.dictionaries(
+        st.sampled_from([*_good_entry, "other"]),
+        st.one_of(
+            wide_json_values, st.sampled_from([*_good_entry.values(), "cloud", "2026-01-01"])
+        ),
+    ),
+    st.just(_good_entry),
+    st.builds(
+        lambda k, v: {**_good_entry, k: v}, st.sampled_from(list(_good_entry)), wide_json_values
+    ),
+    st.builds(
+        lambda name, note, hint: {**_good_entry, "name": name, "note": note, "key_hint": hint},
+        st.text(max_size=90),
+        st.text(max_size=30),
+        st.text(max_size=10),
+    ),
+)
+_config_documents = st.one_of(
+    json_values,
+    st.fixed_dictionaries(
+        {
+            "schema": st.one_of(st.just(1), st.integers(-3, 4), json_values),
+            "entries": st.one_of(st.lists(_entry_likes, max_size=4), _good_dicts, json_values),
+        },
+        optional={"extra": json_values},
+    ),
+    wide_json_values,
+    st.fixed_dictionaries(
+        {
+            "schema": st.one_of(st.just(1), st.integers(-2, 3), wide_json_values),
+            "entries": st.one_of(st.lists(_wide_entry_likes, max_size=4), wide_json_values),
+        },
+        optional={"extra": wide_json_values},
+    ),
+)
+_config_bytes = st.one_of(  # JSON documents have a test of their own, below
+    st.binary(max_size=2_000),
+    # a valid config, cut short or with a byte flipped: the damage a crash or a disk does
+    st.tuples(_good_dicts, st.integers(0, 400), st.integers(0, 255)).map(
+        lambda t: (
+            serialized({"schema": 1, "entries": t[0]})[: t[1]]
+            + bytes([t[2]])
+            + serialized({"schema": 1, "entries": t[0]})[t[1] + 1 :]
+        )
+    ),
+    st.sampled_from(
+        [
+            b"",
+            b"\xef\xbb\xbf{}",
+            b'{"schema": 1, "entries": []}',
+            b"null",
+            b'{"schema": 2, "entries": []}',
+            b'{"schema": 1e400}',
+            b"[" * 5000,
+            b'{"schema": 1, "entries": [], "schema": 9}',
+        ]
+    ),
+)
+_backups = st.one_of(
+    st.none(),
+    _good_dicts.map(lambda items: serialized({"schema": 1, "entries": items})),
+    st.binary(max_size=40),
+    st.sampled_from(
+        [
+            b"",
+            b"{}",
+            b'{"schema": 1, "entries": [{}]}',
+            b'{"schema": 1}',
+            b'{"schema": 2, "entries": []}',
+            b'{"schema": 0, "entries": []}',
+        ]
+    ),
+)
+
+
+@contextmanager
+def _home() -> Iterator[AppPaths]:
+    with tempfile.TemporaryDirectory(dir=FAST_TMP, prefix="sipstory-fuzz-") as directory:
+        root = Path(directory)
+        yield AppPaths(data_dir=root, log_dir=root / "logs")
+
+
+def _parses_as_config(raw: bytes | None) -> list[dict[str, Any]] | None:
+    """The entries of ``raw`` as a fresh store reads them, or None if it is not a config."""
+    if raw is None:
+        return None
+    with _home() as paths:
+        paths.config_file.write_bytes(raw)
+        store = ConfigStore(paths)
+        try:
+            entries = store.load()
+        except ConfigError:
+            return None
+        return None if store.notices else [e.to_dict() for e in entries]
+
+
+def _load_and_write(raw: bytes, backup: bytes | None) -> None:
+    expected_backup = _parses_as_config(backup)
+    with _home() as paths:
+        paths.config_file.write_bytes(raw)
+        if backup is not None:
+            backup_path(paths.config_file).write_bytes(backup)
+        store = ConfigStore(paths)
+        try:
+            entries = store.load()
+        except ConfigError as exc:
+            # only for a config, or the backup of a damaged one, written by a newer
+            # version: then nothing is touched
+            event("refused (newer schema)")
+            assert "newer" in str(exc)
+            assert paths.config_file.read_bytes() == raw
+            assert not list(paths.data_dir.glob("config.json.corrupt-*"))
+            return
+        aside = list(paths.data_dir.glob("config.json.corrupt-*"))
+        loaded = [e.to_dict() for e in entries]
+        if store.notices:
+            event("damaged, backup used" if expected_backup is not None else "damaged, no backup")
+            assert len(aside) == 1 and aside[0].read_bytes() == raw  # never lost
+            assert loaded == (expected_backup or [])
+        else:
+            event(f"valid, {len(entries)} entries")
+            assert not aside
+            assert paths.config_file.read_bytes() == raw
+        # the store can be written afterwards, and a fresh one reads back what was written
+        extra = Entry(
+            name="Fuzz écrit", kind=EntryKind.CLOUD, base_url="https://api.sipstory.tech/public/v1"
+        )
+        if any(e.name.casefold() == extra.name.casefold() for e in entries):
+            return
+        before = paths.config_file.read_bytes() if paths.config_file.exists() else None
+        store.update(lambda current: [*current, extra])
+        if before is not None:  # the previous version is kept as the backup
+            assert backup_path(paths.config_file).read_bytes() == before
+        fresh = ConfigStore(paths)
+        assert [e.to_dict() for e in fresh.load()] == [*loaded, extra.to_dict()]
+        assert not fresh.notices
+        assert aside == list(paths.data_dir.glob("config.json.corrupt-*"))
+
+
+@FUZZ
+@given(_config_bytes, _backups)
+@example(b"", None)
+@example(b'{"schema": 1, "entries": []}', None)
+@example(b'{"schema": 2}', None)
+@example(b"\xef\xbb\xbf{}", None)
+@example(b'{"schema": 1, "entries": [', None)
+@example(b"\x00" * 10, b'{"schema": 1, "entries": []}')
+def test_config_load_on_any_bytes(raw: bytes, backup: bytes | None) -> None:
+    _load_and_write(raw, backup)
+
+
+@FUZZ
+@given(_config_documents, _backups, st.booleans())
+def test_config_load_on_any_json_shaped_like_a_config(
+    document: Any, backup: bytes | None, ascii_only: bool
+) -> None:
+    _load_and_write(json.dumps(document, ensure_ascii=ascii_only).encode("utf-8"), backup)

@@ -11,14 +11,14 @@ import re
 import ssl
 import threading
 import time
-from collections.abc import Iterator
 
 import pytest
 import requests
 import responses
+from hypothesis import event, example, given
 from requests.structures import CaseInsensitiveDict
 
-from sipstory_desktop.core.client import MAX_BODY_BYTES, Answer, ApiClient, Timeouts
+from sipstory_desktop.core.client import MAX_BODY_BYTES, Answer, ApiClient
 from sipstory_desktop.core.find_url import (
     LOCAL_PORTS,
     FindResult,
@@ -30,6 +30,7 @@ from sipstory_desktop.core.find_url import (
     probe,
 )
 from sipstory_desktop.core.urls import UrlError
+from tests.support.properties import FUZZ, addresses, assert_valid_base_url, is_clean_text
 
 JSON = "application/json; charset=utf-8"
 HTML = "text/html; charset=utf-8"
@@ -39,17 +40,6 @@ LOGIN_PAGE = (
 )
 API = "https://sipstory.example.com/api/public/v1"
 BACKEND = "https://sipstory.example.com/public/v1"
-
-
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
-
-@pytest.fixture
-def client() -> ApiClient:
-    return ApiClient(Timeouts(connect=2.0, read=2.0))
 
 
 def _answer(status: int, headers: dict[str, str] | None = None, body: bytes = b"") -> Answer:
@@ -249,6 +239,14 @@ def test_what_a_server_says_is_shown_on_one_clean_line() -> None:
     assert len(detail) < 200
 
 
+def test_the_content_type_in_a_probe_detail_is_clean() -> None:
+    """A regression test of a bug the fuzz tests found: ``classify_probe`` cleaned ``msg``,
+    the title and the Location, not the content type."""
+    answer = _answer(200, {"Content-Type": "text/\x1b[31mplain"}, b"OK")
+    _, detail = classify_probe(answer)
+    assert is_clean_text(detail)
+
+
 # --- probing over responses ------------------------------------------------------------------
 
 
@@ -392,3 +390,29 @@ def test_a_plain_http_base_on_another_machine_comes_with_a_warning() -> None:
     assert remote.to_dict()["warning"] == remote.warning
     assert FindResult("http://localhost:4007/api/public/v1", []).warning is None
     assert FindResult(None, []).warning is None
+
+
+# --- any address ---------------------------------------------------------------------------------
+
+
+@FUZZ
+@given(addresses)
+@example("localhost")
+@example("https://x.example.com:8443/sipstory/api/public/v1/is-connected")
+@example("127.0.0.1:5000/public/v1")
+def test_candidates_raise_only_url_error_and_are_idempotent(text: str) -> None:
+    try:
+        found = candidates(text)
+    except UrlError as exc:
+        assert str(exc)
+        event("rejected")
+        return
+    event(f"accepted, {len(found)} candidates")
+    assert found
+    assert len(set(found)) == len(found)
+    for url in found:
+        assert_valid_base_url(url)
+        assert url.endswith(("/api/public/v1", "/public/v1"))
+    # idempotent: the most likely candidate, as an address, gives the same candidates
+    assert candidates(found[0]) == found
+    assert candidates(text) == found

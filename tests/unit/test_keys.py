@@ -7,6 +7,8 @@ pytest would print on failure.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sipstory_desktop.core.keys import (
     MAX_KEY_LENGTH,
@@ -16,6 +18,7 @@ from sipstory_desktop.core.keys import (
     key_hint,
     masked,
 )
+from tests.support.properties import MANY
 
 HEX_KEY = "3f" * 32
 OAUTH_KEY = "pos_" + "Q7" * 20
@@ -144,3 +147,45 @@ def test_masked_shows_dots_and_the_hint() -> None:
     assert masked("") == "••••••••"
     assert masked(key_hint(HEX_KEY)).endswith(HEX_KEY[-4:])
     _no_key_in(masked(key_hint(HEX_KEY)), HEX_KEY[:8])
+
+
+# --- any text ----------------------------------------------------------------------------------
+
+
+@MANY
+@given(
+    st.one_of(
+        st.text(),
+        st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=127)),
+        st.builds(
+            lambda pre, key, post: pre + key + post,
+            st.sampled_from(["", " ", "Bearer ", "bearer\t", "BEARER", "\n"]),
+            st.text(alphabet="0123456789abcdef", max_size=70),
+            st.sampled_from(["", " ", "\n", "\x00", "é", " x"]),
+        ),
+        st.text(alphabet="ab", min_size=MAX_KEY_LENGTH - 2, max_size=MAX_KEY_LENGTH + 2),
+    )
+)
+def test_clean_key_raises_only_invalid_key_text(text: str) -> None:
+    try:
+        cleaned = clean_key(text)
+    except InvalidKeyText as exc:
+        message = str(exc)
+        assert message
+        core = text.strip()
+        if len(core) >= 8:
+            leaked = core in message
+            assert not leaked, "the pasted text appears in the error"
+        return
+    key = cleaned.key
+    # booleans only: a failure must not print the key (hypothesis shows the input anyway)
+    plain = bool(key) and key.isascii() and len(key) <= MAX_KEY_LENGTH
+    assert plain, "an empty, non-ASCII or too long key was accepted"
+    odd = any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in key)
+    assert not odd, "a key with spaces or control characters was accepted"
+    inside = key in text
+    assert inside, "the cleaned key is not part of the pasted text"
+    again = clean_key(key)
+    same = again.key == key
+    assert same, "cleaning a cleaned key changed it"
+    assert again.notes == ()

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from sipstory_desktop.core import import_plan
@@ -37,6 +37,7 @@ from sipstory_desktop.core.paths import AppPaths
 from sipstory_desktop.core.status import Status
 from sipstory_desktop.core.urls import CLOUD_BASE_URL
 from sipstory_desktop.core.vault import Vault
+from tests.support.properties import MANY
 
 KEYS = {
     "Acme": "sk_acme_" + "Qx7Rz9Wv" * 4 + "Jh3K",
@@ -45,11 +46,6 @@ KEYS = {
 }
 ACME_URL = "https://sipstory.acme.example/api/public/v1"
 GLOBEX_URL = "https://globex.example/custom/public/v1"
-MANY = settings(
-    max_examples=300,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import event, example, given
 
 from sipstory_desktop.core.urls import (
     BACKEND_API_PATH,
@@ -18,6 +19,7 @@ from sipstory_desktop.core.urls import (
     plain_http_warning,
     suggest_api_base,
 )
+from tests.support.properties import FUZZ, addresses, assert_valid_base_url
 
 
 def test_cloud_base_url_is_the_documented_one() -> None:
@@ -272,3 +274,49 @@ def test_same_instance_same_origin() -> None:
     b = origin_of("https://SIPSTORY.example.com:443/other")
     assert a == b
     assert a != origin_of("http://sipstory.example.com/api/public/v1")
+
+
+# --- any text ----------------------------------------------------------------------------------
+
+
+@FUZZ
+@given(addresses)
+@example("https://x.com/")
+@example("HTTP://LOCALHOST:4007/api/public/v1/")
+@example("   ")
+@example("https://[fe80::1%25eth0]/")
+def test_normalize_base_url_raises_only_url_error_and_is_idempotent(text: str) -> None:
+    try:
+        url = normalize_base_url(text)
+    except UrlError as exc:
+        assert str(exc)
+        event("rejected")
+        return
+    event("accepted")
+    assert_valid_base_url(url)  # idempotent among others
+    # what is accepted can be used everywhere else without an error
+    assert origin_of(url).host
+    plain_http_warning(url)
+    suggest_api_base(url)
+
+
+@FUZZ
+@given(addresses)
+@example("sipstory.example.com")
+@example("http://localhost:3000/public/v1/")
+@example("localhost:4007")
+@example("localhost:4007/sipstory/api")
+def test_base_url_for_instance_raises_only_url_error_and_is_idempotent(text: str) -> None:
+    try:
+        url = base_url_for_instance(text)
+    except UrlError as exc:
+        assert str(exc)
+        event("rejected")
+        return
+    event("accepted")
+    assert_valid_base_url(url)
+    assert url.endswith("/public/v1")
+    assert base_url_for_instance(url) == url
+    # https unless the address itself said http://
+    if url.startswith("http://"):
+        assert text.strip().lower().startswith("http://")

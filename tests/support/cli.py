@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -54,9 +53,3 @@ class Cli:
 
 def new_key() -> str:
     return secrets.token_hex(32)
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])

@@ -7,6 +7,8 @@ once and forks a fresh process for every run, which executes ``cli.main(argv)`` 
 output files, and exits with ``main``'s status. The crash tests kill those processes; the
 helper only reports how they ended. It holds no thread, so forking it is safe.
 
+Run as ``python -m tests.support.cli_zygote`` with the repository's root on PYTHONPATH.
+
 Protocol: one JSON object per line on standard input, one answer per line on standard
 output.
 
@@ -23,8 +25,7 @@ import json
 import os
 import sys
 
-import robust_file_keyring  # noqa: F401  (imported once here, as the child would import it)
-
+import tests.support.file_keyring  # noqa: F401  (imported once here, as the child would import it)
 from sipstory_desktop import cli
 
 

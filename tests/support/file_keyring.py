@@ -4,8 +4,8 @@ The real Secret Service costs a D-Bus round trip and a daemon per test; the cras
 run hundreds of ``sipstory-keys`` subprocesses, so they use this instead. A subprocess
 selects it with keyring's own mechanism, no change to the app:
 
-    PYTHONPATH=tests/robustness
-    PYTHON_KEYRING_BACKEND=robust_file_keyring.FileKeyring
+    PYTHONPATH=.    (the repository's root: IMPORT_ROOT)
+    PYTHON_KEYRING_BACKEND=tests.support.file_keyring.FileKeyring    (BACKEND_NAME)
     ROBUST_KEYRING_FILE=/some/dir/keyring.json
 
 The file is replaced atomically (temp file, fsync, rename, fsync of the folder) under an
@@ -37,7 +37,9 @@ from keyring.errors import PasswordDeleteError
 
 FILE_VARIABLE = "ROBUST_KEYRING_FILE"
 PAUSE_VARIABLE = "ROBUST_KEYRING_PAUSE"
-BACKEND_NAME = "robust_file_keyring.FileKeyring"
+BACKEND_NAME = "tests.support.file_keyring.FileKeyring"
+# What PYTHONPATH must hold for keyring to import BACKEND_NAME: the repository's root.
+IMPORT_ROOT = Path(__file__).resolve().parents[2]
 PAUSE_POINTS = ("before-set", "after-set", "before-delete", "after-delete", "after-get")
 
 
