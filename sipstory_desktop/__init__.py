@@ -6,5 +6,5 @@ APP_ID = "tech.sipstory.Desktop"
 APP_NAME = "Sipstory Desktop"
 
 # The package's version (pyproject.toml reads it from here). A literal, not
-# importlib.metadata: that import alone costs the window ~50 ms and 5 MB at start.
+# importlib.metadata: that import alone would weigh on every start (docs/benchmarks.md).
 __version__ = "0.1.0"

@@ -25,7 +25,7 @@ from .status import CheckResult, RateLimit, Status
 from .text import one_line
 from .times import from_iso, to_iso, utc_now
 
-if TYPE_CHECKING:  # the network modules (requests, ~85 ms) load when a list is fetched:
+if TYPE_CHECKING:  # the network modules (requests) load when a list is fetched:
     from .client import Answer, ApiClient  # the cache below is read at every start
     from .entries import Entry
     from .vault import Vault

@@ -1,9 +1,9 @@
 """Reading a large JSON document in pieces, so that other threads keep running meanwhile.
 
 ``json.loads`` parses a whole document in one call of C code, which holds the interpreter
-lock from start to end: 17 to 29 ms for a state file of 1000 entries, time in which the
-window cannot paint or answer. :func:`loads_in_pieces` gives the same result, but parses
-the members of the top-level object, and of the objects directly in it, one by one; each
+lock from start to end: for a state file of 1000 entries, long enough for the window to
+stall (docs/benchmarks.md). :func:`loads_in_pieces` gives the same result, but parses the
+members of the top-level object, and of the objects directly in it, one by one; each
 is a short C call, and Python runs between them, so a thread waiting for the lock gets it
 within one member's parse.
 """

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-if TYPE_CHECKING:  # keyring itself is imported at the first call (~45 ms, off the GUI thread)
+if TYPE_CHECKING:  # keyring itself is imported at the first call, off the GUI thread
     import keyring.backend
 
 SERVICE_NAME = "tech.sipstory.Desktop"
@@ -179,7 +179,7 @@ def _read_secret_service(backend: Any, wanted: list[str]) -> dict[str, str | Non
     found: dict[str, str] = {}
     with contextlib.closing(collection.connection):
         if getattr(collection, "session", True) is None:  # one encrypted session for all:
-            import secretstorage.util  # an item opens its own (~15 ms of key exchange)
+            import secretstorage.util  # an item opens its own (a key exchange)
 
             collection.session = secretstorage.util.open_session(collection.connection)
         for item in collection.search_items({scheme["service"]: SERVICE_NAME}):
@@ -255,7 +255,7 @@ class SecretStore:
         """The keys of ``entry_ids`` (None where the keyring holds none), in one call.
 
         With the Secret Service, over one D-Bus connection and one encrypted session (each
-        :meth:`get` opens its own: ~45 ms a key, 3 ms here), within one timeout; with other
+        :meth:`get` opens its own: docs/benchmarks.md), within one timeout; with other
         keyrings, one key after the other, within a timeout for each (some ask the user
         for every item). Raises on the first failure, like :meth:`get`.
         """

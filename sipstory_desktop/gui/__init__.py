@@ -10,7 +10,8 @@ def skip_pyside_source_scan() -> None:
 
     PySide 6 looks for modules that use its ``__feature__`` switches by reading each newly
     imported module's source with ``inspect.getsource`` (PYSIDE-2029), which keeps all of
-    it in ``linecache``: about 7 MB and a file read per module at every start of this app.
+    it in ``linecache``: megabytes and a file read per module at every start of this app
+    (docs/benchmarks.md, "What the code is shaped by").
     The app uses no ``__feature__`` switch, so no module needs them. Does nothing before
     PySide is imported, or with a PySide that does not do this.
     """

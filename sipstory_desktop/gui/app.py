@@ -55,7 +55,7 @@ def _rotate(log_file: Path) -> None:
     """Keep the log small: at start, a log over the limit becomes ``.1`` (``.1`` ``.2``).
 
     Rotated once per start rather than by ``RotatingFileHandler`` while running: its
-    module (``logging.handlers``) costs the window ~15 ms at every start."""
+    module (``logging.handlers``) would cost every start (docs/benchmarks.md)."""
     if not log_file.exists() or log_file.stat().st_size < LOG_MAX_BYTES:
         return
     for number in range(LOG_BACKUPS, 1, -1):
@@ -90,7 +90,7 @@ def tune_interpreter(window: MainWindow) -> None:
     while checks and file reads run on worker threads, each call from Qt into Python (a
     slot, a timer) otherwise waits up to 5 ms for it. And once the list is first loaded,
     what exists then (modules, entries, results) lives long: it is frozen out of the cycle
-    collector's full passes, which otherwise walk all of it (20 ms and more) at random.
+    collector's full passes, which otherwise walk all of it at random (docs/benchmarks.md).
     """
     sys.setswitchinterval(SWITCH_INTERVAL_S)
 

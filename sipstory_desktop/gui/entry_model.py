@@ -56,7 +56,7 @@ class EntryModel(QStandardItemModel):
     Python: while worker threads hold the interpreter, every such call would make the
     window wait. Tooltips, read only on hover, are computed when asked (:meth:`tooltip`).
 
-    Thousands of rows take a while to make (about 0.2 ms each): :meth:`set_entries` makes
+    Thousands of rows take a while to make (docs/benchmarks.md): :meth:`set_entries` makes
     at most :attr:`ROWS_PER_TURN` of them per turn of the event loop, off the model, and
     swaps the new rows in at once (``filled`` then); refreshing every row goes by the
     same steps. Sorting is done here, in C++ (:meth:`sort_entries`), never by comparing
