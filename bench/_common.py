@@ -100,7 +100,8 @@ def fake_base_urls(count: int = 4) -> list[str]:
 
 def write_home(home: Path, planned: Sequence[Planned], history: int = 5) -> None:
     """Write the entries with ``ConfigStore.update`` and, for realism, a ``state.json``
-    with ``history`` results per entry and a ledger (no keys anywhere: keys go to a keyring).
+    with ``history`` results per entry and their budgets' requests (no keys anywhere: keys
+    go to a keyring).
     """
     from sipstory_desktop.core.config import ConfigStore
     from sipstory_desktop.core.entries import Entry, EntryKind

@@ -530,7 +530,7 @@ window; each is repeated (`--runs`, 3 by default, 9 for startup) and the median 
   window's size, shown the same way in the same run (interleaved runs). The app starts
   through `sipstory_desktop.gui.app.main`, as users start it, on a home with no entries or
   with 1000 entries (written with `ConfigStore.update`, with a `state.json` holding 5 results
-  per entry and a request ledger). Import time is part of the figure and shown on its own.
+  per entry and their budgets' requests). Import time is part of the figure and shown on its own.
   The window reads its list on a worker after its first paint: when the 1000 rows are all
   in the list is shown beside (`startup.app_1000_list_shown`). The package is compiled to
   bytecode first, as an installed app is (the environment here sets

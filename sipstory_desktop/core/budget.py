@@ -6,7 +6,7 @@ belong to one organization there, so they share one budget; :class:`BudgetGroupe
 them while a check run reads the keys anyway, and :meth:`State.join_budgets` remembers
 the grouping (entry ids only: no key, hash or fingerprint of a key is ever kept).
 
-What a budget has used is the larger of the app's own ledger and the server's own figure
+What a budget has used is the larger of the app's own count and the server's own figure
 (``X-RateLimit-*``) while its window lasts. After a 429 the budget is held back until
 ``Retry-After`` has passed: a check then sends nothing and reports :data:`Status.RATE_LIMITED`,
 unless the user forces it.
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .entries import Entry
-from .state import LEDGER_WINDOW, State
+from .state import BUDGET_WINDOW, State
 from .status import CheckResult, Status
 from .times import utc_now
 from .urls import Origin, origin_of
@@ -98,7 +98,7 @@ def _server_window_open(result: CheckResult, now: datetime) -> bool:
     if figures is None:
         return False
     if figures.reset_seconds is None:
-        return result.checked_at + LEDGER_WINDOW > now
+        return result.checked_at + BUDGET_WINDOW > now
     return result.checked_at + timedelta(seconds=max(0, figures.reset_seconds)) > now
 
 
@@ -134,12 +134,12 @@ def server_used(state: State, entry_id: str, now: datetime | None = None) -> int
 
 
 def used_last_hour(state: State, entry_id: str, now: datetime | None = None) -> int:
-    """Requests the entry's budget has used in the last hour: the larger of the ledger's
+    """Requests the entry's budget has used in the last hour: the larger of the app's
     count and the server's own figure while its window lasts."""
     now = now or utc_now()
-    ledger = state.requests_last_hour(state.budget_of(entry_id), now)
+    counted = state.requests_last_hour(state.budget_of(entry_id), now)
     server = server_used(state, entry_id, now)
-    return ledger if server is None else max(ledger, server)
+    return counted if server is None else max(counted, server)
 
 
 def remaining(state: State, entry_id: str, now: datetime | None = None) -> int:

@@ -4,7 +4,7 @@
 profile, customer?}``; ``identifier`` names the platform (``x``, ``linkedin-page``, ...).
 One fetch is one request that may count against the organization's 30 per hour, like a
 check: :func:`fetch_channels` returns a :class:`~.status.CheckResult` beside the channels,
-classified exactly as a check is, for the caller to record in the ledger.
+classified exactly as a check is, for the caller to count in the entry's budget.
 
 The answer comes from a server, so it is read with suspicion: anything that is not a
 list of well-formed channels is skipped or reported, never trusted, and the text kept from
@@ -244,7 +244,7 @@ class ChannelsResult:
     """One fetch: the channels (None when it failed), when, and the request's outcome.
 
     ``check`` is classified like a check (``check.status`` is ``connected`` when the list
-    was read); record it in the ledger when ``check.counted``.
+    was read); count it in the entry's budget when ``check.counted``.
     """
 
     channels: list[Channel] | None

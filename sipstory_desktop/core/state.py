@@ -1,7 +1,7 @@
-"""What the app remembers beside the config: results, the request ledger, keyring ids.
+"""What the app remembers beside the config: results, rate budgets, keyring ids.
 
 ``state.json`` holds, per entry, its recent check results (newest last); per rate
-budget, the times requests were sent (the ledger); which entries share a rate budget
+budget, the times requests were sent; which entries share a rate budget
 (entries whose keys were found equal on the same instance: one organization); and the
 ids this app has written to the keyring, so that secrets left behind by a failure can be
 found and cleaned up. Like the config, it is changed under the shared lock and written
@@ -29,7 +29,7 @@ from .times import from_iso, to_iso, utc_now
 
 SCHEMA_VERSION = 1
 HISTORY_LENGTH = 50
-LEDGER_WINDOW = timedelta(hours=1)
+BUDGET_WINDOW = timedelta(hours=1)
 MAX_STATE_BYTES = 32 * 1024 * 1024
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ class State:
         self.requests.setdefault(budget_id, []).append(when or utc_now())
 
     def requests_last_hour(self, budget_id: str, now: datetime | None = None) -> int:
-        since = (now or utc_now()) - LEDGER_WINDOW
+        since = (now or utc_now()) - BUDGET_WINDOW
         return sum(1 for sent in self.requests.get(budget_id, ()) if sent > since)
 
     # --- rate budgets ----------------------------------------------------------------------
@@ -98,7 +98,7 @@ class State:
         Only the entries of ``groups`` were compared; any other entry that shared a budget
         with one of them keeps sharing it (its key was not read, so nothing says it
         changed). Each group's budget is named by the smallest id among its entries and
-        those sharers, so a budget keeps its name as long as its entries do. The ledger
+        those sharers, so a budget keeps its name as long as its entries do. The budget's requests
         of a budget that no entry uses any more is merged into the group's budget, so no
         request is forgotten when an entry joins a shared budget.
         """
@@ -125,9 +125,9 @@ class State:
         for _, before, budget_id in plans:
             for old in sorted(before - {budget_id}):
                 if old in self.requests and not self.budget_members(old):
-                    self._move_ledger(old, budget_id)
+                    self._move_requests(old, budget_id)
 
-    def _move_ledger(self, source: str, target: str) -> None:
+    def _move_requests(self, source: str, target: str) -> None:
         moved = self.requests.pop(source, [])
         if moved or target in self.requests:
             self.requests[target] = sorted([*self.requests.get(target, []), *moved])
@@ -141,7 +141,7 @@ class State:
         self._release(set(entry_ids), drop_unused=False)
 
     def forget(self, entry_ids: Iterable[str]) -> None:
-        """Drop the entries' results and budget mappings; a budget's ledger goes only when no
+        """Drop the entries' results and budget mappings; a budget's requests go only when no
         remaining entry counts against it (one named after a removed entry is renamed)."""
         gone = set(entry_ids)
         for entry_id in gone:
@@ -165,11 +165,11 @@ class State:
                         self.budgets.pop(user, None)
                     else:
                         self.budgets[user] = heir
-                self._move_ledger(budget_id, heir)
+                self._move_requests(budget_id, heir)
 
     def prune(self, now: datetime | None = None) -> None:
-        """Drop ledger times older than the window."""
-        since = (now or utc_now()) - LEDGER_WINDOW
+        """Drop request times older than the budget's window."""
+        since = (now or utc_now()) - BUDGET_WINDOW
         for budget_id in list(self.requests):
             recent = [t for t in self.requests[budget_id] if t > since]
             if recent:

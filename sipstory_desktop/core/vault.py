@@ -40,7 +40,7 @@ class Saved:
 
 
 class Vault:
-    """Entries in the config, keys in the keyring, results and ledger in the state file."""
+    """Entries in the config, keys in the keyring, results and rate budgets in the state file."""
 
     def __init__(self, paths: AppPaths, secrets: SecretStore) -> None:
         self.paths = paths
@@ -227,7 +227,7 @@ class Vault:
 
         ``budgets`` is what a check run found about keys (entry id -> budget id, as
         ``check_entries(..., budgets_out=...)`` or ``BudgetGrouper.budgets()`` give it):
-        entries found to share a key are joined in one budget first, their ledgers merged.
+        entries found to share a key are joined in one budget first, their requests merged.
         """
         results = list(results)
         return self.state.update(lambda state: self._apply_results(state, results, budgets))

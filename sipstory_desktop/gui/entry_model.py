@@ -210,7 +210,7 @@ class EntryModel(QStandardItemModel):
         return self._build is not None
 
     def set_state(self, state: State) -> None:
-        """Take results and ledger as saved on disk (maybe by ``sipstory-keys``)."""
+        """Take results and budgets as saved on disk (maybe by ``sipstory-keys``)."""
         self._state = state.with_newer_results_of(self._state)
         self.refresh_times()
 
@@ -397,7 +397,7 @@ class EntryModel(QStandardItemModel):
 
     @property
     def state(self) -> State:
-        """The results and ledger shown (the GUI thread's copy; never hand it to workers)."""
+        """The results and budgets shown (the GUI thread's copy; never hand it to workers)."""
         return self._state
 
     def summary(self) -> tuple[list[Status], int, int]:

@@ -128,7 +128,7 @@ def test_an_entry_added_twice_counts_once() -> None:
 # --- requests used ---------------------------------------------------------------------------
 
 
-def test_used_last_hour_from_the_ledger() -> None:
+def test_used_last_hour_from_our_count() -> None:
     state = State()
     for minutes in (5, 30, 59, 61):
         state.record_request("a", NOW - timedelta(minutes=minutes))
@@ -155,7 +155,7 @@ def test_fresh_server_figures_win_when_higher() -> None:
     assert remaining(state, "a", NOW) == 5
 
 
-def test_the_ledger_wins_when_higher_than_the_server() -> None:
+def test_our_count_wins_when_higher_than_the_server() -> None:
     state = State()
     for minutes in range(1, 6):
         state.record_request("a", NOW - timedelta(minutes=minutes))

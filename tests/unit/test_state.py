@@ -1,4 +1,4 @@
-"""The state file: results, the request ledger, shared budgets, keyring ids, tolerant loading."""
+"""The state file: results, rate budgets and who shares them, keyring ids, tolerant loading."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from sipstory_desktop.core.paths import AppPaths
-from sipstory_desktop.core.state import HISTORY_LENGTH, LEDGER_WINDOW, State, StateStore
+from sipstory_desktop.core.state import BUDGET_WINDOW, HISTORY_LENGTH, State, StateStore
 from sipstory_desktop.core.status import CheckResult, RateLimit, Status
 from sipstory_desktop.core.times import utc_now
 
@@ -55,7 +55,7 @@ def test_history_is_capped_keeping_the_newest() -> None:
     assert history[-1].message == f"result {HISTORY_LENGTH + 24}"
 
 
-# --- the ledger ------------------------------------------------------------------------------
+# --- a budget's requests --------------------------------------------------------------------------
 
 
 def test_requests_last_hour_counts_only_the_window() -> None:
@@ -75,7 +75,7 @@ def test_record_request_defaults_to_now() -> None:
     state = State()
     state.record_request("a")
     assert state.requests_last_hour("a") == 1
-    assert state.requests_last_hour("a", now=utc_now() + LEDGER_WINDOW + timedelta(1)) == 0
+    assert state.requests_last_hour("a", now=utc_now() + BUDGET_WINDOW + timedelta(1)) == 0
 
 
 def test_prune_drops_old_times_and_empty_budgets() -> None:
@@ -87,7 +87,7 @@ def test_prune_drops_old_times_and_empty_budgets() -> None:
     assert state.requests == {"a": [NOW - timedelta(minutes=10)]}
 
 
-def test_forget_drops_results_and_ledger_but_not_secret_ids() -> None:
+def test_forget_drops_results_and_requests_but_not_secret_ids() -> None:
     state = State()
     state.record_result("a", _result())
     state.record_result("b", _result())
@@ -103,7 +103,7 @@ def test_forget_drops_results_and_ledger_but_not_secret_ids() -> None:
 # --- shared rate budgets --------------------------------------------------------------------
 
 
-def test_joining_merges_the_ledgers() -> None:
+def test_joining_merges_the_requests() -> None:
     state = State()
     for minutes in (1, 2, 3):
         state.record_request("a", NOW - timedelta(minutes=minutes))
@@ -127,7 +127,7 @@ def test_a_budget_is_named_after_its_smallest_entry_and_stays_so() -> None:
     assert state.budget_of("b") == "b"
 
 
-def test_a_newcomer_with_a_smaller_id_renames_the_budget_keeping_its_ledger() -> None:
+def test_a_newcomer_with_a_smaller_id_renames_the_budget_keeping_its_requests() -> None:
     state = State()
     state.join_budgets({"b": "b", "c": "b"})
     state.record_request("b", NOW)
@@ -137,7 +137,7 @@ def test_a_newcomer_with_a_smaller_id_renames_the_budget_keeping_its_ledger() ->
     assert "b" not in state.requests
 
 
-def test_keys_found_different_split_a_budget_and_the_ledger_stays() -> None:
+def test_keys_found_different_split_a_budget_and_its_requests_stay() -> None:
     state = State()
     state.join_budgets({"a": "a", "b": "a", "c": "a"})
     state.record_request("a", NOW)
@@ -150,7 +150,7 @@ def test_keys_found_different_split_a_budget_and_the_ledger_stays() -> None:
     assert state.requests_last_hour("c", NOW) == 0
 
 
-def test_forget_keeps_a_shared_ledger_while_an_entry_uses_it() -> None:
+def test_forget_keeps_a_shared_budget_while_an_entry_uses_it() -> None:
     state = State()
     state.join_budgets({"a": "a", "b": "a", "c": "a"})
     state.record_request("a", NOW)
@@ -166,7 +166,7 @@ def test_forget_keeps_a_shared_ledger_while_an_entry_uses_it() -> None:
     assert state.budgets == {}
 
 
-def test_forget_of_the_whole_group_at_once_drops_its_ledger() -> None:
+def test_forget_of_the_whole_group_at_once_drops_its_budget() -> None:
     state = State()
     state.join_budgets({"a": "a", "b": "a"})
     state.record_request("a", NOW)
@@ -176,7 +176,7 @@ def test_forget_of_the_whole_group_at_once_drops_its_ledger() -> None:
     assert state.budgets == {}
 
 
-def test_leaving_a_budget_starts_afresh_and_leaves_the_ledger() -> None:
+def test_leaving_a_budget_starts_afresh_and_leaves_the_old_budget() -> None:
     state = State()
     state.join_budgets({"a": "a", "b": "a"})
     state.record_request("a", NOW)
@@ -244,7 +244,7 @@ def test_update_saves_and_returns_the_change_result(store: StateStore) -> None:
     assert json.loads(store.path.read_text())["secret_ids"] == ["a", "b"]
 
 
-def test_update_prunes_the_ledger(store: StateStore) -> None:
+def test_update_prunes_old_requests(store: StateStore) -> None:
     store.update(lambda s: s.record_request("a", utc_now() - timedelta(hours=2)))
     assert store.load().requests == {}
 

@@ -288,7 +288,7 @@ def test_replace_key_rejects_bad_text_and_missing_entries(
 # --- remove and orphans ----------------------------------------------------------------------
 
 
-def test_remove_drops_entry_key_results_and_ledger(
+def test_remove_drops_entry_key_results_and_requests(
     vault: Vault, memory_keyring: MemoryKeyring
 ) -> None:
     keep = vault.add("Keep", EntryKind.CLOUD, "", KEY).entry
