@@ -7,47 +7,56 @@ where the brand is a letter ("in", "f", "P"), a small drawing where it is a shap
 downloaded, no image file and no emoji is used; everything is a path, so badges
 are sharp at any size and device pixel ratio.
 
-Glyphs are drawn on a grid of 100 x 100 units, the badge, and are built from filled
-paths (strokes are turned into outlines), so cut-outs are true holes. An identifier
+Glyphs are drawn on a grid of 100 x 100 units, the badge, from the shapes of
+:mod:`.badge_shapes` (filled outlines, so cut-outs are true holes). An identifier
 the table does not know gets a grey badge with its first letter.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
-    QFont,
     QIcon,
     QImage,
     QLinearGradient,
     QPainter,
     QPainterPath,
-    QPainterPathStroker,
     QPen,
     QPixmap,
-    QPolygonF,
     QTransform,
 )
 
-WHITE = "#ffffff"
+from .badge_shapes import (
+    GRID,
+    WHITE,
+    Glyph,
+    Layers,
+    curve,
+    ellipse,
+    letters,
+    line,
+    mirrored,
+    polygon,
+    rounded,
+    stroke,
+    text_path,
+    union,
+    white,
+    with_corner_mark,
+)
+
 GENERIC_COLOUR = "#6b7280"
 
-_GRID = 100.0  # the badge's side in glyph units
 _MARGIN = 0.05  # of the side, kept free around the badge
 _RADIUS = 22.0  # glyph units: the rounding of the badge's corners
 _DISABLED_OPACITY = 0.55
-_FONT_FAMILIES = ["Inter", "Segoe UI", "Helvetica Neue", "Arial", "Liberation Sans", "DejaVu Sans"]
 
-Point = tuple[float, float]
-Layers = list[tuple[QPainterPath, str]]  # filled paths and their colours, painted in order
 Fill = str | tuple[str, ...]  # one colour, or the stops of a gradient from bottom left to top right
-Glyph = Callable[[], Layers]
 
 
 @dataclass(frozen=True)
@@ -57,113 +66,17 @@ class _Platform:
     glyph: Glyph
 
 
-# --- building blocks --------------------------------------------------------------
-
-
-def _text(text: str, width: float = 62, height: float = 50, centre_y: float = 50) -> QPainterPath:
-    """``text`` in a bold sans font, as large as fits ``width`` x ``height``, centred."""
-    font = QFont()
-    font.setFamilies(_FONT_FAMILIES)
-    font.setStyleHint(QFont.StyleHint.SansSerif)
-    font.setWeight(QFont.Weight.Bold)
-    font.setPixelSize(100)
-    path = QPainterPath()
-    path.addText(0, 0, font, text)
-    bounds = path.boundingRect()
-    scale = min(width / bounds.width(), height / bounds.height())
-    fit = QTransform().translate(50, centre_y).scale(scale, scale)
-    return fit.translate(-bounds.center().x(), -bounds.center().y()).map(path)
-
-
-def _stroke(path: QPainterPath, width: float) -> QPainterPath:
-    """``path`` stroked ``width`` wide with round caps and joins, as a fillable outline."""
-    stroker = QPainterPathStroker()
-    stroker.setWidth(width)
-    stroker.setCapStyle(Qt.PenCapStyle.RoundCap)
-    stroker.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-    return stroker.createStroke(path).simplified()
-
-
-def _line(*points: Point) -> QPainterPath:
-    path = QPainterPath(QPointF(*points[0]))
-    for point in points[1:]:
-        path.lineTo(QPointF(*point))
-    return path
-
-
-def _curve(start: Point, *segments: tuple[Point, Point, Point]) -> QPainterPath:
-    """A chain of cubic Bézier segments, each (control, control, end)."""
-    path = QPainterPath(QPointF(*start))
-    for first, second, end in segments:
-        path.cubicTo(QPointF(*first), QPointF(*second), QPointF(*end))
-    return path
-
-
-def _polygon(*points: Point) -> QPainterPath:
-    path = QPainterPath()
-    path.addPolygon(QPolygonF([QPointF(x, y) for x, y in points]))
-    path.closeSubpath()
-    return path
-
-
-def _ellipse(x: float, y: float, rx: float, ry: float | None = None) -> QPainterPath:
-    path = QPainterPath()
-    path.addEllipse(QPointF(x, y), rx, rx if ry is None else ry)
-    return path
-
-
-def _rounded(x: float, y: float, width: float, height: float, radius: float) -> QPainterPath:
-    path = QPainterPath()
-    path.addRoundedRect(QRectF(x, y, width, height), radius, radius)
-    return path
-
-
-def _union(*paths: QPainterPath) -> QPainterPath:
-    out = QPainterPath()
-    for path in paths:
-        out = out.united(path)
-    return out
-
-
-def _mirrored(path: QPainterPath) -> QPainterPath:
-    """``path`` and its mirror image about the vertical centre line."""
-    return path.united(QTransform(-1, 0, 0, 1, _GRID, 0).map(path))
-
-
-def _white(path: QPainterPath) -> Layers:
-    return [(path, WHITE)]
-
-
-def _letters(text: str, width: float = 62, height: float = 50) -> Glyph:
-    return lambda: _white(_text(text, width, height))
-
-
-def _with_corner_mark(glyph: Glyph, mark: QPainterPath) -> Glyph:
-    """``glyph`` shrunk towards the top left, ``mark`` cut out of a white disc at the bottom right.
-
-    The mark tells a variant (a LinkedIn page) from the main platform (LinkedIn).
-    """
-
-    def layers() -> Layers:
-        shrink = QTransform().translate(4, 4).scale(0.84, 0.84)
-        gap = _ellipse(77, 77, 27)
-        shrunk = [(shrink.map(path).subtracted(gap), colour) for path, colour in glyph()]
-        return [*shrunk, (_ellipse(77, 77, 21).subtracted(mark), WHITE)]
-
-    return layers
-
-
 # --- the drawn glyphs -------------------------------------------------------------
 
 
 def _instagram() -> Layers:
-    body = _rounded(18, 18, 64, 64, 19).subtracted(_rounded(25.5, 25.5, 49, 49, 12.5))
-    lens = _ellipse(50, 50, 15).subtracted(_ellipse(50, 50, 8))
-    return _white(_union(body, lens, _ellipse(67, 33, 4.5)))
+    body = rounded(18, 18, 64, 64, 19).subtracted(rounded(25.5, 25.5, 49, 49, 12.5))
+    lens = ellipse(50, 50, 15).subtracted(ellipse(50, 50, 8))
+    return white(union(body, lens, ellipse(67, 33, 4.5)))
 
 
 def _bluesky() -> Layers:
-    wing = _curve(
+    wing = curve(
         (50, 47),
         ((42, 32), (24, 20), (17, 24)),
         ((10, 29), (15, 50), (30, 54)),
@@ -171,31 +84,31 @@ def _bluesky() -> Layers:
         ((43, 76), (48, 64), (50, 58)),
     )
     wing.closeSubpath()
-    return _white(_mirrored(wing))
+    return white(mirrored(wing))
 
 
 def _mastodon() -> Layers:
-    bubble = _rounded(20, 18, 60, 56, 16).united(_polygon((30, 66), (50, 70), (44, 84)))
-    return _white(bubble.subtracted(_text("m", 40, 24, 45)))
+    bubble = rounded(20, 18, 60, 56, 16).united(polygon((30, 66), (50, 70), (44, 84)))
+    return white(bubble.subtracted(text_path("m", 40, 24, 45)))
 
 
 def _warpcast() -> Layers:
-    arch = _line((36, 78), (20, 78), (20, 22), (80, 22), (80, 78), (64, 78), (64, 56))
+    arch = line((36, 78), (20, 78), (20, 22), (80, 22), (80, 78), (64, 78), (64, 56))
     arch.cubicTo(64, 38, 36, 38, 36, 56)
     arch.closeSubpath()
-    return _white(arch)
+    return white(arch)
 
 
 def _youtube() -> Layers:
-    play = _polygon((40, 33), (40, 67), (69, 50))
-    return _white(play.united(_stroke(play, 6)))
+    play = polygon((40, 33), (40, 67), (69, 50))
+    return white(play.united(stroke(play, 6)))
 
 
 def _tiktok() -> Layers:
-    stem = _line((52, 20), (52, 63))
+    stem = line((52, 20), (52, 63))
     stem.addEllipse(QPointF(41, 63), 11, 11)
-    flag = _curve((52, 22), ((54, 32), (62, 38), (73, 38)))
-    note = _stroke(stem, 10).united(_stroke(flag, 10))
+    flag = curve((52, 22), ((54, 32), (62, 38), (73, 38)))
+    note = stroke(stem, 10).united(stroke(flag, 10))
     return [
         (QTransform().translate(-2.5, -2).map(note), "#25f4ee"),
         (QTransform().translate(2.5, 2).map(note), "#fe2c55"),
@@ -204,32 +117,32 @@ def _tiktok() -> Layers:
 
 
 def _reddit() -> Layers:
-    antenna = _stroke(_line((50, 42), (54, 24), (66, 24)), 5)
-    head = _union(_ellipse(50, 60, 30, 20), _ellipse(66, 24, 6.5), antenna)
-    head = _union(head, _ellipse(23, 50, 7), _ellipse(77, 50, 7))
-    eyes = _ellipse(40, 58, 5.5).united(_ellipse(60, 58, 5.5))
+    antenna = stroke(line((50, 42), (54, 24), (66, 24)), 5)
+    head = union(ellipse(50, 60, 30, 20), ellipse(66, 24, 6.5), antenna)
+    head = union(head, ellipse(23, 50, 7), ellipse(77, 50, 7))
+    eyes = ellipse(40, 58, 5.5).united(ellipse(60, 58, 5.5))
     smile = QPainterPath(QPointF(41, 68))
     smile.quadTo(50, 74, 59, 68)
-    return _white(head.subtracted(eyes).subtracted(_stroke(smile, 3.5)))
+    return white(head.subtracted(eyes).subtracted(stroke(smile, 3.5)))
 
 
 def _lemmy() -> Layers:
-    head = _curve(
+    head = curve(
         (20, 62),
         ((20, 38), (34, 30), (50, 30)),
         ((66, 30), (80, 38), (80, 62)),
         ((80, 74), (66, 78), (50, 78)),
         ((34, 78), (20, 74), (20, 62)),
     )
-    ears = _stroke(_line((30, 36), (23, 23)), 9).united(_stroke(_line((70, 36), (77, 23)), 9))
-    eyes = _ellipse(38, 56, 7).united(_ellipse(62, 56, 7))
+    ears = stroke(line((30, 36), (23, 23)), 9).united(stroke(line((70, 36), (77, 23)), 9))
+    eyes = ellipse(38, 56, 7).united(ellipse(62, 56, 7))
     mouth = QPainterPath(QPointF(44, 68))
     mouth.quadTo(50, 72, 56, 68)
-    return _white(head.united(ears).subtracted(eyes).subtracted(_stroke(mouth, 3.5)))
+    return white(head.united(ears).subtracted(eyes).subtracted(stroke(mouth, 3.5)))
 
 
 def _discord() -> Layers:
-    half = _curve(
+    half = curve(
         (50, 33),
         ((42, 33), (36, 31), (31, 27)),
         ((24, 30), (19, 36), (17, 42)),
@@ -239,87 +152,85 @@ def _discord() -> Layers:
     half.lineTo(38, 70)
     half.cubicTo(42, 72, 46, 72, 50, 72)
     half.closeSubpath()
-    eyes = _ellipse(38, 53, 6, 7).united(_ellipse(62, 53, 6, 7))
-    return _white(_mirrored(half).subtracted(eyes))
+    eyes = ellipse(38, 53, 6, 7).united(ellipse(62, 53, 6, 7))
+    return white(mirrored(half).subtracted(eyes))
 
 
 def _slack() -> Layers:
     """Four pills, each with a dot, turned a quarter about the centre from one another."""
-    pill = _stroke(_line((26, 42), (42, 42)), 12.5).united(_ellipse(42, 26, 6.25))
+    pill = stroke(line((26, 42), (42, 42)), 12.5).united(ellipse(42, 26, 6.25))
     colours = ("#36c5f0", "#2eb67d", "#ecb22e", "#e01e5a")
     turns = [QTransform().translate(50, 50).rotate(90 * i).translate(-50, -50) for i in range(4)]
     return [(turn.map(pill), colour) for turn, colour in zip(turns, colours, strict=True)]
 
 
 def _telegram() -> Layers:
-    plane = _polygon((17, 49), (79, 25), (69, 76), (48, 62), (40, 71))
-    fold = _stroke(_line((38, 58), (40, 71), (45, 60), (68, 37)), 4.5)
-    return _white(plane.united(_stroke(plane, 4)).subtracted(fold))
+    plane = polygon((17, 49), (79, 25), (69, 76), (48, 62), (40, 71))
+    fold = stroke(line((38, 58), (40, 71), (45, 60), (68, 37)), 4.5)
+    return white(plane.united(stroke(plane, 4)).subtracted(fold))
 
 
 def _dribbble() -> Layers:
-    seams = _curve((30, 26), ((50, 45), (60, 65), (62, 84)))
-    seams.addPath(_curve((17, 46), ((40, 50), (62, 42), (76, 27))))
-    seams.addPath(_curve((36, 78), ((45, 60), (65, 52), (84, 58))))
-    return _white(_ellipse(50, 50, 32).subtracted(_stroke(seams, 5)))
+    seams = curve((30, 26), ((50, 45), (60, 65), (62, 84)))
+    seams.addPath(curve((17, 46), ((40, 50), (62, 42), (76, 27))))
+    seams.addPath(curve((36, 78), ((45, 60), (65, 52), (84, 58))))
+    return white(ellipse(50, 50, 32).subtracted(stroke(seams, 5)))
 
 
 def _medium() -> Layers:
-    return _white(
-        _union(_ellipse(33, 50, 17), _ellipse(62, 50, 8.5, 16), _ellipse(78, 50, 3, 14.5))
-    )
+    return white(union(ellipse(33, 50, 17), ellipse(62, 50, 8.5, 16), ellipse(78, 50, 3, 14.5)))
 
 
 def _hashnode() -> Layers:
     turn = QTransform().translate(50, 50).rotate(45)
-    return _white(turn.map(_rounded(-24, -24, 48, 48, 12)).subtracted(_ellipse(50, 50, 10)))
+    return white(turn.map(rounded(-24, -24, 48, 48, 12)).subtracted(ellipse(50, 50, 10)))
 
 
 def _wordpress() -> Layers:
-    ring = _ellipse(50, 50, 34).subtracted(_ellipse(50, 50, 28))
-    return _white(ring.united(_text("W", 42, 30)))
+    ring = ellipse(50, 50, 34).subtracted(ellipse(50, 50, 28))
+    return white(ring.united(text_path("W", 42, 30)))
 
 
 def _google_business() -> Layers:
-    scallops = [_ellipse(x, 36, 8, 7) for x in (26, 42, 58, 74)]
-    awning = _union(_rounded(18, 22, 64, 14, 4), *scallops)
-    store = _rounded(24, 47, 52, 32, 3).subtracted(_rounded(44, 60, 12, 20, 2))
-    return _white(awning.united(store))
+    scallops = [ellipse(x, 36, 8, 7) for x in (26, 42, 58, 74)]
+    awning = union(rounded(18, 22, 64, 14, 4), *scallops)
+    store = rounded(24, 47, 52, 32, 3).subtracted(rounded(44, 60, 12, 20, 2))
+    return white(awning.united(store))
 
 
 def _listmonk() -> Layers:
-    flap = _stroke(_line((22, 34), (50, 54), (78, 34)), 6)
-    return _white(_rounded(18, 28, 64, 44, 7).subtracted(flap))
+    flap = stroke(line((22, 34), (50, 54), (78, 34)), 6)
+    return white(rounded(18, 28, 64, 44, 7).subtracted(flap))
 
 
 def _page_mark() -> QPainterPath:
     """A sheet of paper with a folded corner: a company page."""
-    sheet = _polygon((70, 66), (79, 66), (85, 72), (85, 88), (70, 88))
-    return sheet.subtracted(_polygon((78.5, 66), (85, 72.5), (78.5, 72.5)))
+    sheet = polygon((70, 66), (79, 66), (85, 72), (85, 88), (70, 88))
+    return sheet.subtracted(polygon((78.5, 66), (85, 72.5), (78.5, 72.5)))
 
 
 _INSTAGRAM_GRADIENT = ("#ffd600", "#ff7a00", "#ff0069", "#d300c5", "#7638fa")
 
 _PLATFORMS: dict[str, _Platform] = {
-    "x": _Platform("X", "#000000", _letters("X", 50, 50)),
-    "linkedin": _Platform("LinkedIn", "#0a66c2", _letters("in")),
+    "x": _Platform("X", "#000000", letters("X", 50, 50)),
+    "linkedin": _Platform("LinkedIn", "#0a66c2", letters("in")),
     "linkedin-page": _Platform(
-        "LinkedIn Page", "#0a66c2", _with_corner_mark(_letters("in"), _page_mark())
+        "LinkedIn Page", "#0a66c2", with_corner_mark(letters("in"), _page_mark())
     ),
-    "facebook": _Platform("Facebook", "#0866ff", _letters("f", height=62)),
+    "facebook": _Platform("Facebook", "#0866ff", letters("f", height=62)),
     "instagram": _Platform("Instagram", _INSTAGRAM_GRADIENT, _instagram),
     "instagram-standalone": _Platform(
         # The camera with a dot: Instagram on its own login, without Facebook.
         "Instagram (Standalone)",
         _INSTAGRAM_GRADIENT,
-        _with_corner_mark(_instagram, _ellipse(77, 77, 8)),
+        with_corner_mark(_instagram, ellipse(77, 77, 8)),
     ),
-    "threads": _Platform("Threads", "#000000", _letters("@", 64, 64)),
+    "threads": _Platform("Threads", "#000000", letters("@", 64, 64)),
     "bluesky": _Platform("Bluesky", "#1185fe", _bluesky),
     "mastodon": _Platform("Mastodon", "#6364ff", _mastodon),
     "warpcast": _Platform("Warpcast", "#855dcd", _warpcast),
-    "nostr": _Platform("Nostr", "#662482", _letters("N")),
-    "vk": _Platform("VK", "#0077ff", _letters("VK", 66, 36)),
+    "nostr": _Platform("Nostr", "#662482", letters("N")),
+    "vk": _Platform("VK", "#0077ff", letters("VK", 66, 36)),
     "youtube": _Platform("YouTube", "#ff0000", _youtube),
     "tiktok": _Platform("TikTok", "#000000", _tiktok),
     "reddit": _Platform("Reddit", "#ff4500", _reddit),
@@ -327,10 +238,10 @@ _PLATFORMS: dict[str, _Platform] = {
     "discord": _Platform("Discord", "#5865f2", _discord),
     "slack": _Platform("Slack", "#4a154b", _slack),
     "telegram": _Platform("Telegram", "#26a5e4", _telegram),
-    "pinterest": _Platform("Pinterest", "#e60023", _letters("P", height=56)),
+    "pinterest": _Platform("Pinterest", "#e60023", letters("P", height=56)),
     "dribbble": _Platform("Dribbble", "#ea4c89", _dribbble),
     "medium": _Platform("Medium", "#000000", _medium),
-    "devto": _Platform("Dev.to", "#0a0a0a", _letters("DEV", 70, 32)),
+    "devto": _Platform("Dev.to", "#0a0a0a", letters("DEV", 70, 32)),
     "hashnode": _Platform("Hashnode", "#2962ff", _hashnode),
     "wordpress": _Platform("WordPress", "#21759b", _wordpress),
     "gmb": _Platform("Google My Business", "#4285f4", _google_business),
@@ -374,12 +285,12 @@ def paint_platform(painter: QPainter, rect: QRectF, identifier: str) -> None:
     try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.translate(rect.center().x() - side / 2, rect.center().y() - side / 2)
-        painter.scale(side / _GRID, side / _GRID)
-        badge = _rounded(0, 0, _GRID, _GRID, _RADIUS)
+        painter.scale(side / GRID, side / GRID)
+        badge = rounded(0, 0, GRID, GRID, _RADIUS)
         painter.fillPath(badge, _brush(fill))
         if isinstance(fill, str) and QColor(fill).lightness() < 40:
             # A black badge would melt into a dark window: a faint rim keeps its edge.
-            painter.strokePath(badge, QPen(QColor(255, 255, 255, 56), 1.4 * _GRID / side))
+            painter.strokePath(badge, QPen(QColor(255, 255, 255, 56), 1.4 * GRID / side))
         for path, colour in layers:
             painter.fillPath(path, QColor(colour))
     finally:
@@ -432,13 +343,13 @@ def _badge(identifier: str) -> tuple[Fill, Layers]:
     if known is not None:
         return known.fill, known.glyph()
     letter = next((c for c in identifier if c.isalnum()), "?").upper()
-    return GENERIC_COLOUR, _white(_text(letter, 60, 50))
+    return GENERIC_COLOUR, white(text_path(letter, 60, 50))
 
 
 def _brush(fill: Fill) -> QBrush:
     if isinstance(fill, str):
         return QBrush(QColor(fill))
-    gradient = QLinearGradient(0, _GRID, _GRID, 0)
+    gradient = QLinearGradient(0, GRID, GRID, 0)
     for i, colour in enumerate(fill):
         gradient.setColorAt(i / (len(fill) - 1), QColor(colour))
     return QBrush(gradient)
