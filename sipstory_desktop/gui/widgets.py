@@ -167,8 +167,8 @@ class ResultPanel(QFrame):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("testResult")
-        self.setAccessibleName(self.tr("Test result"))
+        self.setObjectName("checkResult")
+        self.setAccessibleName(self.tr("Check result"))
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self._result: CheckResult | None = None
         self._icon = QLabel()

@@ -101,7 +101,7 @@ def cancel_button(dialog: QDialog) -> QPushButton:
 
 
 def check_button(dialog: QDialog) -> QPushButton:
-    found = dialog.findChild(QPushButton, "testButton")
+    found = dialog.findChild(QPushButton, "checkButton")
     assert found is not None
     return found
 
@@ -451,7 +451,7 @@ def test_escape_cancels_and_clears_the_key(qtbot: QtBot, open_dialog: OpenDialog
 # --- testing before saving ----------------------------------------------------------------
 
 
-def test_test_before_saving_asks_the_window_and_shows_the_result(
+def test_check_before_saving_asks_the_window_and_shows_the_result(
     qtbot: QtBot, open_dialog: OpenDialog
 ) -> None:
     dialog = open_dialog()
@@ -543,7 +543,7 @@ def test_edit_shows_everything_but_the_key(qtbot: QtBot, open_dialog: OpenDialog
 
     assert dialog.windowTitle() == "Edit Acme"
     assert dialog.findChild(QLineEdit, "keyEdit") is None
-    assert dialog.findChild(QPushButton, "testButton") is None
+    assert dialog.findChild(QPushButton, "checkButton") is None
     assert "••••9f3a" in shown_text(dialog, "keptKey")
     assert line_edit(dialog, "nameEdit").text() == "Acme"
     assert radio(dialog, "customRadio").isChecked()

@@ -728,3 +728,20 @@ def test_a_finished_check_does_not_hide_a_row_the_filter_showed(qtbot: QtBot) ->
     assert proxy.rowCount(proxy.index(0, 0)) == 2  # until the filter is changed
     proxy.set_filter_text("neve")
     assert proxy.rowCount(proxy.index(0, 0)) == 1
+
+
+def test_a_saved_entry_is_shown_from_what_was_saved(model: EntryModel) -> None:
+    a, b = entry("a"), entry("b", ACME)
+    model.set_entries([a, b], State())
+    model.set_result(a.id, result(Status.CONNECTED))
+    renamed = a.edited(name="a (renamed)")
+    model.put_entry(renamed)  # an edit: the same row, its new name, its results kept
+    assert child_names(model, 0) == ["a (renamed)"]
+    assert model.entry(a.id) == renamed
+    assert model.result(a.id) is not None and model.result(a.id).status is Status.CONNECTED  # type: ignore[union-attr]
+    added = entry("c")
+    model.put_entry(added)  # an add: a new row in its instance
+    assert sorted(child_names(model, 0)) == ["a (renamed)", "c"]
+    model.drop_entry(b.id)  # a removal: the row and its instance gone
+    assert group_rows(model) == ["Sipstory Cloud (2)"]
+    assert {e.id for e in model.entries()} == {a.id, added.id}

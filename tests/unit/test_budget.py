@@ -22,7 +22,13 @@ from sipstory_desktop.core.budget import (
     server_used,
     used_last_hour,
 )
-from sipstory_desktop.core.checker import IS_CONNECTED_PATH, check_entries, check_entry
+from sipstory_desktop.core.checker import (
+    IS_CONNECTED_PATH,
+    CheckPlan,
+    check_entries,
+    check_entry,
+    plan_checks,
+)
 from sipstory_desktop.core.client import ApiClient
 from sipstory_desktop.core.entries import Entry, EntryKind
 from sipstory_desktop.core.secrets import SecretStore
@@ -438,6 +444,45 @@ def test_forecast_uses_the_servers_figures() -> None:
     state.record_result(a.id, _ok(NOW - timedelta(minutes=1), RateLimit(30, 0, 900)))
     (warning,) = forecast(state, [a], NOW)
     assert (warning.used, warning.planned, warning.limit) == (30, 1, 30)
+
+
+# --- the plan of a run: the one place the policy is applied --------------------------------
+
+
+def test_a_plan_holds_back_after_a_429_and_sends_the_rest() -> None:
+    throttled, fine = (
+        _entry("Throttled"),
+        _entry("Fine", "https://globex.example.com/api/public/v1"),
+    )
+    state = State()
+    until = NOW + timedelta(minutes=7)
+    state.record_result(throttled.id, _throttled(NOW - timedelta(minutes=1), until))
+    plan = plan_checks(state, [throttled, fine, throttled], now=NOW)
+    assert plan.send == (fine,)  # each entry once, the held one not sent
+    ((held, result),) = plan.held
+    assert held == throttled and plan.result_of(throttled) == result
+    assert result == held_back_result(until, NOW)  # says until when, sends nothing
+    assert plan.result_of(fine) is None
+    assert plan.held_until == until
+    assert plan.warnings == ()
+
+
+def test_a_plan_warns_of_the_budgets_it_would_overspend() -> None:
+    a = _entry("a")
+    state = _state_with_used(a.id, 30, NOW)
+    plan = plan_checks(state, [a], now=NOW)
+    assert plan.send == (a,)
+    assert [w.entry_names for w in plan.warnings] == [["a"]]
+    assert plan.warnings == tuple(forecast(state, [a], NOW))
+
+
+def test_a_forced_plan_sends_everything_and_warns_of_nothing() -> None:
+    throttled = _entry("Throttled")
+    state = _state_with_used(throttled.id, 30, NOW)
+    state.record_result(throttled.id, _throttled(NOW, NOW + timedelta(minutes=7)))
+    plan = plan_checks(state, [throttled], force=True, now=NOW)
+    assert plan == CheckPlan((throttled,))
+    assert plan.held_until is None
 
 
 # --- the vault --------------------------------------------------------------------------------

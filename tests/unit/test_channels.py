@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import ssl
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -30,17 +30,24 @@ from sipstory_desktop.core.channels import (
     Channel,
     ChannelCache,
     ChannelsResult,
+    NoKeyError,
     cache_from_dict,
     cache_to_dict,
     fetch_channels,
     parse_channels,
     platform_of,
     read_channels_answer,
+    refresh_channels,
 )
 from sipstory_desktop.core.client import MAX_BODY_BYTES, Answer, ApiClient, Timeouts
-from sipstory_desktop.core.status import Status
+from sipstory_desktop.core.entries import EntryKind
+from sipstory_desktop.core.secrets import SERVICE_NAME
+from sipstory_desktop.core.status import CheckResult, Status
+from sipstory_desktop.core.times import utc_now
+from sipstory_desktop.core.vault import Vault
 from sipstory_desktop.demo.canned import default_channels
 from sipstory_desktop.demo.fake_api import SipstoryTestServer
+from sipstory_desktop.demo.memory_keyring import MemoryKeyring
 from tests.support.properties import (
     FUZZ,
     base_urls,
@@ -868,3 +875,51 @@ def test_read_channels_answer_never_raises_and_keeps_clean_channels(
     through_fetch = fetch_channels(_StubClient(answer), base, "k" * 64)  # type: ignore[arg-type]
     assert "could not be read:" not in through_fetch.check.message
     assert through_fetch.check.status is fetched.check.status
+
+
+# --- refresh_channels: what the window's Refresh and `sipstory-keys channels` share ----------
+
+
+@pytest.mark.usefixtures("no_proxy")
+def test_refresh_fetches_with_the_stored_key_and_keeps_the_list(
+    vault: Vault, client: ApiClient
+) -> None:
+    with SipstoryTestServer() as running:
+        running.add_key(KEY, org="acme")
+        saved = vault.add("Acme", EntryKind.CUSTOM, running.api_base, KEY)
+        fetched = refresh_channels(client, vault, saved.entry)
+        assert fetched.channels is not None and fetched.check.status is Status.CONNECTED
+        state = vault.load_state()
+        assert state.channels[saved.entry.id].channels == tuple(fetched.channels)
+        assert state.latest(saved.entry.id) == fetched.check  # the entry's latest result
+        assert sum(1 for r in running.requests if r.path.endswith(INTEGRATIONS_PATH)) == 1
+
+
+@pytest.mark.usefixtures("no_proxy")
+def test_refresh_after_a_429_sends_nothing_unless_forced(vault: Vault, client: ApiClient) -> None:
+    with SipstoryTestServer() as running:
+        running.add_key(KEY, org="acme")
+        saved = vault.add("Acme", EntryKind.CUSTOM, running.api_base, KEY)
+        throttled = CheckResult(
+            Status.RATE_LIMITED, "slow down", http_status=429, retry_at=utc_now() + timedelta(1)
+        )
+        vault.record([(saved.entry.id, throttled)])
+
+        held = refresh_channels(client, vault, saved.entry)
+        assert held.channels is None and held.check.status is Status.RATE_LIMITED
+        assert held.check.request_sent is False
+        assert not any(r.path.endswith(INTEGRATIONS_PATH) for r in running.requests)
+        assert vault.load_state().latest(saved.entry.id) == throttled  # nothing kept of it
+
+        forced = refresh_channels(client, vault, saved.entry, force=True)
+        assert forced.channels is not None
+        assert sum(1 for r in running.requests if r.path.endswith(INTEGRATIONS_PATH)) == 1
+
+
+def test_refresh_without_a_stored_key_says_so(
+    vault: Vault, client: ApiClient, memory_keyring: MemoryKeyring
+) -> None:
+    saved = vault.add("Acme", EntryKind.CLOUD, "", KEY)
+    memory_keyring.delete_password(SERVICE_NAME, saved.entry.id)  # removed by another program
+    with pytest.raises(NoKeyError):
+        refresh_channels(client, vault, saved.entry)

@@ -48,7 +48,7 @@ class EntryDialog(QDialog):
     Signals:
         save_requested(EntryDraft): save this draft, off the GUI thread.
         check_requested(str, str): check this base URL and key, off the GUI thread; answer
-            with :meth:`show_check_result` ("Test before saving").
+            with :meth:`show_check_result` ("Check before saving").
         find_url_requested(str): find the API URL of this instance address (Find API URL);
             answer with :meth:`use_base_url`.
     """
@@ -231,9 +231,9 @@ class EntryDialog(QDialog):
         form.addRow(QLabel(self.tr("Key:")), kept)
 
     def _add_check_rows(self, layout: QVBoxLayout) -> None:
-        self._check_button = QPushButton(self.tr("&Test before saving"))
-        self._check_button.setObjectName("testButton")
-        self._check_button.setAccessibleName(self.tr("Test before saving"))
+        self._check_button = QPushButton(self.tr("&Check before saving"))
+        self._check_button.setObjectName("checkButton")
+        self._check_button.setAccessibleName(self.tr("Check before saving"))
         self._check_button.setToolTip(
             self.tr(
                 "Send one request to the server with this key. It may count as one of "
@@ -371,7 +371,7 @@ class EntryDialog(QDialog):
         self._checking = False
         self._check_outdated = False
         if self._check_button is not None:
-            self._check_button.setText(self.tr("&Test before saving"))
+            self._check_button.setText(self.tr("&Check before saving"))
         self._refresh()
 
     @Slot()
