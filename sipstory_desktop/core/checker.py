@@ -1,26 +1,30 @@
-"""Checking keys: one entry at a time, or many at once on a bounded pool of threads.
+"""Checking keys: the plan of a run, then one entry at a time or many at once on a
+bounded pool of threads.
 
 Given the state, a check respects the rate budget: an entry whose budget is held back
 after a 429 is not checked (its key is not even read) unless the check is forced.
+The network modules (requests) are imported by the first check, not with this module:
+the window plans its checks with it from its first paint on.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from .budget import BudgetGrouper, BudgetWarning, forecast, held_back_result, held_back_until
-from .classify import classify_answer, get_or_failure, unreadable_answer
-from .client import ApiClient
 from .entries import Entry
 from .secrets import KeyBatch, SecretStore, SecretStoreError
 from .state import State
 from .status import CheckResult, Status
 from .times import utc_now
 from .urls import IS_CONNECTED_PATH
+
+if TYPE_CHECKING:
+    from .client import ApiClient
 
 MAX_PARALLEL_CHECKS = 8
 
@@ -29,6 +33,8 @@ log = logging.getLogger(__name__)
 
 def check_key(client: ApiClient, base_url: str, key: str) -> CheckResult:
     """``GET /is-connected`` with ``key``, classified. Never raises for network trouble."""
+    from .classify import classify_answer, get_or_failure, unreadable_answer
+
     answer = get_or_failure(client, base_url, IS_CONNECTED_PATH, key)
     if isinstance(answer, CheckResult):
         return answer
@@ -165,6 +171,8 @@ def check_entries(
     """
     if not entries:
         return []
+    from concurrent.futures import ThreadPoolExecutor  # not at start: only runs need it
+
     plan = plan_checks(state, entries, force=force) if state is not None else CheckPlan(())
     held = {entry.id: result for entry, result in plan.held}
     keys = KeyBatch(secrets, [e.id for e in entries if e.id not in held])
