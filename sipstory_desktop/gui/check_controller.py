@@ -11,7 +11,7 @@ from ..core.checker import CheckPlan, plan_checks
 from ..core.entries import Entry
 from ..core.status import CheckResult
 from ..core.times import utc_now
-from .widgets import confirm
+from .questions import confirm
 from .window_context import WindowContext
 
 SPINNER_INTERVAL_MS = 100

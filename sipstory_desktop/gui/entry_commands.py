@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from ..core.entries import Entry, EntryKind
 from ..core.status import Light
 from ..core.vault import Saved
-from .widgets import confirm
+from .questions import confirm
 from .window_context import WindowContext
 from .workers import describe_error
 

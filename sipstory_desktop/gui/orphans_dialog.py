@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .widgets import InlineMessage, WorkingDialog, confirm, plain_label
+from .questions import confirm
+from .widgets import InlineMessage, WorkingDialog, plain_label
 
 
 class OrphansDialog(WorkingDialog):

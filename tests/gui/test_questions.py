@@ -1,4 +1,4 @@
-"""The widgets the dialogs share: here the yes/no question of :func:`confirm`.
+"""The yes/no question of :func:`confirm` (gui/questions.py).
 
 The destructive form (a Delete button and Cancel) is tested through the orphans dialog in
 test_issue5_dialogs.py.
@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from sipstory_desktop.gui.widgets import confirm
+from sipstory_desktop.gui.questions import confirm
 
 YES = QMessageBox.StandardButton.Yes
 NO = QMessageBox.StandardButton.No
