@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from . import channels, checks, entries, find_url, transfer
+from . import channels, checks, entries, find_url, import_env, key_use, transfer
 from .output import run_reporting_errors
 
 log = logging.getLogger(__name__)
@@ -24,13 +24,28 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--debug", action="store_true", help="log details to standard error")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (entries, checks, channels, find_url, transfer):
+    for module in (entries, checks, key_use, import_env, channels, find_url, transfer):
         module.register(commands)
     return parser
 
 
+def _split_command(argv: list[str]) -> tuple[list[str], list[str] | None]:
+    """``run ... -- COMMAND ARGS``: the words after ``--`` are the command's own, whatever
+    they look like; for other commands ``--`` keeps its usual meaning."""
+    if "--" not in argv:
+        return argv, None
+    cut = argv.index("--")
+    words = [word for word in argv[:cut] if not word.startswith("-")]
+    if words[:1] != ["run"]:
+        return argv, None
+    return argv[:cut], argv[cut + 1 :]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words, command = _split_command(list(sys.argv[1:] if argv is None else argv))
+    args = build_parser().parse_args(words)
+    if args.command == "run":
+        args.command_line = command
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

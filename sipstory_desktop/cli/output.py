@@ -12,6 +12,7 @@ from typing import TextIO
 from ..core.config import ConfigError
 from ..core.entries import EntryError
 from ..core.export_format import TransferError
+from ..core.key_environment import VariableError
 from ..core.keys import InvalidKeyText
 from ..core.secrets import SecretStoreError
 from ..core.state import StateError
@@ -84,7 +85,7 @@ def run_reporting_errors(run: Callable[[argparse.Namespace], int], args: argpars
     """``run(args)``'s exit status; an error it raises becomes a message and its status."""
     try:
         code: int = run(args)
-    except (UsageError, EntryError, UrlError, InvalidKeyText, TransferError) as exc:
+    except (UsageError, EntryError, UrlError, InvalidKeyText, TransferError, VariableError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except (ConfigError, StateError) as exc:

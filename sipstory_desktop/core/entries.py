@@ -9,7 +9,13 @@ from datetime import datetime
 from typing import Any
 
 from .times import from_iso, to_iso, utc_now
-from .urls import CLOUD_BASE_URL, UrlError, base_url_for_instance, normalize_base_url
+from .urls import (
+    CLOUD_BASE_URL,
+    UrlError,
+    base_url_for_instance,
+    normalize_base_url,
+    origin_of,
+)
 
 MAX_NAME_LENGTH = 80
 MAX_NOTE_LENGTH = 2000
@@ -120,3 +126,53 @@ def find_by_name(entries: list[Entry], name: str) -> Entry | None:
     """The entry called ``name``, ignoring case and surrounding spaces."""
     wanted = name.strip().casefold()
     return next((e for e in entries if e.name.casefold() == wanted), None)
+
+
+def choose_entry(
+    entries: list[Entry], name: str | None, instance: str | None, default_name: str | None
+) -> Entry:
+    """The entry a command is about: the one called ``name``; else the only one on
+    ``instance`` (an address or base URL); else the one called ``default_name`` (from
+    ``SIPSTORY_ENTRY``). Raises :class:`EntryError` saying what to do, with the candidates
+    when there are several."""
+    if name:
+        found = find_by_name(entries, name)
+        if found is None:
+            raise EntryError(f"No entry called '{name}'; 'sipstory-keys list' shows the names.")
+        return found
+    if instance:
+        try:
+            wanted = origin_of(base_url_for_instance(instance))
+        except UrlError:
+            wanted = origin_of(normalize_base_url(instance))  # a base URL; raises if neither
+        on_it = [e for e in entries if origin_of(e.base_url) == wanted]
+        if len(on_it) == 1:
+            return on_it[0]
+        if not on_it:
+            raise EntryError(f"No entry belongs to {wanted}; 'sipstory-keys list' shows them.")
+        names = ", ".join(f"'{e.name}'" for e in on_it)
+        raise EntryError(f"{len(on_it)} entries belong to {wanted} ({names}): name one.")
+    if default_name:
+        found = find_by_name(entries, default_name)
+        if found is None:
+            raise EntryError(
+                f"SIPSTORY_ENTRY names '{default_name}', but no entry is called that; "
+                "'sipstory-keys list' shows the names."
+            )
+        return found
+    raise EntryError(
+        "Which entry? Name it (sipstory-keys list shows them), or give --instance ADDRESS, "
+        "or set SIPSTORY_ENTRY."
+    )
+
+
+def free_name(name: str, taken: set[str]) -> str:
+    """``Name (imported)``, else ``Name (imported 2)``, ...: the first not in ``taken``
+    (casefolded), shortened to fit :data:`MAX_NAME_LENGTH`."""
+    number = 1
+    while True:
+        suffix = " (imported)" if number == 1 else f" (imported {number})"
+        candidate = name[: MAX_NAME_LENGTH - len(suffix)].rstrip() + suffix
+        if candidate.casefold() not in taken:
+            return candidate
+        number += 1

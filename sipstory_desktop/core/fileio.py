@@ -64,11 +64,14 @@ def _write_temp(path: Path, data: bytes) -> Path:
     return Path(temp)
 
 
-def atomic_write(path: Path, data: bytes, *, keep_backup: bool = True) -> None:
+def atomic_write(
+    path: Path, data: bytes, *, keep_backup: bool = True, mode: int | None = None
+) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves the old or the new file, whole.
 
     With ``keep_backup`` the previous version is first copied to ``<name>.bak`` (itself
-    replaced atomically), so a file damaged later can be recovered.
+    replaced atomically), so a file damaged later can be recovered. The new file has
+    ``mode`` (a user's file keeps its own), else 0600.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     if keep_backup and path.exists():
@@ -85,6 +88,8 @@ def atomic_write(path: Path, data: bytes, *, keep_backup: bool = True) -> None:
             raise
     temp = _write_temp(path, data)
     try:
+        if mode is not None:
+            os.chmod(temp, mode)
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .config import MAX_CONFIG_BYTES, SCHEMA_VERSION, ConfigStore
-from .entries import MAX_NAME_LENGTH, Entry, EntryError
+from .entries import Entry, EntryError, free_name
 from .export_format import ImportedEntry, TransferError, item_at
 from .text import show, show_plain
 
@@ -202,7 +202,7 @@ def plan_import(existing: Sequence[Entry], incoming: Sequence[ImportedEntry]) ->
         if not changes:
             items.append(PlannedItem(entry, Action.SAME, existing=match))
             continue
-        free = _free_name(entry.name, taken)
+        free = free_name(entry.name, taken)
         taken.add(free.casefold())
         items.append(PlannedItem(entry, Action.CONFLICT, match, changes, rename_to=free))
     return ImportPlan(tuple(items))
@@ -217,18 +217,6 @@ def _differences(saved: Entry, incoming: ImportedEntry) -> tuple[FieldChange, ..
     if saved.note.strip() != incoming.note:
         changes.append(FieldChange("note", saved.note, incoming.note))
     return tuple(changes)
-
-
-def _free_name(name: str, taken: set[str]) -> str:
-    """``Name (imported)``, else ``Name (imported 2)``, ...: the first not in ``taken``
-    (casefolded), shortened to fit :data:`MAX_NAME_LENGTH`."""
-    number = 1
-    while True:
-        suffix = " (imported)" if number == 1 else f" (imported {number})"
-        candidate = name[: MAX_NAME_LENGTH - len(suffix)].rstrip() + suffix
-        if candidate.casefold() not in taken:
-            return candidate
-        number += 1
 
 
 # --- applying --------------------------------------------------------------------------------
