@@ -8,8 +8,15 @@ import json
 import sys
 from pathlib import Path
 
-from ..core.dotenv_keys import ScannedFile, ScrubError, scan_files, scrub
-from ..core.env_import import EnvKey, Outcome, check_env_keys, plan_env_import, save_env_keys
+from ..core.dotenv_keys import ScannedFile, scan_files
+from ..core.env_import import (
+    EnvKey,
+    Outcome,
+    check_env_keys,
+    plan_env_import,
+    save_env_keys,
+    scrub_files,
+)
 from .output import EXIT_ERROR, EXIT_OK, Printer
 from .vault_access import open_vault
 
@@ -82,19 +89,14 @@ def _agreed(count: int, scrubbing: bool) -> bool:
 
 
 def _scrub(scanned: list[ScannedFile], planned: list[EnvKey]) -> bool:
-    moved = [(place, item.entry_name) for item in planned for place in item.places]
     done = True
-    for file in scanned:
-        mine = [(place, name) for place, name in moved if place.path == file.path]
-        if not mine:
-            continue
-        try:
-            backup = scrub(file, mine)
-        except ScrubError as error:
-            print(f"error: {error}", file=sys.stderr)
+    for file in scrub_files(scanned, planned):
+        if file.backup is None:
+            print(f"error: {file.problem}", file=sys.stderr)
             done = False
-            continue
-        print(f"Scrubbed {file.path} (the old version, keys included, is in {backup}, mode 0600).")
+        else:
+            print(f"Scrubbed {file.path} (the old version, keys included, is in {file.backup}, "
+                  "mode 0600).")  # fmt: skip
     if done:
         print(
             'From now on: sipstory-keys run NAME -- COMMAND, or eval "$(sipstory-keys env NAME)".'

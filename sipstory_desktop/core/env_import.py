@@ -9,10 +9,11 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .checker import check_key, plan_checks
-from .dotenv_keys import FoundKey, ScannedFile
+from .dotenv_keys import FoundKey, ScannedFile, ScrubError, scrub
 from .entries import EntryKind, check_name, free_name
 from .keys import clean_key, masked
 from .status import CheckResult
@@ -142,3 +143,28 @@ def _suggested_name(places: Sequence[FoundKey], scanned: Sequence[ScannedFile]) 
         return check_name(name[:80])
     except ValueError:
         return check_name(first.variable)
+
+
+@dataclass(frozen=True)
+class Scrubbed:
+    """One file after :func:`scrub_files`: its backup, or why it was left as it was."""
+
+    path: Path
+    backup: Path | None
+    problem: str = ""
+
+
+def scrub_files(scanned: Sequence[ScannedFile], keys: Iterable[EnvKey]) -> list[Scrubbed]:
+    """Take ``keys`` out of the files they were found in (see :func:`.dotenv_keys.scrub`):
+    each file is done or left alone on its own."""
+    moved = [(place, key.entry_name) for key in keys for place in key.places]
+    done = []
+    for file in scanned:
+        mine = [(place, name) for place, name in moved if place.path == file.path]
+        if not mine:
+            continue
+        try:
+            done.append(Scrubbed(file.path, scrub(file, mine)))
+        except ScrubError as error:
+            done.append(Scrubbed(file.path, None, str(error)))
+    return done

@@ -8,6 +8,7 @@ other names (``POSTIZ_API_KEY``...), so each name can be chosen, and several set
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -112,3 +113,16 @@ def _dotenv(name: str, value: str) -> str:
 
 
 _LINES = {"sh": _sh, "fish": _fish, "powershell": _powershell, "dotenv": _dotenv}
+
+
+def terminal_commands(entry_name: str, program: str = "sipstory-keys") -> dict[str, str]:
+    """What to type to use an entry's key from a shell: ``run`` a command with it, ``sh``
+    and ``fish`` to set the variables in the shell, ``direnv`` for a project's ``.envrc``.
+    No key in any of them: they ask ``program`` for it when they run."""
+    name = shlex.quote(entry_name)
+    return {
+        "run": f"{program} run {name} -- COMMAND",
+        "sh": f'eval "$({program} env {name})"',
+        "fish": f"{program} env {name} --shell fish | source",
+        "direnv": f"export {ENTRY_VARIABLE}={name}",
+    }

@@ -72,6 +72,12 @@ ACTIONS = (
         per_entry=True,
     ),
     ActionSpec(
+        "use_in_terminal",
+        "Use in a &terminal…",
+        "The lines that use this key from a shell, a script or CI (no key in them)",
+        per_entry=True,
+    ),
+    ActionSpec(
         "channels", "C&hannels…", "The channels this key's organization can post to", per_entry=True
     ),
     ActionSpec(
@@ -83,6 +89,11 @@ ACTIONS = (
     ActionSpec("export", "&Export entries…", "Save the entries, without their keys, to a file"),
     ActionSpec("import", "&Import entries…", "Add entries from an export, with a preview"),
     ActionSpec(
+        "import_env",
+        "Import &keys from .env files…",
+        "Move Sipstory keys written in .env files into the keyring",
+    ),
+    ActionSpec(
         "orphans", "Clean up &orphaned keys…", "Keys of this app in the keyring that no entry uses"
     ),
     ActionSpec("filter", "&Filter", "Filter the list", QKeySequence.StandardKey.Find),
@@ -93,8 +104,19 @@ ACTIONS = (
 
 # Where each action appears; None is a separator.
 MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
-    ("&File", ("add", None, "import", "export", None, "quit")),
-    ("&Edit", ("copy_key", "copy_curl", "copy_environment", "reveal_key", None, "filter")),
+    ("&File", ("add", None, "import", "import_env", "export", None, "quit")),
+    (
+        "&Edit",
+        (
+            "copy_key",
+            "copy_curl",
+            "copy_environment",
+            "use_in_terminal",
+            "reveal_key",
+            None,
+            "filter",
+        ),
+    ),
     (
         "&Keys",
         (
@@ -123,6 +145,7 @@ CONTEXT_MENU = (
     "copy_key",
     "copy_curl",
     "copy_environment",
+    "use_in_terminal",
     "reveal_key",
     None,
     "channels",

@@ -146,6 +146,7 @@ class DetailsPane(QWidget):
                 ("find_url", self.tr("Find API &URL…")),
                 ("copy_curl", self.tr("Copy as cur&l")),
             ),
+            (("use_in_terminal", self.tr("Use in a &terminal…")),),
         )
         box = QVBoxLayout()
         for row in rows:

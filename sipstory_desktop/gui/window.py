@@ -9,7 +9,8 @@ each part does is in its own module (docs/architecture.md has the map):
 - :mod:`.check_controller` check one, check all, watch rounds, over :mod:`.check_session`;
 - :mod:`.keyring_status` the keyring probe and its banner;
 - :mod:`.watch_mode` watching and the tray;
-- :mod:`.entry_commands`, :mod:`.key_commands`, :mod:`.tool_commands`: what opens dialogs.
+- :mod:`.entry_commands`, :mod:`.key_commands`, :mod:`.tool_commands`,
+  :mod:`.terminal_commands`: what opens dialogs.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from .entry_model import EntryModel
 from .key_commands import KeyCommands
 from .keyring_status import KeyringStatus
 from .list_loader import ListLoader
+from .terminal_commands import TerminalCommands
 from .tool_commands import ToolCommands
 from .watch_mode import WatchMode
 from .window_context import WindowContext
@@ -106,6 +108,7 @@ class MainWindow(QMainWindow):
         self.entry_commands = EntryCommands(self.context)
         self.key_commands = KeyCommands(self.context, self.details.reveal_key)
         self.tools = ToolCommands(self.context, self.checks)
+        self.terminal = TerminalCommands(self.context)
         self.empty = EmptyState(self.entry_commands.add, on_try_demo)
 
         self._lay_out()
@@ -174,6 +177,8 @@ class MainWindow(QMainWindow):
                 "find_url": tools.find_url,
                 "export": tools.export,
                 "import": tools.import_,
+                "import_env": self.terminal.import_env,
+                "use_in_terminal": self.terminal.use_in_terminal,
                 "orphans": tools.orphans,
                 "filter": self.filter_edit.take_focus,
                 "quit": self.quit,
