@@ -24,12 +24,14 @@ from .widgets import plain_label
 
 
 def keys_program() -> str:
-    """How to call ``sipstory-keys`` from here: the bundle's own, else the one on PATH,
-    else this Python's module."""
-    if getattr(sys, "frozen", False):
-        return str(Path(sys.executable).with_name("sipstory-keys"))
-    if shutil.which("sipstory-keys"):
+    """How to call ``sipstory-keys`` from here: by name when PATH finds this one, else the
+    one beside this program (the bundle's, or the venv's), else this Python's module."""
+    beside = Path(sys.executable).with_name("sipstory-keys")  # the bundle's, or the venv's
+    on_path = shutil.which("sipstory-keys")
+    if on_path and (not beside.exists() or Path(on_path).resolve() == beside.resolve()):
         return "sipstory-keys"
+    if beside.exists():
+        return str(beside)
     return f"{sys.executable} -m sipstory_desktop.cli"
 
 
@@ -46,7 +48,7 @@ class TerminalUseDialog(QDialog):
             "sh": self.tr("Set SIPSTORY_API_KEY and SIPSTORY_API_URL in this shell (sh, zsh):"),
             "fish": self.tr("The same in fish:"),
             "direnv": self.tr(
-                "In a project's .envrc (direnv): sipstory-keys uses this entry there:"
+                "In a project's .envrc (direnv), so that commands there use this entry:"
             ),
         }
         grid = QGridLayout()
@@ -59,7 +61,8 @@ class TerminalUseDialog(QDialog):
             field.setReadOnly(True)
             field.setFont(fixed)
             field.setAccessibleName(titles[name].rstrip(":"))
-            field.setMinimumWidth(520)
+            field.setMinimumWidth(field.fontMetrics().horizontalAdvance(command) + 24)
+            field.setCursorPosition(0)  # its start in view, where the command is
             copy = QPushButton(self.tr("Copy"))
             copy.setObjectName(f"{name}Copy")
             copy.setAccessibleName(self.tr("Copy: %s") % titles[name].rstrip(":"))
