@@ -5,7 +5,7 @@
 
 The window is built on the home's entries with a :class:`MemoryKeyring` holding their keys
 and shown; once it has painted and its keyring probe has answered, Check all is triggered
-(the F5 action) and the wall time to the runner's ``idle`` signal is taken.
+(the F5 action) and the wall time to the check session's ``idle`` signal is taken.
 
 With ``--tick-ms``, a timer of that interval first runs 0.5 s on the idle window (the
 baseline), then from Check all until 0.5 s after ``idle`` (so the last results shown and

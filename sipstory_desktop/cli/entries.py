@@ -141,15 +141,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "on a terminal, from a prompt that does not echo. Never pass it as an argument.",
     )
     add.add_argument("name", help="a name for this key, unique")
-    where = add.add_mutually_exclusive_group(required=True)
-    where.add_argument("--cloud", action="store_true", help="a Sipstory Cloud key")
-    where.add_argument(
+    server = add.add_mutually_exclusive_group(required=True)
+    server.add_argument("--cloud", action="store_true", help="a Sipstory Cloud key")
+    server.add_argument(
         "--instance",
         metavar="ADDRESS",
         help="a self-hosted instance: sipstory.example.com means "
         "https://sipstory.example.com/api/public/v1",
     )
-    where.add_argument("--base-url", metavar="URL", help="the API base URL, taken as given")
+    server.add_argument("--base-url", metavar="URL", help="the API base URL, taken as given")
     add.add_argument("--note", help="a note to keep with the entry")
     add.set_defaults(run=cmd_add)
 

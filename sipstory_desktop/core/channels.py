@@ -280,9 +280,10 @@ def refresh_channels(
     """
     from .checker import plan_checks
 
-    held = plan_checks(vault.load_state(), [entry], force=force).result_of(entry)
-    if held is not None:
-        return ChannelsResult(None, held.checked_at, held)
+    if not force:
+        held = plan_checks(vault.load_state(), [entry]).result_of(entry)
+        if held is not None:
+            return ChannelsResult(None, held.checked_at, held)
     key = vault.secrets.get(entry.id)
     if key is None:
         raise NoKeyError(entry.name)

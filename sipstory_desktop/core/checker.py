@@ -141,7 +141,7 @@ def check_from_batch(
     client: ApiClient, keys: KeyBatch, entry: Entry, grouper: BudgetGrouper | None = None
 ) -> CheckResult:
     """Check ``entry`` with its key from a run's :class:`KeyBatch` (any thread): the
-    check of one entry in a run, for :func:`check_entries` and the window's runner."""
+    check of one entry in a run, for :func:`check_entries` and the window's check session."""
     try:
         key = keys.get(entry.id)
     except SecretStoreError as error:

@@ -300,7 +300,8 @@ class KeyBatch:
     The first entry's key is read alone, so that a keyring that is locked, missing or does
     not answer is met once (one prompt, one timeout): every check then gets that failure
     without asking again. The other keys are read in one :meth:`SecretStore.get_many`
-    call; if that fails, each check reads its own key, so that a failure is that entry's
+    call; if that fails the same way, the checks not yet answered get that failure too;
+    after any other failure, each reads its own key, so that a failure is that entry's
     only.
     """
 
@@ -350,6 +351,10 @@ class KeyBatch:
                 return keys, failure  # the keyring as a whole: nobody asks again
             error = failure  # that entry's own
         if rest:
-            with contextlib.suppress(SecretStoreError):  # then each reads its own
+            try:
                 keys.update(self._store.get_many(rest))
+            except SecretStoreError as failure:
+                if failure.kind in self._FOR_ALL:  # locked or hung meanwhile: once for all
+                    return keys, failure
+                # else each of the others reads its own key (a damaged item is its own)
         return keys, error

@@ -98,8 +98,8 @@ class State:
         Only the entries of ``groups`` were compared; any other entry that shared a budget
         with one of them keeps sharing it (its key was not read, so nothing says it
         changed). Each group's budget is named by the smallest id among its entries and
-        those sharers, so a budget keeps its name as long as its entries do. The budget's requests
-        of a budget that no entry uses any more is merged into the group's budget, so no
+        those sharers, so a budget keeps its name as long as its entries do. The requests of
+        a budget that no entry uses any more are merged into the group's budget, so no
         request is forgotten when an entry joins a shared budget.
         """
         compared = set(groups)

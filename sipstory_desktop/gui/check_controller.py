@@ -32,7 +32,6 @@ class CheckController(QObject):
     def __init__(self, context: WindowContext) -> None:
         super().__init__(context.window)
         self._context = context
-        self._loader = context.loader
         self._progress = (0, 0)  # checks done and asked for in this run
         self._spinner = QTimer(self, interval=SPINNER_INTERVAL_MS)
         self._spinner.timeout.connect(self._spin)
@@ -55,8 +54,8 @@ class CheckController(QObject):
     def check_all(self) -> None:
         """Check every entry, except those held back after a 429; ask first when the
         checks would push an organization over its hourly limit."""
-        if self._loader.loading:  # F5 at start: once the list is read
-            self._loader.when_loaded(self.check_all)
+        if self._context.loader.loading:  # F5 at start: once the list is read
+            self._context.loader.when_loaded(self.check_all)
             return
         entries = self._context.model.entries()
         if not entries:
@@ -149,7 +148,7 @@ class CheckController(QObject):
 
     def _idle(self) -> None:
         self._spinner.stop()
-        self._context.entries.viewport().update()
+        self._context.entries.refresh_view()
 
     def _spin(self) -> None:
         self._context.model.advance_spinner(self._context.entries.visible_entry_ids())

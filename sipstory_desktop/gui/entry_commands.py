@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
+from shiboken6 import isValid
 
 from ..core.entries import Entry, EntryKind
 from ..core.status import Light
@@ -87,8 +88,9 @@ class EntryCommands(QObject):
             return
 
         def removed(_: object) -> None:
-            self._context.entries.selected_id = None
+            self._context.entries.forget_selection()
             self._context.model.drop_entry(entry.id)
+            self._context.loader.reload()  # shown at once; read again to be sure
             self._context.say(self.tr("Removed “%s” and deleted its key.") % entry.name, 5000)
 
         self._context.op(lambda: self._context.vault.remove(entry.id)).success(removed).titled(
@@ -118,7 +120,8 @@ class EntryCommands(QObject):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def saved(outcome: Saved) -> None:
-            dialog.save_succeeded()
+            if isValid(dialog):
+                dialog.save_succeeded()
             self._show_saved(outcome)
             if outcome.notes:
                 context.banner.show_message(
@@ -132,7 +135,9 @@ class EntryCommands(QObject):
                 context.say(self.tr("Saved “%s”.") % outcome.entry.name, 5000)
 
         def failed(error: Exception) -> None:
-            dialog.save_failed(describe_error(error))
+            context.loader.reload()  # a failure halfway may have changed the files
+            if isValid(dialog):
+                dialog.save_failed(describe_error(error))
 
         dialog.save_requested.connect(
             lambda draft: context.op(lambda: save(draft)).success(saved).failure(failed).run()
@@ -145,6 +150,7 @@ class EntryCommands(QObject):
                 context.op(lambda: check_key(context.session.http_client(), base_url, key))
                 .success(dialog.show_check_result)
                 .failure(failed)
+                .for_widget(dialog)  # closed meanwhile: nothing to show it in
                 .run()
             )
         )
@@ -152,6 +158,9 @@ class EntryCommands(QObject):
         return dialog
 
     def _show_saved(self, outcome: Saved) -> None:
-        """The saved entry in the list at once, and selected."""
-        self._context.entries.selected_id = outcome.entry.id
+        """The saved entry in the list at once, and selected; then the files are read
+        again (cheap: what is shown is already what they hold), in case the watcher of the
+        files does not see it (some network file systems)."""
+        self._context.entries.select_when_shown(outcome.entry.id)
         self._context.model.put_entry(outcome.entry)
+        self._context.loader.reload()

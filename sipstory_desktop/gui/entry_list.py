@@ -90,6 +90,22 @@ class EntryListView(QTreeView):
     def selected_entry(self) -> Entry | None:
         return entry_at(self.selectionModel().currentIndex())
 
+    def select_when_shown(self, entry_id: str) -> None:
+        """Select ``entry_id`` when the rows are next shown (its row may not be made yet)."""
+        self.selected_id = entry_id
+
+    def forget_selection(self) -> None:
+        """The selected entry is gone: the next rows shown select the first entry."""
+        self.selected_id = None
+
+    def reselect(self) -> None:
+        """Select again the entry selected before the rows were made anew."""
+        self.select(self.selected_id)
+
+    def refresh_view(self) -> None:
+        """Repaint what is in view (the spinners stopped)."""
+        self.viewport().update()
+
     def select(self, entry_id: str | None) -> None:
         """Make the row of ``entry_id`` current; the first entry when it is not listed."""
         source = self.entries.index_of(entry_id) if entry_id else QModelIndex()

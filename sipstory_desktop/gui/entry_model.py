@@ -431,6 +431,3 @@ class EntryModel(QStandardItemModel):
     def requests_last_hour(self, entry_id: str) -> int:
         """Requests this entry's key (and any entry sharing it) sent in the last hour."""
         return used_last_hour(self._state, entry_id, self._now)
-
-    def is_checking(self, entry_id: str) -> bool:
-        return entry_id in self._checking

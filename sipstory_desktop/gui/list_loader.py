@@ -67,6 +67,7 @@ class ListLoader(QObject):
         self.reader = Worker(1, self)
         self._signatures: tuple[object, object] | None = None  # of the files last read
         self._loading = self._load_again = self._settling = self._loaded_once = False
+        self._read_filling = False  # the rows being made are a read's (not a local edit's)
         self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)
         self._reload_timer.timeout.connect(self.reload)
         self._files = QFileSystemWatcher(self)
@@ -75,7 +76,7 @@ class ListLoader(QObject):
         self._first_load = QTimer(self, singleShot=True, interval=FIRST_LOAD_LATEST_MS)
         self._first_load.timeout.connect(self.reload)
         self._first_load.start()
-        model.filled.connect(self._rows_shown)
+        model.filled.connect(self._filled)
 
     @property
     def loading(self) -> bool:
@@ -137,8 +138,9 @@ class ListLoader(QObject):
                 topic="config",
             )
         if read.entries is not None and not self._model.same_entries(read.entries):
+            self._read_filling = True
             self._model.set_entries(read.entries, read.state or State())
-            return  # _rows_shown follows when the rows are made (filled)
+            return  # _filled follows when the rows are made
         if read.state is not None:
             self._model.set_state(read.state)  # sipstory-keys checked, say
         self._rows_shown(reselect=read.entries is not None)
@@ -155,17 +157,24 @@ class ListLoader(QObject):
         )
         self._finish()
 
-    def _rows_shown(self, reselect: bool = True) -> None:
+    def _filled(self) -> None:
+        """New rows are in the model: a read's, or a local edit's (a save shown at once,
+        :meth:`EntryModel.put_entry`), which is shown and selected but is no read."""
+        read, self._read_filling = self._read_filling, False
+        self._rows_shown(reselect=True, read=read)
+
+    def _rows_shown(self, reselect: bool, read: bool = True) -> None:
         """The rows are in the model: shown now; selecting and what depends on the list
         follow in the next turn of the event loop (1000 new rows take one to lay out)."""
         self.shown.emit(reselect)
         self._settling = True
-        QTimer.singleShot(1, lambda: self._settle(reselect))  # 1 ms: after a paint
+        QTimer.singleShot(1, lambda: self._settle(reselect, read))  # 1 ms: after a paint
 
-    def _settle(self, reselect: bool) -> None:
+    def _settle(self, reselect: bool, read: bool) -> None:
         self._settling = False
         self.settled.emit(reselect and not self._load_again)  # a newer read may select
-        self._finish()
+        if read:
+            self._finish()
 
     def _finish(self) -> None:
         self._loaded_once = True

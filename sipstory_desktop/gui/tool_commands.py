@@ -71,13 +71,21 @@ class ToolCommands(QObject):
             if isinstance(error, SecretStoreError):
                 dialog.show_failure(keyring_error_result(error))
                 return
-            message = (
-                self.tr("The keyring holds no key for this entry.")
-                if isinstance(error, NoKeyError)
-                else describe_error(error)
-            )
-            hint = self.tr("Use Replace key to store it.")
-            dialog.show_failure(CheckResult(Status.NO_SECRET, message, hint, request_sent=False))
+            if isinstance(error, NoKeyError):
+                failure = CheckResult(
+                    Status.NO_SECRET,
+                    self.tr("The keyring holds no key for this entry."),
+                    self.tr("Use Replace key to store it."),
+                    request_sent=False,
+                )
+            else:  # the state file, say: not the key's fault
+                failure = CheckResult(
+                    Status.UNEXPECTED,
+                    describe_error(error),
+                    self.tr("Try again; if it happens again, please report it with the log."),
+                    request_sent=False,
+                )
+            dialog.show_failure(failure)
 
         def refresh() -> None:
             until = plan_checks(context.model.state, [entry]).held_until
@@ -203,11 +211,16 @@ class ToolCommands(QObject):
                     topic="import",
                 )
 
+        def failed_import(error: Exception) -> None:
+            context.loader.reload()  # a failure halfway may have changed the config
+            if isValid(dialog):
+                dialog.show_error(describe_error(error))
+
         dialog.import_requested.connect(
             lambda choices: (
                 context.op(lambda: context.vault.import_entries(plan, choices))
                 .success(imported)
-                .failure(lambda error: dialog.show_error(describe_error(error)))
+                .failure(failed_import)
                 .run()
             )
         )
@@ -234,6 +247,7 @@ class ToolCommands(QObject):
                     context.op(lambda: delete(list(ids)))
                     .success(dialog.show_deleted)
                     .failure(lambda error: dialog.show_error(describe_error(error)))
+                    .for_widget(dialog)  # closed meanwhile: nothing to show it in
                     .run()
                 )
             )

@@ -27,9 +27,11 @@ class WatchMode(QObject):
         model: EntryModel,
         settings: QSettings,
         check: Callable[[list[Entry]], int],
+        say: Callable[[str, int], None],
     ) -> None:
         super().__init__(window)
         self._window = window
+        self._say = say
         self._model = model
         self._settings = settings
         self.watcher = Watcher(model.entries, model.requests_last_hour, check, self)
@@ -49,7 +51,7 @@ class WatchMode(QObject):
         self.tray.set_visible(settings.enabled)
         self.update_tray()
         if settings.enabled:
-            self._window.statusBar().showMessage(
+            self._say(
                 self.tr("Watching: every %d min, at most %d checks per key per hour.")
                 % (settings.interval_minutes, settings.per_key_budget),
                 8000,

@@ -104,7 +104,9 @@ class MainWindow(QMainWindow):
         self.window_actions = WindowActions(self)
         self.checks = CheckController(self.context)
         self.keyring = KeyringStatus(vault, self.worker, self.banner, self)
-        self.watch = WatchMode(self, self.model, self._settings, self.checks.watch_round)
+        self.watch = WatchMode(
+            self, self.model, self._settings, self.checks.watch_round, self.context.say
+        )
         self.entry_commands = EntryCommands(self.context)
         self.key_commands = KeyCommands(self.context, self.details.reveal_key)
         self.tools = ToolCommands(self.context, self.checks)
@@ -242,7 +244,7 @@ class MainWindow(QMainWindow):
 
     def _list_settled(self, reselect: bool) -> None:
         if reselect:
-            self.entry_list.select(self.entry_list.selected_id)
+            self.entry_list.reselect()
         self._update_details()
         self.watch.update_tray()
 

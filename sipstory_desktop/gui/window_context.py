@@ -37,8 +37,9 @@ class WindowContext:
     loader: ListLoader
 
     def op(self, call: Callable[[], Any], parent: QWidget | None = None) -> BackgroundOp:
-        """A background operation whose failure is shown over ``parent`` (the window)."""
-        return BackgroundOp(self.worker, parent or self.window, call)
+        """A background operation whose failure is shown over ``parent`` (the window), after
+        the list is read again: a failure halfway may have changed the files."""
+        return BackgroundOp(self.worker, parent or self.window, call, self.loader.reload)
 
     def say(self, text: str, timeout_ms: int = 0) -> None:
         """A message in the status bar (for ``timeout_ms``; until the next one with 0)."""

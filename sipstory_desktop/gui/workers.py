@@ -110,13 +110,23 @@ class BackgroundOp:
 
     ``BackgroundOp(worker, parent, call).success(shown).failure(said).run()``: without
     :meth:`failure`, a failure is shown to the user in a message box over ``parent``
-    (titled with :meth:`titled`), so that no error is ever lost in silence.
+    (titled with :meth:`titled`), after ``on_any_failure``, so that no error is ever lost
+    in silence. With :meth:`for_widget`, nothing is called once that widget is deleted
+    (a dialog closed while its work ran).
     """
 
-    def __init__(self, worker: Worker, parent: QWidget, call: Callable[[], Any]) -> None:
+    def __init__(
+        self,
+        worker: Worker,
+        parent: QWidget,
+        call: Callable[[], Any],
+        on_any_failure: Callable[[], None] | None = None,
+    ) -> None:
         self._worker = worker
         self._parent = parent
         self._call = call
+        self._on_any_failure = on_any_failure
+        self._receiver: QWidget | None = None
         self._on_done: OnDone = lambda _value: None
         self._on_error: OnError | None = None
         self._title = QCoreApplication.translate("BackgroundOp", "Something went wrong")
@@ -129,14 +139,32 @@ class BackgroundOp:
         self._on_error = on_error
         return self
 
+    def for_widget(self, receiver: QWidget) -> BackgroundOp:
+        """Call back only while ``receiver`` exists."""
+        self._receiver = receiver
+        return self
+
     def titled(self, title: str) -> BackgroundOp:
         """The title of the default failure message: what could not be done."""
         self._title = title
         return self
 
     def run(self) -> int:
-        return self._worker.run(self._call, self._on_done, self._on_error or self._show_failure)
+        return self._worker.run(self._call, self._done, self._failed)
 
-    def _show_failure(self, error: Exception) -> None:
+    def _alive(self) -> bool:
+        return self._receiver is None or isValid(self._receiver)
+
+    def _done(self, value: Any) -> None:
+        if self._alive():
+            self._on_done(value)
+
+    def _failed(self, error: Exception) -> None:
+        if self._on_error is not None:
+            if self._alive():
+                self._on_error(error)
+            return
+        if self._on_any_failure is not None:
+            self._on_any_failure()
         if isValid(self._parent):
             QMessageBox.warning(self._parent, self._title, describe_error(error))

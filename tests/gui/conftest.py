@@ -6,12 +6,14 @@ qtbot, and on teardown closes it and asserts that every thread pool it owns is d
 
 from __future__ import annotations
 
+import gc
 import secrets as random_secrets
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QThreadPool
+import shiboken6
+from PySide6.QtCore import QObject, QThreadPool
 from pytestqt.qtbot import QtBot
 
 from sipstory_desktop.core.client import ApiClient, Timeouts
@@ -26,6 +28,27 @@ from tests.support import ports
 from tests.support.window import KnownKey, MakeWindow, Seed
 
 POOL_WAIT_MS = 10_000
+
+
+@pytest.fixture(autouse=True)
+def _collected_on_the_gui_thread() -> Iterator[None]:
+    """Qt objects a test drops are collected at its end, on the GUI thread.
+
+    A parentless QObject (a model, a session, a worker made by a test) caught in a
+    reference cycle is otherwise destroyed whenever Python's cycle collector next runs,
+    possibly on a worker thread of a later test: its timers are then killed from another
+    thread, a Qt warning at best, a crash at worst.
+    """
+    yield
+    gc.collect()
+
+
+@pytest.fixture
+def owner() -> Iterator[QObject]:
+    """A parent for the QObjects a test makes, deleted on the GUI thread at its end."""
+    made = QObject()
+    yield made
+    shiboken6.delete(made)
 
 
 @pytest.fixture

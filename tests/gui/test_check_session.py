@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QThread
+from PySide6.QtCore import QCoreApplication, QObject, QThread
 from pytestqt.qtbot import QtBot
 
 from sipstory_desktop.core.client import ApiClient, Timeouts
@@ -29,13 +29,14 @@ def on_gui_thread() -> bool:
     return QThread.currentThread() == app.thread()
 
 
-def make_session(vault: Vault, max_threads: int = 8) -> CheckSession:
-    return CheckSession(vault, ApiClient(Timeouts(connect=2, read=3)), max_threads=max_threads)
+def make_session(vault: Vault, owner: QObject, max_threads: int = 8) -> CheckSession:
+    client = ApiClient(Timeouts(connect=2, read=3))
+    return CheckSession(vault, client, max_threads=max_threads, parent=owner)
 
 
 @pytest.fixture
-def session(vault: Vault) -> Iterator[CheckSession]:
-    made = make_session(vault)
+def session(vault: Vault, owner: QObject) -> Iterator[CheckSession]:
+    made = make_session(vault, owner)
     yield made
     assert made.shutdown(WAIT_MS)
 
@@ -165,11 +166,12 @@ def test_shutdown_cancels_queued_checks_and_waits_for_running_ones(
     server: SipstoryTestServer,
     seed: Seed,
     known_key: KnownKey,
+    owner: QObject,
 ) -> None:
     server.delay = 0.3
     key = known_key()
     entries = seed([(f"Org {i:02}", server.api_base, key) for i in range(30)])
-    slow = make_session(vault, max_threads=2)
+    slow = make_session(vault, owner, max_threads=2)
     finished: list[str] = []
     slow.delivered.connect(lambda batch: finished.extend(entry_id for entry_id, _ in batch))
 

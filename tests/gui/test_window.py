@@ -397,6 +397,70 @@ def test_removing_through_the_toolbar_asks_then_deletes_entry_and_key(
     assert gone.id not in vault.load_state().secret_ids
 
 
+def test_a_failed_removal_shows_the_list_as_it_is_on_disk(
+    qtbot: QtBot,
+    window: MakeWindow,
+    server: SipstoryTestServer,
+    seed: Seed,
+    memory_keyring: MemoryKeyring,
+    vault: Vault,
+    questions: Callable[[QMessageBox.StandardButton], Questions],
+    warnings_shown: list[tuple[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import keyring.errors
+
+    keep, gone = seed([("Keep me", server.api_base, "k" * 20), ("Acme", server.api_base, "a" * 20)])
+    questions(YES)
+    shown = window()
+    shown.loader._files.blockSignals(True)  # a file system whose changes are not seen
+
+    def refuse(*_args: object) -> None:
+        raise keyring.errors.PasswordDeleteError("the keyring refused")
+
+    monkeypatch.setattr(memory_keyring, "delete_password", refuse)
+    select(shown, gone.id)
+    shown.window_actions["remove"].trigger()
+    qtbot.waitUntil(lambda: bool(warnings_shown), timeout=WAIT_MS)
+    assert warnings_shown[0][0] == "Could not remove the entry"
+    assert [e.id for e in vault.entries()] == [keep.id]  # the entry went, its key stayed
+    qtbot.waitUntil(
+        lambda: shown_names(shown) == ["Keep me"], timeout=WAIT_MS
+    )  # and so says the list
+    assert vault.orphans() == [gone.id]
+
+
+def test_a_save_is_shown_at_once_even_where_file_changes_are_not_seen(
+    qtbot: QtBot, window: MakeWindow, server: SipstoryTestServer, known_key: KnownKey, vault: Vault
+) -> None:
+    shown = window()
+    shown.loader._files.blockSignals(True)
+    reads: list[object] = []
+    shown.loader.loaded.connect(lambda: reads.append(True))
+    shown.entry_commands.add()
+    dialog = open_dialog(qtbot, shown)
+    fill_add(qtbot, dialog, "Acme", server.api_base, known_key())
+    save_through(qtbot, dialog)
+    qtbot.waitUntil(lambda: shown_names(shown) == ["Acme"], timeout=WAIT_MS)
+    (entry,) = vault.entries()
+    qtbot.waitUntil(lambda: shown.selected_entry() == entry, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bool(reads), timeout=WAIT_MS)  # read again, and found the same
+    assert shown_names(shown) == ["Acme"] and shown.selected_entry() == entry
+
+
+def test_a_dialog_closed_while_its_check_runs_is_left_alone(
+    qtbot: QtBot, window: MakeWindow, server: SipstoryTestServer, known_key: KnownKey
+) -> None:
+    server.delay = 0.5
+    shown = window()
+    shown.entry_commands.add()
+    dialog = open_dialog(qtbot, shown)
+    fill_add(qtbot, dialog, "Acme", server.api_base, known_key())
+    dialog.check_requested.emit(server.api_base, "k" * 64)
+    dialog.reject()  # deleted on close, while the check is on its way
+    qtbot.waitUntil(lambda: not shown.worker.busy, timeout=WAIT_MS)  # and no error after
+
+
 def test_cancelling_the_removal_changes_nothing(
     qtbot: QtBot,
     window: MakeWindow,
@@ -515,7 +579,7 @@ def test_f5_checks_every_entry_and_each_gets_its_light_and_explanation(
         assert shown.details._hint.text() == result.hint
         assert shown.details._hint.isVisible() is (expected is not Status.CONNECTED)
         assert shown.details._status.text().startswith(expected.label)
-        assert not shown.model.is_checking(entry.id)
+        assert not shown.session.is_checking(entry.id)
     limited = shown.model.result(five_lights[Status.RATE_LIMITED].id)
     assert limited is not None and limited.retry_at is not None
     assert shown.model.index_of(five_lights[Status.RATE_LIMITED].id).data() == (
@@ -1137,3 +1201,17 @@ def test_the_window_stays_responsive_while_200_checks_run(
     assert len(server.requests) == 200  # one check each, no more
     assert len(ticks) - 1 >= 0.3 * elapsed / 0.020  # a blocked loop would tick once or twice
     assert longest < 1.0
+
+
+def test_a_change_shown_at_once_is_not_taken_for_a_read_of_the_files(
+    qtbot: QtBot, window: MakeWindow, server: SipstoryTestServer, seed: Seed
+) -> None:
+    (entry,) = seed([("Acme", server.api_base, "a" * 20)])
+    shown = window()
+    shown.loader._files.blockSignals(True)
+    reads: list[object] = []
+    shown.loader.loaded.connect(lambda: reads.append(True))
+    shown.model.put_entry(entry.edited(name="Acme (renamed)"))
+    qtbot.waitUntil(lambda: shown_names(shown) == ["Acme (renamed)"], timeout=WAIT_MS)
+    qtbot.wait(50)  # the turn in which a read would say it is done
+    assert reads == [] and not shown.loading

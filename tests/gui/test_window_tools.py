@@ -158,3 +158,18 @@ def test_find_api_url_from_the_add_dialog_fills_the_base_url(qtbot: QtBot, windo
     assert dialog.findChild(QRadioButton, "customRadio").isChecked()
     assert dialog.findChild(QLineEdit, "urlEdit").text() == server.api_base
     dialog.reject()
+
+
+def test_an_orphans_dialog_closed_while_it_deletes_is_left_alone(
+    qtbot: QtBot, window, vault: Vault, memory_keyring: MemoryKeyring
+) -> None:
+    memory_keyring.set_password(SERVICE_NAME, "deadbeef", "left-behind-secret-value")
+    vault.state.update(lambda s: s.secret_ids.add("deadbeef"))
+    shown = window()
+    shown.tools.orphans()
+    qtbot.waitUntil(lambda: open_dialog(OrphansDialog) is not None, timeout=WAIT_MS)
+    dialog = open_dialog(OrphansDialog)
+    dialog.delete_requested.emit(["deadbeef"])
+    dialog.close()  # at once: deleted while the outcome is on its way (WA_DeleteOnClose)
+    qtbot.waitUntil(lambda: not shown.worker.busy, timeout=WAIT_MS)
+    assert memory_keyring.get_password(SERVICE_NAME, "deadbeef") is None  # done all the same

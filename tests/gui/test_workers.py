@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QThread
+from PySide6.QtCore import QCoreApplication, QObject, QThread
 from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from shiboken6 import isValid
@@ -31,8 +31,8 @@ def on_gui_thread() -> bool:
 
 
 @pytest.fixture
-def worker() -> Iterator[Worker]:
-    made = Worker(2)
+def worker(owner: QObject) -> Iterator[Worker]:
+    made = Worker(2, owner)
     yield made
     assert made.wait(WAIT_MS)
 
@@ -94,8 +94,10 @@ def test_worker_logs_an_error_nobody_handles(
     assert "background task failed: ValueError" in caplog.text
 
 
-def test_worker_cancel_queued_drops_tasks_that_have_not_started(qtbot: QtBot) -> None:
-    single = Worker(1)
+def test_worker_cancel_queued_drops_tasks_that_have_not_started(
+    qtbot: QtBot, owner: QObject
+) -> None:
+    single = Worker(1, owner)
     release = threading.Event()
     ran: list[str] = []
     delivered: list[str] = []

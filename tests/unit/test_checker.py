@@ -42,17 +42,21 @@ def _url(entry: Entry) -> str:
 
 
 class _CountingKeyring(MemoryKeyring):
-    """Counts reads; raises KeyringLocked for ids in ``locked``."""
+    """Counts reads; raises KeyringLocked for ids in ``locked``, a damaged item's error for
+    ids in ``damaged``."""
 
-    def __init__(self, locked: set[str] | None = None) -> None:
+    def __init__(self, locked: set[str] | None = None, damaged: set[str] | None = None) -> None:
         super().__init__()
         self.locked = locked or set()
+        self.damaged = damaged or set()
         self.reads: list[str] = []
 
     def get_password(self, service: str, username: str) -> str | None:
         self.reads.append(username)
         if username in self.locked or "*" in self.locked:
             raise keyring.errors.KeyringLocked("Collection is locked")
+        if username in self.damaged:
+            raise RuntimeError("this item cannot be decoded")
         return super().get_password(service, username)
 
 
@@ -174,11 +178,11 @@ def test_a_keyring_failing_at_once_fails_every_entry_asking_once(
     assert len(mocked.calls) == 0
 
 
-def test_a_keyring_failing_for_one_entry_fails_that_entry(
+def test_a_damaged_item_fails_that_entry_only(
     mocked: responses.RequestsMock, client: ApiClient
 ) -> None:
     entries = [_entry(f"e{i}", f"h{i}") for i in range(5)]
-    backend = _CountingKeyring(locked={entries[2].id})
+    backend = _CountingKeyring(damaged={entries[2].id})
     for entry in entries:
         backend.set_password(SERVICE_NAME, entry.id, GOOD)
     store = SecretStore(backend=backend, timeout=5.0)
@@ -194,6 +198,27 @@ def test_a_keyring_failing_for_one_entry_fails_that_entry(
     assert _url(entries[2]) not in sent_to
     for entry, result in zip(entries, results, strict=True):
         assert (result.status is Status.CONNECTED) == (_url(entry) in sent_to)
+    assert [r.status for r in results[3:]] == [Status.CONNECTED] * 2  # read on their own
+
+
+def test_a_keyring_locked_after_the_first_key_fails_the_rest_with_one_prompt(
+    mocked: responses.RequestsMock, client: ApiClient
+) -> None:
+    entries = [_entry(f"e{i}", f"h{i}") for i in range(5)]
+    backend = _CountingKeyring(locked={e.id for e in entries[2:]})
+    for entry in entries:
+        backend.set_password(SERVICE_NAME, entry.id, GOOD)
+    store = SecretStore(backend=backend, timeout=5.0)
+    for entry in entries:
+        mocked.get(_url(entry), json={"connected": True})
+
+    results = check_entries(client, store, entries)
+
+    assert results[0].status is Status.CONNECTED  # read alone, before
+    assert [r.status for r in results[1:]] == [Status.KEYRING_ERROR] * 4
+    assert all("locked" in r.message for r in results[1:])
+    assert backend.reads.count(entries[2].id) == 1  # one prompt: not one more per entry
+    assert backend.reads[3:] == []  # the batch stopped at the locked item; nobody asked again
 
 
 def test_the_first_key_is_read_alone_and_the_rest_in_one_call(

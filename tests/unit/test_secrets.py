@@ -440,3 +440,24 @@ def test_get_many_gives_each_key_its_own_time_on_a_slow_keyring(release: threadi
         store.get_many(["a", "b", "c"])
     assert raised.value.kind is SecretErrorKind.TIMEOUT
     assert 0.5 < time.monotonic() - started < 5  # 3 keys x 0.2 s, not 0.2 s for all
+
+
+def test_a_keyring_that_stops_answering_after_the_first_key_fails_the_rest_once() -> None:
+    backend = _Reading()
+    ids = [f"e{n}" for n in range(20)]
+    for entry_id in ids:
+        backend.set_password(SERVICE_NAME, entry_id, KEY + entry_id)
+    batch, calls = _batch_of(backend, ids)
+    store = batch._store
+
+    def hung(_ids: list[str]) -> dict[str, str | None]:
+        calls.append(list(_ids))
+        raise SecretStoreError(SecretErrorKind.TIMEOUT, "The keyring did not answer.", "Retry.")
+
+    store.get_many = hung  # type: ignore[method-assign]
+    assert batch.get(ids[0]) == KEY + ids[0]  # read alone, before
+    for entry_id in ids[1:]:
+        with pytest.raises(SecretStoreError) as raised:
+            batch.get(entry_id)
+        assert raised.value.kind is SecretErrorKind.TIMEOUT
+    assert calls == [ids[1:]] and backend.reads == [ids[0]]  # no 19 more waits of their own
