@@ -65,10 +65,19 @@ def test_frozen_cli_stores_a_key_in_the_secret_service_and_checks_it(
         assert checked.returncode == 0, checked.stderr
         [result] = json.loads(checked.stdout)
         assert result["status"] == "connected"
+        used = run(  # the key in a command's environment, masked in its output
+            "run", "Frozen", "--check", "--", "sh", "-c",
+            'test "$SIPSTORY_API_URL" = "$1" && echo "key $SIPSTORY_API_KEY"; exit 7',
+            "sh", server.api_base,
+        )  # fmt: skip
+        assert used.returncode == 7, used.stderr
+        assert used.stdout == f"key ••••{key[-4:]}\n"
+        lines = run("env", "Frozen", "--shell", "fish")
+        assert lines.returncode == 0 and f"set -gx SIPSTORY_API_KEY '{key}'" in lines.stdout
         removed = run("remove", "Frozen")
         assert removed.returncode == 0
-    outputs = added.stdout + added.stderr + checked.stdout + checked.stderr
-    assert key not in outputs
+    outputs = added.stdout + added.stderr + checked.stdout + checked.stderr + used.stdout
+    assert key not in outputs + used.stderr
     assert key.encode() not in read_all_files(home)
 
 
