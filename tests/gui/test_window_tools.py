@@ -104,9 +104,10 @@ def test_export_then_import_previews_and_never_overwrites(
     dialog.close()
 
 
-def test_orphaned_keys_are_listed_and_deleted(
+def _orphans_dialog(
     qtbot: QtBot, window, vault: Vault, memory_keyring: MemoryKeyring
-) -> None:
+) -> tuple[object, OrphansDialog]:
+    """A window whose keyring holds a key of this app that no entry uses, and its dialog."""
     memory_keyring.set_password(SERVICE_NAME, "deadbeef", "left-behind-secret-value")
     vault.state.update(lambda s: s.secret_ids.add("deadbeef"))
     shown = window()
@@ -114,6 +115,13 @@ def test_orphaned_keys_are_listed_and_deleted(
     qtbot.waitUntil(lambda: open_dialog(OrphansDialog) is not None, timeout=WAIT_MS)
     dialog = open_dialog(OrphansDialog)
     assert isinstance(dialog, OrphansDialog)
+    return shown, dialog
+
+
+def test_orphaned_keys_are_listed_and_deleted(
+    qtbot: QtBot, window, vault: Vault, memory_keyring: MemoryKeyring
+) -> None:
+    _shown, dialog = _orphans_dialog(qtbot, window, vault, memory_keyring)
     assert dialog.checked_ids() == ["deadbeef"]
     dialog.delete_requested.emit(["deadbeef"])
     # Until the dialog has shown the outcome: closed before, it would be deleted while the
@@ -163,13 +171,8 @@ def test_find_api_url_from_the_add_dialog_fills_the_base_url(qtbot: QtBot, windo
 def test_an_orphans_dialog_closed_while_it_deletes_is_left_alone(
     qtbot: QtBot, window, vault: Vault, memory_keyring: MemoryKeyring
 ) -> None:
-    memory_keyring.set_password(SERVICE_NAME, "deadbeef", "left-behind-secret-value")
-    vault.state.update(lambda s: s.secret_ids.add("deadbeef"))
-    shown = window()
-    shown.tools.orphans()
-    qtbot.waitUntil(lambda: open_dialog(OrphansDialog) is not None, timeout=WAIT_MS)
-    dialog = open_dialog(OrphansDialog)
+    shown, dialog = _orphans_dialog(qtbot, window, vault, memory_keyring)
     dialog.delete_requested.emit(["deadbeef"])
     dialog.close()  # at once: deleted while the outcome is on its way (WA_DeleteOnClose)
-    qtbot.waitUntil(lambda: not shown.worker.busy, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not shown.worker.busy, timeout=WAIT_MS)  # type: ignore[attr-defined]
     assert memory_keyring.get_password(SERVICE_NAME, "deadbeef") is None  # done all the same
