@@ -28,6 +28,14 @@ class KeyCommands(QObject):
         self.clipboard.cleared.connect(
             lambda: context.say(self.tr("The key was cleared from the clipboard."), 5000)
         )
+        self.clipboard.clear_delayed.connect(
+            lambda: context.say(
+                self.tr(
+                    "The key is still on the clipboard: on Wayland only the app in front may "
+                    "clear it. It will be cleared when you come back to Sipstory Desktop."
+                )
+            )
+        )
 
     def copy_key(self) -> None:
         self._with_key(lambda _entry, key: self._copy(key, self.tr("Key")))

@@ -1215,3 +1215,48 @@ def test_a_change_shown_at_once_is_not_taken_for_a_read_of_the_files(
     qtbot.waitUntil(lambda: shown_names(shown) == ["Acme (renamed)"], timeout=WAIT_MS)
     qtbot.wait(50)  # the turn in which a read would say it is done
     assert reads == [] and not shown.loading
+
+
+def test_a_copied_key_is_marked_as_a_secret_for_clipboard_managers(
+    qtbot: QtBot, window: MakeWindow, server: SipstoryTestServer, seed: Seed
+) -> None:
+    (entry,) = seed([("Acme", server.api_base, "p" * 20)])
+    shown = window()
+    select(shown, entry.id)
+    for copy in (
+        shown.key_commands.copy_key,
+        shown.key_commands.copy_curl,
+        shown.key_commands.copy_environment,
+    ):
+        QGuiApplication.clipboard().clear()
+        copy()
+        qtbot.waitUntil(lambda: "p" * 20 in QGuiApplication.clipboard().text(), timeout=WAIT_MS)
+        data = QGuiApplication.clipboard().mimeData()
+        assert data is not None
+        assert bytes(data.data("x-kde-passwordManagerHint").data()) == b"secret"
+
+
+def test_on_wayland_a_clear_waits_for_the_focus_and_says_so(
+    qtbot: QtBot,
+    window: MakeWindow,
+    server: SipstoryTestServer,
+    seed: Seed,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sipstory_desktop.gui import secret_clipboard
+
+    (entry,) = seed([("Acme", server.api_base, "p" * 20)])
+    shown = window()
+    select(shown, entry.id)
+    monkeypatch.setattr(secret_clipboard, "_needs_focus", lambda: True)
+    monkeypatch.setattr(secret_clipboard, "_active", lambda: False)
+    clipboard = shown.key_commands.clipboard
+    clipboard.timer.setInterval(50)
+    shown.key_commands.copy_key()
+    qtbot.waitUntil(lambda: QGuiApplication.clipboard().text() == "p" * 20, timeout=WAIT_MS)
+    with qtbot.waitSignal(clipboard.clear_delayed, timeout=WAIT_MS):
+        pass
+    assert QGuiApplication.clipboard().text() == "p" * 20  # not yet: another app is in front
+    assert "only the app in front" in shown.statusBar().currentMessage()
+    clipboard._state_changed(Qt.ApplicationState.ApplicationActive)  # back to the app
+    assert QGuiApplication.clipboard().text() == ""
