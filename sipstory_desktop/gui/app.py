@@ -142,6 +142,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Sipstory")
     QGuiApplication.setDesktopFileName(APP_ID)
+    from .color_scheme import ColorSchemeFollower
+
+    ColorSchemeFollower(app)  # before the first paint: no flash of the other scheme
     app.setWindowIcon(app_icon())
 
     demo = None

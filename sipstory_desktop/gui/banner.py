@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+)
 
 from ..core.status import Light
 from .lights import light_colour, light_icon
@@ -25,6 +33,7 @@ class Banner(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
         self.topic = ""
+        self._light = Light.GREY
         self._icon = QLabel()
         self._title = QLabel()
         self._title.setTextFormat(Qt.TextFormat.PlainText)
@@ -69,11 +78,24 @@ class Banner(QFrame):
     ) -> None:
         """Show ``title`` and ``text``; ``topic`` lets :meth:`hide_message` hide only this."""
         self.topic = topic
-        self._icon.setPixmap(light_icon(light, 24).pixmap(24, 24))
+        self._light = light
         self._title.setText(title)
         self._text.setText(text)
         self._retry.setVisible(retry)
-        palette = self.palette()
+        self._tint()
+        self.setAccessibleName(f"{title} {text}")
+        self.show()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ApplicationPaletteChange:
+            self._tint()  # dark or light now: the tint follows
+
+    def _tint(self) -> None:
+        """The light's icon, and the background tinted with its colour, in the app's palette."""
+        light = self._light
+        self._icon.setPixmap(light_icon(light, 24).pixmap(24, 24))
+        palette = QApplication.palette()
         tint = light_colour(light, palette)
         base = palette.color(QPalette.ColorRole.Window)
         tint.setAlphaF(0.18)
@@ -83,8 +105,6 @@ class Banner(QFrame):
         mixed.setBlueF(base.blueF() * 0.82 + tint.blueF() * 0.18)
         palette.setColor(QPalette.ColorRole.Window, mixed)
         self.setPalette(palette)
-        self.setAccessibleName(f"{title} {text}")
-        self.show()
 
     def hide_message(self, topic: str | None = None) -> None:
         """Hide the banner, or only if it shows a message about ``topic``."""

@@ -108,10 +108,15 @@ class CellArt:
     # --- the status column -----------------------------------------------------------------
 
     def light(self, light: Light) -> QIcon:
+        """The light, and on a selected row the light on a disc of the row's base colour
+        (no light contrasts with every highlight)."""
         icon = self._lights.get(light)
         if icon is None:
-            pixmap = cached_light_pixmap(light, self.light_side, self.ratio, self.palette)
-            icon = self._lights[light] = _icon(pixmap)
+            side, ratio, palette = self.light_side, self.ratio, self.palette
+            icon = self._lights[light] = QIcon(cached_light_pixmap(light, side, ratio, palette))
+            base = palette.color(QPalette.ColorRole.Base)
+            backed = cached_light_pixmap(light, side, ratio, palette, backing=base)
+            icon.addPixmap(backed, QIcon.Mode.Selected)
         return icon
 
     def spinner(self, frame: int) -> QIcon:

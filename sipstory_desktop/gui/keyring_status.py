@@ -34,7 +34,13 @@ class KeyringStatus(QObject):
         self.label = QLabel(self.tr("Looking for the keyring…"))
         self.label.setAccessibleName(self.tr("Keyring status"))
         self.icon = QLabel()
+        self._light: Light | None = None  # shown by the icon, once the probe answered
         banner.retry_requested.connect(self.retry)
+
+    def restyle(self) -> None:
+        """The icon in the current palette (dark or light)."""
+        if self._light is not None:
+            self.icon.setPixmap(light_icon(self._light, _ICON_SIZE).pixmap(_ICON_SIZE, _ICON_SIZE))
 
     @property
     def name(self) -> str:
@@ -56,8 +62,8 @@ class KeyringStatus(QObject):
         if not info.available:
             self._failed(None)
             return
-        light = Light.GREEN if info.secure else Light.AMBER
-        self.icon.setPixmap(light_icon(light, _ICON_SIZE).pixmap(_ICON_SIZE, _ICON_SIZE))
+        self._light = Light.GREEN if info.secure else Light.AMBER
+        self.restyle()
         secure = self.tr("secure") if info.secure else self.tr("NOT encrypted")
         self.label.setText(self.tr("Keys in %s (%s)") % (info.name, secure))
         if not info.secure:
@@ -77,7 +83,8 @@ class KeyringStatus(QObject):
 
     def _failed(self, error: Exception | None) -> None:
         self.backend = None
-        self.icon.setPixmap(light_icon(Light.RED, _ICON_SIZE).pixmap(_ICON_SIZE, _ICON_SIZE))
+        self._light = Light.RED
+        self.restyle()
         self.label.setText(self.tr("No keyring"))
         if isinstance(error, SecretStoreError):
             title, hint = error.message, error.hint

@@ -8,9 +8,11 @@ Each light has its own silhouette and glyph, so that it reads without colour
 * RED: a filled octagon (a stop sign) with a cross;
 * GREY: a hollow circle with a short dash.
 
-The colours come in a light-palette and a dark-palette variant. Green leans
+The colours come in a light-palette and a dark-palette variant, each with a contrast of
+at least 3:1 (WCAG's minimum for graphics) against the rows of its palette. Green leans
 towards blue and red towards orange-red so that, with the lightness steps between
-them, they stay apart for the common forms of colour blindness as well.
+them, they stay apart for the common forms of colour blindness as well. On a selected row,
+whose highlight no light contrasts with, a light sits on a disc of the row's own colour.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from ..core.status import Light
 # Fill colours as (on a light palette, on a dark palette).
 _COLOURS: dict[Light, tuple[str, str]] = {
     Light.GREEN: ("#0a8670", "#1f9e7c"),
-    Light.AMBER: ("#e09a00", "#f2b233"),
+    Light.AMBER: ("#b87400", "#f2b233"),  # darker on light: 3:1 against a white row
     Light.RED: ("#d1352b", "#e5534b"),
     Light.GREY: ("#737b84", "#9aa2ab"),
 }
@@ -48,9 +50,10 @@ _MARGIN = 0.06  # of the side, kept free around the shape
 _GLYPH_WIDTH = 0.125  # of the side: the stroke width of check, cross, dash, exclamation
 _RING_WIDTH = 0.11  # of the side: the outline of the hollow grey circle
 _SPINNER_SPAN = 270  # degrees of arc the spinner draws
+_BACKING_RING = 0.12  # of the side: the ring of backing colour around a backed light
 
 _icon_cache: dict[tuple[Light, int, bool], QIcon] = {}
-_pixmap_cache: dict[tuple[Light, int, float, bool], QPixmap] = {}
+_pixmap_cache: dict[tuple[Light, int, float, bool, int | None], QPixmap] = {}
 _spinner_cache: dict[tuple[int, int, float, int], QPixmap] = {}
 
 
@@ -117,11 +120,26 @@ def paint_spinner(painter: QPainter, rect: QRectF, angle: int, palette: QPalette
         painter.restore()
 
 
-def light_pixmap(light: Light, size: int, device_pixel_ratio: float, palette: QPalette) -> QPixmap:
-    """A transparent ``size`` x ``size`` (logical pixels) pixmap with ``light`` painted on it."""
+def light_pixmap(
+    light: Light,
+    size: int,
+    device_pixel_ratio: float,
+    palette: QPalette,
+    backing: QColor | None = None,
+) -> QPixmap:
+    """A transparent ``size`` x ``size`` (logical pixels) pixmap with ``light`` painted on
+    it; on a disc of ``backing`` when given (for a selected row)."""
     pixmap, painter = _pixmap(size, device_pixel_ratio)
+    square = QRectF(0, 0, size, size)
     try:
-        paint_light(painter, QRectF(0, 0, size, size), light, palette)
+        if backing is not None:  # the light a little smaller, in a visible ring of backing
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(backing)
+            painter.drawEllipse(square)
+            inset = size * _BACKING_RING
+            square = square.adjusted(inset, inset, -inset, -inset)
+        paint_light(painter, square, light, palette)
     finally:
         painter.end()
     return pixmap
@@ -136,15 +154,24 @@ def _pixmap(size: int, device_pixel_ratio: float) -> tuple[QPixmap, QPainter]:
 
 
 def cached_light_pixmap(
-    light: Light, size: int, device_pixel_ratio: float, palette: QPalette
+    light: Light,
+    size: int,
+    device_pixel_ratio: float,
+    palette: QPalette,
+    backing: QColor | None = None,
 ) -> QPixmap:
-    """:func:`light_pixmap`, painted once per light, size, ratio and palette shade: a list
-    repaints hundreds of lights a second while checks run."""
-    key = (light, size, device_pixel_ratio, is_dark_palette(palette))
+    """:func:`light_pixmap`, painted once per light, size, ratio, palette shade and backing:
+    a list repaints hundreds of lights a second while checks run."""
+    key = (light, size, device_pixel_ratio, is_dark_palette(palette), _rgba(backing))
     pixmap = _pixmap_cache.get(key)
     if pixmap is None:
-        pixmap = _pixmap_cache[key] = light_pixmap(light, size, device_pixel_ratio, palette)
+        pixmap = light_pixmap(light, size, device_pixel_ratio, palette, backing)
+        _pixmap_cache[key] = pixmap
     return pixmap
+
+
+def _rgba(colour: QColor | None) -> int | None:
+    return None if colour is None else colour.rgba()
 
 
 def cached_spinner_pixmap(
@@ -335,3 +362,8 @@ def _luminance(colour: QColor) -> float:
 
     red, green, blue = (channel(c) for c in (colour.redF(), colour.greenF(), colour.blueF()))
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(first: QColor, second: QColor) -> float:
+    """The WCAG contrast ratio of two colours (1 to 21)."""
+    return _contrast(first, second)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QSettings, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QSettings, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -275,6 +275,12 @@ class MainWindow(QMainWindow):
             menu.exec(self.entry_list.viewport().mapToGlobal(position))
 
     # --- layout, first paint and quitting --------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # dark or light now
+            self.keyring.restyle()
+            self._update_details()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
