@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from sipstory_desktop.demo.session import DemoSession
+from sipstory_desktop.gui.app_style import use_app_style
 from sipstory_desktop.gui.color_scheme import ColorSchemeFollower
 from sipstory_desktop.gui.roles import Role
 from sipstory_desktop.gui.window import MainWindow
@@ -34,6 +35,7 @@ def main() -> int:
         os.environ["QT_SCALE_FACTOR"] = scale
     app = QApplication(sys.argv[:1])
     app.setApplicationDisplayName("Sipstory Desktop")
+    use_app_style(app)
     if dark:
         ColorSchemeFollower(app).follow(Qt.ColorScheme.Dark)
     with DemoSession() as demo:

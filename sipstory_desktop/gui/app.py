@@ -142,8 +142,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Sipstory")
     QGuiApplication.setDesktopFileName(APP_ID)
+    from .app_style import use_app_style
     from .color_scheme import ColorSchemeFollower
 
+    use_app_style(app)
     ColorSchemeFollower(app)  # before the first paint: no flash of the other scheme
     app.setWindowIcon(app_icon())
 

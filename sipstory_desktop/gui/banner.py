@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.status import Light
-from .lights import light_colour, light_icon
+from .lights import light_colour, light_label_pixmap
 
 
 class Banner(QFrame):
@@ -94,7 +94,7 @@ class Banner(QFrame):
     def _tint(self) -> None:
         """The light's icon, and the background tinted with its colour, in the app's palette."""
         light = self._light
-        self._icon.setPixmap(light_icon(light, 24).pixmap(24, 24))
+        self._icon.setPixmap(light_label_pixmap(light, 24, self._icon))
         palette = QApplication.palette()
         tint = light_colour(light, palette)
         base = palette.color(QPalette.ColorRole.Window)

@@ -68,8 +68,8 @@ class CellArt:
         self.bar_height = metrics.height()
         self._lights: dict[Light, QIcon] = {}
         self._spinner: dict[int, QIcon] = {}
-        self._histories: dict[tuple[Light, ...], QIcon] = {}
-        self._buttons: dict[bool, QIcon] = {}
+        self._histories: dict[tuple[Light, ...], QPixmap] = {}
+        self._buttons: dict[bool, QPixmap] = {}
 
     @classmethod
     def for_widget(cls, widget: QWidget) -> CellArt:
@@ -96,9 +96,11 @@ class CellArt:
 
     @property
     def icon_size(self) -> QSize:
-        """The view's icon size: room for every picture at its own size."""
-        button = self.button_size()
-        return QSize(max(self.history_width, button.width()), max(self.light_side, button.height()))
+        """The view's icon size: the light's. The history and the button are pixmaps, which
+        a view shows at their own size; an icon (the light, the spinner, each with its own
+        picture for a selected row) is shown at the icon size, and a larger icon size would
+        make Qt scale a high-resolution light up (QIcon sizes a pixmap by its pixels)."""
+        return QSize(self.light_side, self.light_side)
 
     @property
     def history_width(self) -> int:
@@ -143,17 +145,17 @@ class CellArt:
 
     # --- the history column ----------------------------------------------------------------
 
-    def history(self, lights: Sequence[Light]) -> QIcon | None:
+    def history(self, lights: Sequence[Light]) -> QPixmap | None:
         """The newest :attr:`bars` of ``lights`` (oldest first) as bars; None when empty."""
         key = tuple(lights[-self.bars :])
         if not key:
             return None
-        icon = self._histories.get(key)
-        if icon is None:
+        pixmap = self._histories.get(key)
+        if pixmap is None:
             if len(self._histories) >= _HISTORY_CACHE_SIZE:
                 self._histories.clear()
-            icon = self._histories[key] = _icon(self._draw_history(key))
-        return icon
+            pixmap = self._histories[key] = self._draw_history(key)
+        return pixmap
 
     def bar_rects(self, lights: Sequence[Light]) -> list[QRect]:
         """Where each bar of ``lights`` (oldest first, at most :attr:`bars`) goes in the
@@ -181,12 +183,12 @@ class CellArt:
 
     # --- the Check button ------------------------------------------------------------------
 
-    def button(self, enabled: bool) -> QIcon:
+    def button(self, enabled: bool) -> QPixmap:
         """The Check button as the style draws a push button; greyed out while checking."""
-        icon = self._buttons.get(enabled)
-        if icon is None:
-            icon = self._buttons[enabled] = _icon(self._draw_button(enabled))
-        return icon
+        pixmap = self._buttons.get(enabled)
+        if pixmap is None:
+            pixmap = self._buttons[enabled] = self._draw_button(enabled)
+        return pixmap
 
     def button_size(self) -> QSize:
         """The button's size: the style's, but no wider than its label needs."""
@@ -197,7 +199,7 @@ class CellArt:
         option.text = label
         content = QSize(metrics.horizontalAdvance(label), metrics.height())
         size = QApplication.style().sizeFromContents(
-            QStyle.ContentsType.CT_PushButton, option, content
+            QStyle.ContentsType.CT_PushButton, option, content, None
         )
         return QSize(min(size.width(), content.width() + 2 * _BUTTON_PADDING), size.height())
 
@@ -220,14 +222,8 @@ class CellArt:
         painter = QPainter(pixmap)
         try:
             painter.setFont(self.font)
-            QApplication.style().drawControl(QStyle.ControlElement.CE_PushButton, option, painter)
+            style = QApplication.style()
+            style.drawControl(QStyle.ControlElement.CE_PushButton, option, painter, None)
         finally:
             painter.end()
         return pixmap
-
-
-def _icon(pixmap: QPixmap) -> QIcon:
-    """``pixmap`` as an icon that looks the same on a selected row."""
-    icon = QIcon(pixmap)
-    icon.addPixmap(pixmap, QIcon.Mode.Selected)
-    return icon

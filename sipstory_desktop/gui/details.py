@@ -23,7 +23,7 @@ from ..core.keys import masked
 from ..core.status import CheckResult, Status
 from ..core.times import utc_now
 from .entry_texts import colour_since, status_text
-from .lights import light_icon
+from .lights import light_icon, light_label_pixmap
 
 REVEAL_SECONDS = 10
 RECENT_RESULTS = 10
@@ -185,7 +185,7 @@ class DetailsPane(QWidget):
             return
         now = utc_now()
         status = result.status if result else Status.UNCHECKED
-        self._icon.setPixmap(light_icon(status.light, 32).pixmap(32, 32))
+        self._icon.setPixmap(light_label_pixmap(status.light, 32, self))
         self._title.setText(entry.name)
         self._status.setText(self.tr("Checking…") if checking else status_text(result, now))
         self._message.setText(

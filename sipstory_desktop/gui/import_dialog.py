@@ -175,7 +175,7 @@ class ImportDialog(WorkingDialog):
         self._tree.addTopLevelItem(item)
         if planned.action is not Action.CONFLICT:
             return
-        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning, None, self)
         item.setIcon(_ACTION, icon)
         item.setText(_DETAIL, "")
         for change in planned.changes:

@@ -10,7 +10,7 @@ from ..core.secrets import BackendInfo, SecretStore, SecretStoreError, no_keyrin
 from ..core.status import Light
 from ..core.vault import Vault
 from .banner import Banner
-from .lights import light_icon
+from .lights import light_label_pixmap
 from .workers import Worker, describe_error
 
 _ICON_SIZE = 16
@@ -40,7 +40,7 @@ class KeyringStatus(QObject):
     def restyle(self) -> None:
         """The icon in the current palette (dark or light)."""
         if self._light is not None:
-            self.icon.setPixmap(light_icon(self._light, _ICON_SIZE).pixmap(_ICON_SIZE, _ICON_SIZE))
+            self.icon.setPixmap(light_label_pixmap(self._light, _ICON_SIZE, self.icon))
 
     @property
     def name(self) -> str:

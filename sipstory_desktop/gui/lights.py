@@ -32,6 +32,7 @@ from PySide6.QtGui import (
     QPixmap,
     QPolygonF,
 )
+from PySide6.QtWidgets import QWidget
 
 from ..core.status import Light
 
@@ -52,7 +53,7 @@ _RING_WIDTH = 0.11  # of the side: the outline of the hollow grey circle
 _SPINNER_SPAN = 270  # degrees of arc the spinner draws
 _BACKING_RING = 0.12  # of the side: the ring of backing colour around a backed light
 
-_icon_cache: dict[tuple[Light, int, bool], QIcon] = {}
+_icon_cache: dict[tuple[Light, int, bool, tuple[float, ...]], QIcon] = {}
 _pixmap_cache: dict[tuple[Light, int, float, bool, int | None], QPixmap] = {}
 _spinner_cache: dict[tuple[int, int, float, int], QPixmap] = {}
 
@@ -192,20 +193,28 @@ def cached_spinner_pixmap(
 
 
 def light_icon(light: Light, size: int = 16, palette: QPalette | None = None) -> QIcon:
-    """An icon of ``light`` with 1x and 2x pixmaps, cached per light, size and palette shade.
+    """An icon of ``light`` drawn at 1x, 2x and the screen's own ratio (1.25, 1.5...: no
+    picture is scaled), cached per light, size, palette shade and ratio.
 
     ``palette`` defaults to the application's. Needs a QGuiApplication.
     """
     if palette is None:
         palette = QGuiApplication.palette()
-    key = (light, size, is_dark_palette(palette))
+    screen = QGuiApplication.primaryScreen()
+    ratios = sorted({1.0, 2.0, screen.devicePixelRatio() if screen else 1.0})
+    key = (light, size, is_dark_palette(palette), tuple(ratios))
     icon = _icon_cache.get(key)
     if icon is None:
         icon = QIcon()
-        for ratio in (1.0, 2.0):
+        for ratio in ratios:
             icon.addPixmap(light_pixmap(light, size, ratio, palette))
         _icon_cache[key] = icon
     return QIcon(icon)
+
+
+def light_label_pixmap(light: Light, size: int, widget: QWidget) -> QPixmap:
+    """``light`` for a label of ``widget``'s: drawn at its screen's ratio, in its palette."""
+    return cached_light_pixmap(light, size, widget.devicePixelRatioF(), widget.palette())
 
 
 # --- the four shapes ---------------------------------------------------------------

@@ -279,8 +279,13 @@ class MainWindow(QMainWindow):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:  # dark or light now
-            self.keyring.restyle()
-            self._update_details()
+            self._restyle()
+
+    def _restyle(self) -> None:
+        """The pictures in the current palette and at the screen's resolution."""
+        self.entry_list.restyle()
+        self.keyring.restyle()
+        self._update_details()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -291,8 +296,8 @@ class MainWindow(QMainWindow):
     def _after_first_paint(self) -> None:
         handle = self.windowHandle()
         if handle is not None:  # moved to a screen of another resolution: sharp pictures
-            handle.screenChanged.connect(lambda _screen: self.entry_list.restyle())
-        self.entry_list.restyle()  # the screen is known now
+            handle.screenChanged.connect(lambda _screen: self._restyle())
+        self._restyle()  # the screen is known now
         if self.loader.never_read:
             self.loader.reload()
         self.keyring.probe()

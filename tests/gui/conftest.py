@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import shiboken6
 from PySide6.QtCore import QObject, QThreadPool
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from sipstory_desktop.core.client import ApiClient, Timeouts
@@ -23,6 +24,7 @@ from sipstory_desktop.core.secrets import SERVICE_NAME
 from sipstory_desktop.core.vault import Vault
 from sipstory_desktop.demo.fake_api import KeyState, SipstoryTestServer
 from sipstory_desktop.demo.memory_keyring import MemoryKeyring
+from sipstory_desktop.gui.app_style import use_app_style
 from sipstory_desktop.gui.window import MainWindow
 from tests.support import ports
 from tests.support.window import KnownKey, MakeWindow, Seed
@@ -41,6 +43,12 @@ def _collected_on_the_gui_thread() -> Iterator[None]:
     """
     yield
     gc.collect()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _app_style(qapp: QApplication) -> None:
+    """The style the app uses (gui/app_style.py), as app.py sets it."""
+    use_app_style(qapp)
 
 
 @pytest.fixture

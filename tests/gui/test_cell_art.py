@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QGuiApplication, QImage, QPalette
 from PySide6.QtWidgets import QStyleOptionViewItem, QTreeView
 from pytestqt.qtbot import QtBot
@@ -349,9 +349,8 @@ def test_the_number_of_bars_and_the_colours_follow_the_art(qapp: object) -> None
     dark = _dark_palette()
     art = CellArt(dark, QGuiApplication.font(), 1.0, bars=5)
     lights = [Light.RED] * 3 + [Light.GREEN] * 4
-    icon = art.history(lights)
-    assert icon is not None
-    pixmap = icon.pixmap(icon.availableSizes()[0])
+    pixmap = art.history(lights)
+    assert pixmap is not None
     assert pixmap.width() == art.history_width
     image = pixmap.toImage().convertToFormat(QImage.Format.Format_ARGB32)
     bars = _bars(image, image.rect(), dark)
@@ -369,14 +368,14 @@ def test_the_number_of_bars_and_the_colours_follow_the_art(qapp: object) -> None
 
 def test_pictures_are_sharp_on_hidpi(qapp: object) -> None:
     art = CellArt(QGuiApplication.palette(), QGuiApplication.font(), 2.0)
-    history = art.history([Light.GREEN])
-    assert history is not None
-    bars = history.pixmap(QSize(art.history_width, art.bar_height), 2.0)
+    bars = art.history([Light.GREEN])
+    assert bars is not None
     assert bars.devicePixelRatio() == 2.0 and bars.width() == 2 * art.history_width
-    button = art.button(enabled=True).pixmap(art.button_size(), 2.0)
+    button = art.button(enabled=True)
+    assert button.devicePixelRatio() == 2.0
     assert button.width() == 2 * art.button_size().width()
     light = art.light(Light.GREEN).pixmap(art.icon_size, 2.0)
-    assert light.width() == 2 * art.light_side  # at its own size in the bigger box
+    assert light.devicePixelRatio() == 2.0 and light.width() == 2 * art.light_side
 
 
 def test_pictures_are_made_once_per_look(qapp: object) -> None:
