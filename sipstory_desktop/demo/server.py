@@ -129,9 +129,13 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     done = threading.Event()
-    previous: Callable[[int, FrameType | None], Any] | int | None = None
+    # SIGINT as SIGTERM: a process started by a script that ignores SIGINT (a background
+    # job) inherits that, and Python then raises no KeyboardInterrupt on Ctrl+C.
+    stopping = (signal.SIGINT, signal.SIGTERM)
+    previous: dict[signal.Signals, Callable[[int, FrameType | None], Any] | int | None] = {}
     if threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: done.set())
+        for stop in stopping:
+            previous[stop] = signal.signal(stop, lambda _signum, _frame: done.set())
     try:
         while not done.wait(0.5):
             pass
@@ -139,8 +143,9 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         server.stop()
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for stop, handler in previous.items():
+            if handler is not None:
+                signal.signal(stop, handler)
     return 0
 
 

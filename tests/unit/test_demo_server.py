@@ -693,15 +693,20 @@ def test_keys_never_reach_logs_or_output(
 # -- command line ------------------------------------------------------------------------------
 
 
-def _run_cli(*arguments: str) -> subprocess.Popen[str]:
+def _run_cli(*arguments: str, ignoring_sigint: bool = False) -> subprocess.Popen[str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+
+    def ignore_sigint() -> None:  # as a shell does for a background job
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
     return subprocess.Popen(
         [sys.executable, "-m", "sipstory_desktop.demo.server", "--port", "0", *arguments],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=ignore_sigint if ignoring_sigint else None,  # noqa: PLW1509
     )
 
 
@@ -796,3 +801,18 @@ def test_demo_package_runs_the_server_cli() -> None:
     )
     assert result.returncode == 0
     assert "--rate-limit" in result.stdout
+
+
+@pytest.mark.skipif(os.name != "posix", reason="sends POSIX signals")
+def test_ctrl_c_stops_it_even_when_started_with_sigint_ignored() -> None:
+    process = _run_cli(ignoring_sigint=True)
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().strip().startswith("http://127.0.0.1:")
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=TIMEOUT)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0 and "Traceback" not in err
