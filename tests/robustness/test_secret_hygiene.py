@@ -55,7 +55,7 @@ app = QApplication(sys.argv[:1])
 QMessageBox.question = staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
 vault = Vault(app_paths(), SecretStore(timeout=10))
 setup_logging(vault.paths, debug=True)
-window = MainWindow(vault, client=ApiClient(Timeouts(connect=1.0, read=1.0)))
+window = MainWindow(vault, client=ApiClient(Timeouts(connect=5.0, read=5.0)))
 window.show()
 done = {"checked": 0}
 
@@ -206,6 +206,9 @@ def scan(roots: list[Path], runs: list[Run], keys: dict[str, str]) -> ScanReport
 # --- the session -------------------------------------------------------------------------
 
 
+CHECK_TIMEOUT = "5"  # seconds: see where the checks run
+
+
 @pytest.mark.timeout(600)
 def test_a_whole_debug_session_leaves_no_key_in_any_file_or_output(  # noqa: PLR0915
     tmp_path: Path, secret_service: dict[str, str]
@@ -316,12 +319,14 @@ def test_a_whole_debug_session_leaves_no_key_in_any_file_or_output(  # noqa: PLR
         assert cli("list").code == 0
         listed = cli("list", "--json")
         assert {item["name"] for item in json.loads(listed.out)} == set(plan)
-        everything = cli("check", "--json", "--timeout", "1")
+        # 5 s: on a busy machine a local answer can take more than a second; the "slow"
+        # fault waits 10 s (slow_seconds), so it still ends as a timeout, as it should.
+        everything = cli("check", "--json", "--timeout", CHECK_TIMEOUT)
         assert everything.code == 1, everything.err
         statuses = {item["name"]: item["status"] for item in json.loads(everything.out)}
         wrong = {n: s for n, s in statuses.items() if s not in plan[n][3]}
         assert not wrong, f"unexpected statuses: {wrong}"
-        assert cli("check", "--timeout", "1").code == 1  # the table, with hints
+        assert cli("check", "--timeout", CHECK_TIMEOUT).code == 1  # the table, with hints
         assert cli("check", "Good", "Pasted", "--json").code == 0
         assert cli("check", "Limited", "--json").code == 1  # held back: nothing sent
         assert cli("check", "Limited", "--force", "--json", "--jobs", "1").code == 1
@@ -398,7 +403,7 @@ def test_a_whole_debug_session_leaves_no_key_in_any_file_or_output(  # noqa: PLR
             env=no_keyring,
         )
         assert failed_add.code == 2 and "keyring" in failed_add.err.lower(), failed_add.err
-        assert cli("check", "--json", "--timeout", "1", env=no_keyring).code == 2
+        assert cli("check", "--json", "--timeout", CHECK_TIMEOUT, env=no_keyring).code == 2
         assert (
             cli("set-key", "Good", stdin=new_key("no keyring 2") + "\n", env=no_keyring).code == 2
         )
