@@ -22,6 +22,44 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+# Qt's own command-line options (QApplication, QGuiApplication), passed on to Qt: those
+# that take a value, and those that do not.
+QT_OPTIONS_WITH_VALUE = frozenset(
+    {"style", "stylesheet", "platform", "platformpluginpath", "platformtheme", "plugin",
+     "qwindowgeometry", "qwindowicon", "qwindowtitle", "display", "geometry", "name",
+     "title", "session", "qmljsdebugger", "visual", "ncols", "cmap"}
+)  # fmt: skip
+QT_FLAGS = frozenset({"reverse", "widgetcount", "nograb", "dograb", "sync"})
+
+
+def split_qt_arguments(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """``argv`` without Qt's own options, and those options (``-style fusion``,
+    ``-platform=offscreen``, ``--reverse``), for QApplication."""
+    ours: list[str] = []
+    qt: list[str] = []
+    words = iter(argv)
+    for word in words:
+        name = word.lstrip("-").split("=", 1)[0]
+        if word.startswith("-") and not word.startswith("---") and name in QT_FLAGS:
+            qt.append(word)
+        elif word.startswith("-") and name in QT_OPTIONS_WITH_VALUE:
+            qt.append(word)
+            if "=" not in word:
+                qt.append(next(words, ""))
+        else:
+            ours.append(word)
+    return ours, qt
+
+
+def qt_platform(qt_arguments: Sequence[str]) -> str:
+    """The platform chosen with ``-platform`` among Qt's options, or ""."""
+    for index, word in enumerate(qt_arguments):
+        name, _, value = word.lstrip("-").partition("=")
+        if name == "platform":
+            return value or (qt_arguments[index + 1] if index + 1 < len(qt_arguments) else "")
+    return ""
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="sipstory-desktop",
@@ -44,7 +82,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     desktop.add_argument(
         "--uninstall-desktop", action="store_true", help="remove it from the menu again"
     )
-    return parser.parse_args(argv)
+    parser.epilog = (
+        "Qt's own options are passed on to Qt: -style NAME, -platform NAME, -reverse, "
+        "-stylesheet FILE, -qwindowgeometry WxH+X+Y, ..."
+    )
+    ours, qt = split_qt_arguments(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(ours)
+    args.qt_arguments = qt
+    return args
 
 
 LOG_MAX_BYTES = 512_000
@@ -117,7 +162,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .. import desktop_integration
 
         return desktop_integration.main(["install" if args.install_desktop else "uninstall"])
-    if system_check.will_use_xcb():
+    problem = system_check.no_display(chosen=qt_platform(args.qt_arguments))
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    if system_check.will_use_xcb() and not qt_platform(args.qt_arguments):
         missing = system_check.missing_packages()
         if missing:
             print(system_check.explain(missing), file=sys.stderr)
@@ -137,7 +186,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
     existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app = (
+        existing
+        if isinstance(existing, QApplication)
+        else QApplication([*sys.argv[:1], *args.qt_arguments])
+    )
     app.setApplicationName("sipstory-desktop")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Sipstory")

@@ -47,6 +47,35 @@ def will_use_xcb(environ: dict[str, str] | None = None, platform: str = sys.plat
     return bool(env.get("DISPLAY")) and not env.get("WAYLAND_DISPLAY")
 
 
+_NEEDS_NO_DISPLAY = ("offscreen", "minimal", "vnc", "eglfs", "linuxfb", "vkkhrdisplay")
+
+
+def no_display(
+    environ: dict[str, str] | None = None, platform: str = sys.platform, chosen: str = ""
+) -> str | None:
+    """Why the window cannot open here (no X11 or Wayland display: over ssh, in a text
+    console), or None. ``chosen`` is a ``-platform`` given on the command line."""
+    env = os.environ if environ is None else environ
+    if not platform.startswith("linux"):
+        return None
+    plugin = (chosen or env.get("QT_QPA_PLATFORM", "")).split(";")[0].split(":")[0].strip()
+    if plugin in _NEEDS_NO_DISPLAY:
+        return None
+    wayland, x11 = bool(env.get("WAYLAND_DISPLAY")), bool(env.get("DISPLAY"))
+    if (plugin.startswith("wayland") and wayland) or (plugin == "xcb" and x11):
+        return None
+    if not plugin and (wayland or x11):
+        return None
+    return (
+        "Sipstory Desktop found no display to open its window on: neither DISPLAY (X11) nor "
+        "WAYLAND_DISPLAY (Wayland) is set"
+        + (f" for the '{plugin}' platform" if plugin else "")
+        + ".\n\nStart it from a desktop session (a terminal on your desktop, the app menu), or "
+        "over ssh with X forwarding (ssh -X). Without a display, the command line works: "
+        "sipstory-keys list, sipstory-keys check (sipstory-keys --help)."
+    )
+
+
 def missing_packages(loads: Callable[[str], bool] = _loads) -> list[str]:
     """The packages whose libraries cannot be loaded, in a stable order."""
     return [package for library, package in XCB_LIBRARIES.items() if not loads(library)]

@@ -159,7 +159,6 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.statusBar().addPermanentWidget(self.keyring.icon)
         self.statusBar().addPermanentWidget(self.keyring.label)
-        self.resize(1480, 740)
 
     def _wire(self) -> None:
         entries, keys, tools = self.entry_commands, self.key_commands, self.tools

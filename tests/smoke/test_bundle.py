@@ -114,3 +114,18 @@ def test_frozen_app_installs_its_menu_entry_pointing_at_itself(
     )
     assert undone.returncode == 0
     assert not entry.exists()
+
+
+def test_frozen_window_without_a_display_says_so(bundle: Path, tmp_path: Path) -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    env["SIPSTORY_DESKTOP_HOME"] = str(tmp_path / "home")
+    done = subprocess.run(
+        [str(bundle / "sipstory-desktop")],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "found no display" in done.stderr
