@@ -25,12 +25,13 @@ import socket
 import socketserver
 import ssl
 import threading
-from types import TracebackType
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 _HEAD_LIMIT = 64 * 1024
 _TIMEOUT = 5.0  # no test waits for a relay longer than this
 _POLL_SECONDS = 0.05
+_R = TypeVar("_R", bound="_Relay")
 
 
 class _Relay(socketserver.ThreadingTCPServer):
@@ -55,9 +56,12 @@ class _Relay(socketserver.ThreadingTCPServer):
             daemon=True,
         )
 
-    def start(self) -> _Relay:
+    def start(self: _R) -> _R:
         self._serving.start()
         return self
+
+    def __enter__(self: _R) -> _R:
+        return self.start()
 
     def stop(self) -> None:
         self._stopping.set()
@@ -70,15 +74,12 @@ class _Relay(socketserver.ThreadingTCPServer):
                     sock.shutdown(socket.SHUT_RDWR)
         self.server_close()
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
-    def process_request_thread(self, request: socket.socket, client_address: object) -> None:
+    def process_request_thread(  # type: ignore[override]  # TCP: never a datagram tuple
+        self, request: socket.socket, client_address: object
+    ) -> None:
         # Instead of a handler class: what to do with a connection is the server's job.
         conn = request
         self._track(request)
@@ -121,7 +122,9 @@ class _Relay(socketserver.ThreadingTCPServer):
         try:
             while not self._stopping.is_set():
                 # A TLS socket may hold decrypted bytes that select() cannot see.
-                ready = [s for s in peers if isinstance(s, ssl.SSLSocket) and s.pending()]
+                ready: list[socket.socket] = [
+                    s for s in peers if isinstance(s, ssl.SSLSocket) and s.pending()
+                ]
                 if not ready:
                     ready = select.select(list(peers), [], [], _POLL_SECONDS)[0]
                 for sock in ready:
@@ -164,10 +167,6 @@ class ConnectProxy(_Relay):
         self.refuse = refuse
         self.tunnels: list[str] = []  # the host:port of every CONNECT received
         self.forwarded: list[str] = []  # the absolute URL of every plain request forwarded
-
-    def __enter__(self) -> ConnectProxy:
-        self.start()
-        return self
 
     def url(self, hostname: str = "127.0.0.1") -> str:
         """The proxy's URL, as ``HTTPS_PROXY`` or ``HTTP_PROXY`` would hold it."""
@@ -221,10 +220,6 @@ class TlsFront(_Relay):
     def __init__(self, upstream: tuple[str, int], tls: ssl.SSLContext) -> None:
         super().__init__(tls)
         self.upstream = upstream
-
-    def __enter__(self) -> TlsFront:
-        self.start()
-        return self
 
     def url(self, hostname: str = "localhost") -> str:
         return f"https://{hostname}:{self.port}"
