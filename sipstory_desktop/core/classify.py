@@ -418,7 +418,9 @@ def _proxy_failure(
         status = Status.TLS_ERROR
         message = f"The TLS connection to the proxy {name} failed: {_tls_reason(chain)}."
         first = "The proxy's certificate must be signed by an authority your system trusts."
-    elif any(isinstance(e, TimeoutError | socket.timeout) for e in chain):
+    elif any(
+        isinstance(e, TimeoutError | socket.timeout | requests.exceptions.Timeout) for e in chain
+    ):  # a timeout of requests: the deadline (DeadlineExceeded) may have cut the tunnel
         status, message = Status.TIMEOUT, f"No answer from the proxy {name} within {timeout:g} s."
     elif tunnel:  # the proxy answered CONNECT with something else than 200
         answer = one_line(tunnel.partition(":")[2].strip(), 80)
