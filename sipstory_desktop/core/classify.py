@@ -18,11 +18,11 @@ from typing import Any
 
 import requests
 
-from .client import MAX_BODY_BYTES, Answer, ApiClient
+from .client import MAX_BODY_BYTES, Answer, ApiClient, proxy_for, shown_proxy
 from .status import CheckResult, RateLimit, Status
 from .text import one_line
 from .times import utc_now
-from .urls import is_local_host, origin_of, suggest_api_base
+from .urls import Origin, is_local_host, origin_of, suggest_api_base
 
 log = logging.getLogger(__name__)
 
@@ -272,7 +272,9 @@ def get_or_failure(client: ApiClient, base_url: str, path: str, key: str) -> Ans
     except (requests.RequestException, OSError, ValueError) as exc:
         elapsed = round((time.monotonic() - started) * 1000)
         log.debug("GET %s on %s failed: %s", path, base_url, type(exc).__name__)
-        return classify_failure(exc, base_url, client.timeouts.total, latency_ms=elapsed)
+        return classify_failure(
+            exc, base_url, client.timeouts.total, latency_ms=elapsed, proxy=proxy_for(base_url)
+        )
 
 
 def unreadable_answer(answer: Answer, error: Exception, base_url: str) -> CheckResult:
@@ -295,25 +297,41 @@ def classify_failure(
     *,
     latency_ms: int | None = None,
     now: datetime | None = None,
+    proxy: str | None = None,
 ) -> CheckResult:
-    """The result of a check that got no usable HTTP answer."""
+    """The result of a check that got no usable HTTP answer; ``proxy``: the proxy from the
+    environment the request went through (:func:`~.client.proxy_for`), if any."""
     origin = origin_of(base_url)
     where = f"{origin.host}:{origin.port}"
     common: dict[str, Any] = {"latency_ms": latency_ms, "checked_at": now or utc_now()}
     chain = _chain(exc)
     names = {type(e).__name__ for e in chain}
 
+    unusable = requests.exceptions.InvalidURL | requests.exceptions.InvalidSchema
+    if "ProxyError" in names or (proxy and isinstance(exc, unusable)):
+        # requests' and urllib3's ProxyError: the proxy failed, not the server; base URLs
+        # are checked before anything is sent, so an unusable URL is the proxy's
+        return _proxy_failure(chain, origin, proxy, timeout, common)
+    via = f" through the proxy {shown_proxy(proxy)}" if proxy else ""
     if isinstance(exc, requests.exceptions.SSLError) or any(
         isinstance(e, ssl.SSLError | ssl.CertificateError) for e in chain
     ):
-        reason = next((str(e) for e in chain if isinstance(e, ssl.SSLError)), "")
-        reason = _short_tls_reason(reason)
+        if proxy:
+            first = (
+                "A proxy that inspects TLS shows certificates of its own authority: add your "
+                "organization's certificate authority (or the instance's private one) to "
+                "your system's trust store."
+            )
+        else:
+            first = (
+                "If the instance uses a private certificate authority, add it to your "
+                "system's trust store."
+            )
         return CheckResult(
             Status.TLS_ERROR,
-            f"The TLS connection to {origin.host} failed: {reason}.",
-            "If the instance uses a private certificate authority, add it to your system's "
-            "trust store. Check that the address is the one on the certificate, and that "
-            "the certificate has not expired.",
+            f"The TLS connection to {origin.host}{via} failed: {_tls_reason(chain)}.",
+            f"{first} Check that the address is the one on the certificate, and that the "
+            "certificate has not expired.",
             **common,
         )
     if isinstance(exc, requests.exceptions.Timeout) or any(
@@ -321,7 +339,7 @@ def classify_failure(
     ):
         return CheckResult(
             Status.TIMEOUT,
-            f"No answer from {where} within {timeout:g} s.",
+            f"No answer from {where}{via} within {timeout:g} s.",
             "The server may be overloaded, or a firewall may drop the connection; check the "
             "address and try again later.",
             **common,
@@ -377,6 +395,65 @@ def classify_failure(
         "Check the base URL; if this persists, report it with the app's log.",
         **common,
     )
+
+
+def _proxy_failure(
+    chain: list[BaseException],
+    origin: Origin,
+    proxy: str | None,
+    timeout: float,
+    common: dict[str, Any],
+) -> CheckResult:
+    """The proxy could not be used: unreachable, its TLS failed, or it refused the tunnel."""
+    where = f"{origin.host}:{origin.port}"
+    name = shown_proxy(proxy) if proxy else "from the environment"
+    variable = "HTTPS_PROXY" if origin.scheme == "https" else "HTTP_PROXY"
+    hint = (
+        f"Check the proxy in {variable} (or ALL_PROXY); a host reached without the proxy "
+        "belongs in NO_PROXY."
+    )
+    status, message, first = Status.UNREACHABLE, "", ""
+    tunnel = next((str(e) for e in chain if str(e).startswith("Tunnel connection failed")), "")
+    if any(isinstance(e, ssl.SSLError | ssl.CertificateError) for e in chain):
+        status = Status.TLS_ERROR
+        message = f"The TLS connection to the proxy {name} failed: {_tls_reason(chain)}."
+        first = "The proxy's certificate must be signed by an authority your system trusts."
+    elif any(
+        isinstance(e, TimeoutError | socket.timeout | requests.exceptions.Timeout) for e in chain
+    ):  # a timeout of requests: the deadline (DeadlineExceeded) may have cut the tunnel
+        status, message = Status.TIMEOUT, f"No answer from the proxy {name} within {timeout:g} s."
+    elif tunnel:  # the proxy answered CONNECT with something else than 200
+        answer = one_line(tunnel.partition(":")[2].strip(), 80)
+        message = f"The proxy {name} would not open a connection to {where} ({answer})."
+        if answer.startswith("407"):
+            first = (
+                "The proxy asks for a login: its user name and password go in its URL "
+                "(http://user:password@host:port), and were missing or refused."
+            )
+        elif answer.startswith("5"):
+            first = f"The proxy could not reach {where}: check the address, and that it is up."
+        else:
+            first = "The proxy's rules may block this host: ask whoever runs the proxy."
+    elif any(isinstance(e, socket.gaierror) for e in chain) or "NameResolutionError" in {
+        type(e).__name__ for e in chain
+    }:
+        message = f"Cannot connect to the proxy {name}: its host name could not be found."
+    elif any(isinstance(e, requests.exceptions.InvalidSchema) for e in chain):
+        status = Status.UNEXPECTED
+        message = f"The proxy {name} is a SOCKS proxy, which this app cannot use."
+        first = "Set an HTTP proxy instead, or list the host in NO_PROXY."
+    elif any(isinstance(e, requests.exceptions.InvalidURL) for e in chain):
+        status, message = Status.UNEXPECTED, f"The proxy {name} is not a URL that can be used."
+    else:
+        reason = next((e.strerror for e in chain if isinstance(e, OSError) and e.strerror), "")
+        message = f"Cannot connect to the proxy {name}" + (f": {reason.lower()}" if reason else "")
+        message += "."
+    # Whatever failed, it failed before the tunnel: the request never reached the server.
+    return CheckResult(status, message, f"{first} {hint}".strip(), request_sent=False, **common)
+
+
+def _tls_reason(chain: list[BaseException]) -> str:
+    return _short_tls_reason(next((str(e) for e in chain if isinstance(e, ssl.SSLError)), ""))
 
 
 def _short_tls_reason(reason: str) -> str:

@@ -6,6 +6,11 @@ names the app in its ``User-Agent``, reads at most :data:`MAX_BODY_BYTES` of the
 (after decoding, which is done here, step by step, so that a gzip bomb never inflates
 past that), and ignores ``~/.netrc`` (which would replace the key with a password).
 
+A proxy from the environment (``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY``, minus the
+hosts in ``NO_PROXY``; read at each request) is used, and a request through it trusts
+exactly the authorities a direct one does, for the server's certificate inside the
+tunnel and for an ``https://`` proxy's own (see :class:`_TrustStoreAdapter`).
+
 The deadline holds against a server that drips its answer: a socket timeout bounds each
 read, not the whole answer, so a byte sent just inside the read timeout would otherwise
 keep a check open for ever, in the headers (read line by line by ``http.client``) as much
@@ -38,6 +43,7 @@ import urllib3
 import urllib3.connection
 import urllib3.exceptions
 import urllib3.poolmanager
+import urllib3.util
 
 from .. import __version__
 
@@ -191,11 +197,39 @@ class _WatchedAdapter(requests.adapters.HTTPAdapter):
 
 
 class _TrustStoreAdapter(_WatchedAdapter):
-    """Verifies certificates with the OS trust store; certifi is loaded on top by requests."""
+    """Verifies every certificate against the OS trust store as well as certifi: the
+    server's, whether reached directly or through a proxy's tunnel, and an ``https://``
+    proxy's own.
+
+    requests hands what :meth:`init_poolmanager` is given to the direct pool manager only;
+    the manager it makes for each proxy (:meth:`proxy_manager_for`) gets none of it, so
+    through a proxy urllib3 verified the server with a context of its own loaded with
+    certifi alone, and a private CA the OS trusts failed there. The same context goes to
+    both here. The TLS to an ``https://`` proxy uses ``proxy_ssl_context``, into which
+    urllib3 loads no CA file, so that one gets certifi from here.
+    """
+
+    def __init__(self) -> None:
+        self._tls = _ssl_context()  # before super().__init__(), which calls init_poolmanager
+        self._proxy_tls: ssl.SSLContext | None = None
+        super().__init__(max_retries=0)
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["ssl_context"] = _ssl_context()
+        kwargs["ssl_context"] = self._tls
         super().init_poolmanager(*args, **kwargs)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> urllib3.PoolManager:
+        if proxy not in self.proxy_manager:  # made once per proxy, then kept by requests
+            proxy_kwargs["ssl_context"] = self._tls
+            if proxy.lower().startswith("https:"):
+                proxy_kwargs["proxy_ssl_context"] = self._proxy_context()
+        return super().proxy_manager_for(proxy, **proxy_kwargs)
+
+    def _proxy_context(self) -> ssl.SSLContext:
+        if self._proxy_tls is None:
+            self._proxy_tls = _ssl_context()
+            self._proxy_tls.load_verify_locations(requests.utils.DEFAULT_CA_BUNDLE_PATH)
+        return self._proxy_tls
 
 
 def _ssl_context() -> ssl.SSLContext:
@@ -206,9 +240,9 @@ def _ssl_context() -> ssl.SSLContext:
 def new_session() -> requests.Session:
     session = requests.Session()
     session.trust_env = False  # no ~/.netrc; proxies are read from the environment per request
-    adapter = _TrustStoreAdapter(max_retries=0)
+    adapter = _TrustStoreAdapter()  # for http:// too: the TLS to an https:// proxy
     session.mount("https://", adapter)
-    session.mount("http://", _WatchedAdapter(max_retries=0))
+    session.mount("http://", adapter)
     session.headers.update(
         {
             "User-Agent": USER_AGENT,
@@ -217,6 +251,25 @@ def new_session() -> requests.Session:
         }
     )
     return session
+
+
+def proxy_for(url: str) -> str | None:
+    """The proxy from the environment a request to ``url`` goes through (``HTTPS_PROXY``,
+    ``HTTP_PROXY``, ``ALL_PROXY``, unless ``NO_PROXY`` names the host), or None."""
+    proxy: str | None = requests.utils.select_proxy(url, requests.utils.get_environ_proxies(url))
+    return proxy
+
+
+def shown_proxy(proxy: str) -> str:
+    """``host:port`` of a proxy URL, to show: never the user name or password it may hold."""
+    try:
+        parsed = urllib3.util.parse_url(proxy if "://" in proxy else f"http://{proxy}")
+    except ValueError:
+        parsed = None
+    if parsed is None or not parsed.host:
+        return (proxy.partition("://")[2] or proxy).rpartition("@")[2]
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    return f"{parsed.host}:{port}"
 
 
 class _Decoder:

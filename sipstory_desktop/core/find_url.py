@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 import requests
 
 from .classify import classify_failure
-from .client import Answer, ApiClient
+from .client import Answer, ApiClient, proxy_for
 from .status import Status
 from .text import one_line
 from .urls import (
@@ -208,7 +208,9 @@ def probe(client: ApiClient, base_url: str) -> Probe:
         answer = client.get(base_url, PROBE_PATH, None)
     except (requests.RequestException, OSError, ValueError) as exc:
         elapsed = round((time.monotonic() - started) * 1000)
-        failed = classify_failure(exc, base_url, client.timeouts.total, latency_ms=elapsed)
+        failed = classify_failure(
+            exc, base_url, client.timeouts.total, latency_ms=elapsed, proxy=proxy_for(base_url)
+        )
         outcome = _FAILURES.get(failed.status, ProbeOutcome.OTHER)
         return Probe(base_url, outcome, failed.message, None, elapsed)
     try:

@@ -19,8 +19,6 @@ import gc
 import json
 import os
 import socket
-import ssl
-import sys
 import threading
 import time
 import tracemalloc
@@ -34,7 +32,13 @@ import requests
 from sipstory_desktop.core.checker import IS_CONNECTED_PATH, check_key
 from sipstory_desktop.core.client import MAX_BODY_BYTES, ApiClient, Timeouts
 from sipstory_desktop.core.status import CheckResult, Status
-from tests.support.certificates import Authority, Leaf, self_signed
+from tests.support.certificates import (
+    Authority,
+    Certificates,
+    certificate_files,
+    self_signed,
+    trust_ca_file,
+)
 from tests.support.hostile_server import (
     BEHAVIOURS,
     GZIP_BOMB_INFLATED,
@@ -198,22 +202,9 @@ def pair(no_thread_left: None) -> Iterator[Pair]:
         yield Pair(server, other)
 
 
-@dataclass
-class Certificates:
-    directory: Path
-    ca_file: Path  # the private CA, for SSL_CERT_FILE
-    leaves: dict[str, Leaf]
-
-    def context(self, name: str) -> ssl.SSLContext:
-        return self.leaves[name].server_context(self.directory, name)
-
-
 @pytest.fixture(scope="session")
 def certificates(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
-    directory = tmp_path_factory.mktemp("hostile-certs")
     authority, stranger = Authority(), Authority("An authority nobody trusts")
-    ca_file = directory / "private-ca.pem"
-    ca_file.write_bytes(authority.pem)
     leaves = {
         "good": authority.issue(),
         "self-signed": self_signed(),
@@ -221,16 +212,12 @@ def certificates(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
         "wrong-host": authority.issue(("wrong.example",)),
         "unknown-authority": stranger.issue(),
     }
-    return Certificates(directory, ca_file, leaves)
+    return certificate_files(tmp_path_factory.mktemp("hostile-certs"), authority, leaves)
 
 
 @pytest.fixture
 def trusted_ca(certificates: Certificates, monkeypatch: pytest.MonkeyPatch) -> Certificates:
-    """Trust the private CA, as an OS trust store that holds it would (truststore + OpenSSL)."""
-    if not sys.platform.startswith("linux"):
-        pytest.skip("truststore reads SSL_CERT_FILE only where it verifies with OpenSSL")
-    monkeypatch.setenv("SSL_CERT_FILE", str(certificates.ca_file))
-    return certificates
+    return trust_ca_file(certificates, monkeypatch)
 
 
 # --- plain HTTP behaviours -------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Test certificates made with ``cryptography``: a private CA and the leaves the tests present.
 
-``ca_pem`` is trusted only where a test puts it in ``SSL_CERT_FILE`` (how an OS trust
-store adds a private CA, as far as OpenSSL and truststore are concerned); otherwise it is
-just another unknown authority.
+The CA is trusted only where a test says so with :func:`trust_ca_file`, which puts it in
+``SSL_CERT_FILE`` (how an OS trust store adds a private CA, as far as OpenSSL and
+truststore are concerned); otherwise it is just another unknown authority.
 """
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import ssl
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -144,3 +146,31 @@ def self_signed(names: tuple[str, ...] = LOCAL_NAMES) -> Leaf:
         .sign(key, hashes.SHA256())
     )
     return Leaf(cert.public_bytes(serialization.Encoding.PEM), _key_pem(key))
+
+
+@dataclass
+class Certificates:
+    """Leaves to serve, and the private CA that issued them in a file for ``SSL_CERT_FILE``."""
+
+    directory: Path
+    ca_file: Path
+    leaves: dict[str, Leaf]
+
+    def context(self, name: str) -> ssl.SSLContext:
+        return self.leaves[name].server_context(self.directory, name)
+
+
+def certificate_files(
+    directory: Path, authority: Authority, leaves: dict[str, Leaf]
+) -> Certificates:
+    ca_file = directory / "private-ca.pem"
+    ca_file.write_bytes(authority.pem)
+    return Certificates(directory, ca_file, leaves)
+
+
+def trust_ca_file(certificates: Certificates, monkeypatch: pytest.MonkeyPatch) -> Certificates:
+    """Trust the private CA, as an OS trust store that holds it would (truststore + OpenSSL)."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("truststore reads SSL_CERT_FILE only where it verifies with OpenSSL")
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificates.ca_file))
+    return certificates

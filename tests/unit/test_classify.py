@@ -626,6 +626,62 @@ def test_refused_on_this_machine_suggests_starting_the_instance() -> None:
     assert "localhost:4007" in local.message
 
 
+PROXY = "http://ann-user:s3cret@proxy.corp.example:3128"
+
+
+def _proxy_failed(inner: BaseException) -> requests.exceptions.ProxyError:
+    """What requests raises when the proxy fails (the shape seen through a real proxy)."""
+    reason = urllib3.exceptions.ProxyError("Unable to connect to proxy", inner)
+    return requests.exceptions.ProxyError(
+        urllib3.exceptions.MaxRetryError(None, URL, reason)  # type: ignore[arg-type]
+    )
+
+
+@pytest.mark.parametrize(
+    ("exc", "status", "words"),
+    [
+        (OSError("Tunnel connection failed: 403 Forbidden"), Status.UNREACHABLE, "rules"),
+        (OSError("Tunnel connection failed: 407 Proxy Authentication Required"), None, "login"),
+        (OSError("Tunnel connection failed: 502 Bad Gateway"), None, "could not reach"),
+        (ConnectionRefusedError(111, "Connection refused"), None, "connection refused"),
+        (socket.gaierror(-2, "Name or service not known"), None, "host name"),
+        (TimeoutError("timed out"), Status.TIMEOUT, "No answer from the proxy"),
+        (
+            ssl.SSLCertVerificationError(1, "unable to get local issuer certificate"),
+            Status.TLS_ERROR,
+            "proxy's certificate",
+        ),
+    ],
+)
+def test_a_failing_proxy_is_named_without_its_login(
+    exc: BaseException, status: Status | None, words: str
+) -> None:
+    result = classify_failure(_proxy_failed(exc), BASE, 15.0, proxy=PROXY)
+    assert result.status is (status or Status.UNREACHABLE)
+    assert "proxy.corp.example:3128" in result.message
+    shown = result.message + result.hint
+    assert words in shown
+    assert "HTTPS_PROXY" in result.hint
+    assert "s3cret" not in shown and "ann-user" not in shown
+    assert not result.counted  # the server never saw the request
+
+
+def test_through_a_proxy_tls_and_timeouts_of_the_server_name_the_proxy() -> None:
+    tls = requests.exceptions.SSLError(
+        ssl.SSLCertVerificationError(1, "unable to get local issuer certificate")
+    )
+    inspected = classify_failure(tls, BASE, 15.0, proxy=PROXY)
+    assert inspected.status is Status.TLS_ERROR
+    assert "sipstory.example.com through the proxy proxy.corp.example:3128" in inspected.message
+    assert "inspects TLS" in inspected.hint
+    slow = classify_failure(requests.exceptions.ReadTimeout("slow"), BASE, 15.0, proxy=PROXY)
+    assert "through the proxy proxy.corp.example:3128" in slow.message
+    unusable = classify_failure(requests.exceptions.InvalidURL("bad"), BASE, 15.0, proxy="h:1:2")
+    assert "The proxy h:1:2 is not a URL" in unusable.message
+    socks = requests.exceptions.InvalidSchema("Missing dependencies for SOCKS support.")
+    assert "SOCKS" in classify_failure(socks, BASE, 15.0, proxy="socks5://h:1080").message
+
+
 # --- transport failures over real sockets ----------------------------------------------------
 
 
