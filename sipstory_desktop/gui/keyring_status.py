@@ -31,9 +31,10 @@ class KeyringStatus(QObject):
         self._worker = worker
         self._banner = banner
         self.backend: BackendInfo | None = None
-        self.label = QLabel(self.tr("Looking for the keyring…"))
-        self.label.setAccessibleName(self.tr("Keyring status"))
+        self.label = QLabel(self.tr("Looking for the keyring…"))  # its text is its name
+        self.label.setAccessibleDescription(self.tr("Which keyring holds the keys"))
         self.icon = QLabel()
+        self.icon.setAccessibleName(self.tr("Looking for the keyring"))
         banner.retry_requested.connect(self.retry)
 
     @property
@@ -49,6 +50,7 @@ class KeyringStatus(QObject):
         """The user installed or unlocked a keyring: look again, from scratch."""
         self._vault.secrets = SecretStore()
         self.label.setText(self.tr("Looking for the keyring…"))
+        self.icon.setAccessibleName(self.tr("Looking for the keyring"))
         self.probe()
 
     def _found(self, info: BackendInfo) -> None:
@@ -58,6 +60,9 @@ class KeyringStatus(QObject):
             return
         light = Light.GREEN if info.secure else Light.AMBER
         self.icon.setPixmap(light_icon(light, _ICON_SIZE).pixmap(_ICON_SIZE, _ICON_SIZE))
+        self.icon.setAccessibleName(
+            self.tr("Keyring: encrypted") if info.secure else self.tr("Keyring: NOT encrypted")
+        )
         secure = self.tr("secure") if info.secure else self.tr("NOT encrypted")
         self.label.setText(self.tr("Keys in %s (%s)") % (info.name, secure))
         if not info.secure:
@@ -78,6 +83,7 @@ class KeyringStatus(QObject):
     def _failed(self, error: Exception | None) -> None:
         self.backend = None
         self.icon.setPixmap(light_icon(Light.RED, _ICON_SIZE).pixmap(_ICON_SIZE, _ICON_SIZE))
+        self.icon.setAccessibleName(self.tr("No keyring"))
         self.label.setText(self.tr("No keyring"))
         if isinstance(error, SecretStoreError):
             title, hint = error.message, error.hint
