@@ -14,6 +14,8 @@ from pytestqt.qtbot import QtBot
 
 from sipstory_desktop.core.entries import Entry
 from sipstory_desktop.demo.fake_api import SipstoryTestServer
+from sipstory_desktop.gui import check_controller
+from sipstory_desktop.gui.announce import announce
 from sipstory_desktop.gui.window import MainWindow
 from tests.support.window import WAIT_MS, KnownKey, MakeWindow, Seed, select
 
@@ -35,9 +37,74 @@ def two_keys(server: SipstoryTestServer, known_key: KnownKey, seed: Seed) -> lis
     )
 
 
+@pytest.fixture
+def heard(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the window announces to a screen reader (none listens in these tests)."""
+    said: list[str] = []
+    monkeypatch.setattr(check_controller, "announce", lambda _source, text: said.append(text))
+    return said
+
+
 def check_all(qtbot: QtBot, window: MainWindow) -> None:
     with qtbot.waitSignal(window.session.idle, timeout=WAIT_MS):
         window.check_all()
+
+
+def test_a_finished_check_all_is_announced_and_shown(
+    qtbot: QtBot, window: MakeWindow, two_keys: list[Entry], heard: list[str]
+) -> None:
+    shown = window()
+    check_all(qtbot, shown)
+
+    assert heard == ["Checked 2 keys: 1 working, 1 failing"]
+    assert shown.statusBar().currentMessage() == heard[0]
+
+
+def test_a_finished_check_of_one_key_names_it(
+    qtbot: QtBot, window: MakeWindow, two_keys: list[Entry], heard: list[str]
+) -> None:
+    shown = window()
+    with qtbot.waitSignal(shown.session.idle, timeout=WAIT_MS):
+        shown.checks.check(two_keys[1])
+
+    assert heard == ["Checked “Globex”: Invalid key"]
+
+
+def test_a_watch_round_is_summed_up_but_not_announced(
+    qtbot: QtBot, window: MakeWindow, two_keys: list[Entry], heard: list[str]
+) -> None:
+    shown = window()
+    with qtbot.waitSignal(shown.session.idle, timeout=WAIT_MS):
+        shown.checks.watch_round(two_keys)
+
+    assert heard == []
+    assert shown.statusBar().currentMessage() == "Checked 2 keys: 1 working, 1 failing"
+    check_all(qtbot, shown)  # the next run the user asks for is announced again
+    assert heard == ["Checked 2 keys: 1 working, 1 failing"]
+
+
+def test_a_run_held_back_entirely_announces_that_nothing_was_sent(
+    qtbot: QtBot,
+    window: MakeWindow,
+    server: SipstoryTestServer,
+    known_key: KnownKey,
+    seed: Seed,
+    heard: list[str],
+) -> None:
+    server.set_rate_limit("busy", 0)
+    seed([("Umbrella", server.api_base, known_key(org="busy"))])
+    shown = window()
+    check_all(qtbot, shown)  # answered 429: held back until it says
+    assert heard == ["Checked “Umbrella”: Rate limited"]
+
+    shown.check_all()
+    assert heard[-1] == "1 key(s) held back after a 429 Too Many Requests: no request sent."
+    assert not shown.session.active
+
+
+def test_announcing_needs_someone_listening(window: MakeWindow) -> None:
+    assert not QAccessible.isActive()  # no screen reader in the widget tests
+    assert announce(window(), "Checked 2 keys") is False
 
 
 def test_only_the_instance_rows_are_expanded(window: MakeWindow, two_keys: list[Entry]) -> None:
