@@ -172,6 +172,32 @@ def test_a_finished_check_is_announced(demo: AccessibleApp) -> None:
     assert sum(int(count) for count, _ in counts) == len(DEMO_ENTRIES)
 
 
+FIRST = DEMO_ENTRIES[0].name  # selected when the window opens
+
+
+@pytest.mark.parametrize(
+    ("button", "title", "closer"),
+    [
+        ("Edit", f"Edit {FIRST}", "Cancel"),
+        ("Replace key", f"Replace the key of {FIRST}", "Cancel"),
+        ("Channels", f"Channels of {FIRST}", "Close"),
+        ("Find API URL", "Find the API URL", "Close"),
+        ("Use in a terminal", f"Use “{FIRST}” in a terminal", "Close"),
+    ],
+)
+def test_every_control_of_the_dialogs_has_a_name(
+    demo: AccessibleApp, button: str, title: str, closer: str
+) -> None:
+    demo.press(button, window=WINDOW)
+    try:
+        nodes = demo.tree(title)
+
+        assert any(n["role"] == "push button" for n in nodes)
+        assert _unnamed_controls(nodes) == []
+    finally:
+        demo.press(closer, window=title)
+
+
 def test_the_add_dialog_labels_its_fields(demo: AccessibleApp) -> None:
     demo.press("Add key", window=WINDOW)
     nodes = demo.tree(ADD_DIALOG)
