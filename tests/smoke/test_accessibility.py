@@ -210,5 +210,8 @@ def test_the_add_dialog_labels_its_fields(demo: AccessibleApp) -> None:
         unlabelled = [f["name"] for f in fields if not f["relations"].get("labelled-by")]
         assert unlabelled == []
         assert "focusable" in reveal["states"]
+        cloud = _one(nodes, "radio button", "Sipstory Cloud")
+        options = next(n for n in nodes if n["path"] == cloud["path"][:-1])
+        assert options["name"] == "Where"  # the group of the options is named
     finally:
         demo.press("Cancel", window=ADD_DIALOG)

@@ -163,6 +163,7 @@ class ServerSection(Section):
 
     def _layout(self) -> QWidget:
         box = QWidget()
+        box.setAccessibleName(self.tr("Where"))  # the options' group, as the form says
         grid = QGridLayout(box)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setVerticalSpacing(4)
