@@ -285,11 +285,20 @@ def _atspi_program(name: str) -> str:
     raise AssertionError("unreachable")  # _missing fails or skips
 
 
+def _system_python_environment() -> dict[str, str]:
+    """The environment without the venv's (PYTHONHOME, VIRTUAL_ENV, ...) for the system Python."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL"))}
+
+
 def _system_python_has_pyatspi() -> bool:
     if not Path(SYSTEM_PYTHON).is_file():
         return False
     done = subprocess.run(
-        [SYSTEM_PYTHON, "-c", "import pyatspi"], capture_output=True, timeout=30, check=False
+        [SYSTEM_PYTHON, "-c", "import pyatspi"],
+        env=_system_python_environment(),
+        capture_output=True,
+        timeout=30,
+        check=False,
     )
     return done.returncode == 0
 
@@ -391,8 +400,7 @@ def running_accessible_app(
 ) -> Iterator[AccessibleApp]:
     """Start ``command`` (an app that calls itself ``name``) with Qt's AT-SPI bridge on, on
     the desktop of ``env`` (see :func:`running_accessibility_bus`); stop it on exit."""
-    walker_env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL"))}
-    walker_env.update(env)
+    walker_env = {**_system_python_environment(), **env}
     app_env = {
         **os.environ,
         **env,
