@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QMenuBar, QSizePolicy, QToolBar, QWidget
+from PySide6.QtWidgets import QMenu, QMenuBar, QSizePolicy, QToolBar, QToolButton, QWidget
 
 _CONTEXT = "WindowActions"
 Shortcut = QKeySequence.StandardKey | Qt.Key | str | None
@@ -196,6 +196,9 @@ class WindowActions(QObject):
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer)
         toolbar.addWidget(trailing)
+        more = toolbar.findChild(QToolButton, "qt_toolbar_ext_button")  # shown when narrow
+        if more is not None:
+            more.setAccessibleName(_tr("More tools"))
         return toolbar
 
     def context_menu(self, parent: QWidget) -> QMenu:

@@ -9,8 +9,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..core.checker import CheckPlan, plan_checks
 from ..core.entries import Entry
-from ..core.status import CheckResult
+from ..core.status import CheckResult, Light
 from ..core.times import utc_now
+from .announce import announce
 from .questions import confirm
 from .window_context import WindowContext
 
@@ -24,6 +25,9 @@ class CheckController(QObject):
         rows_changed(list): the rows of these entry ids changed (being checked, or a
             result): the details and the tray may need to follow.
         colour_changed(str, object): an entry's light changed with this result.
+
+    When a run ends, the status bar sums it up; when the user asked for it (not a watch
+    round), a screen reader is told the same (:func:`.announce.announce`).
     """
 
     rows_changed = Signal(list)
@@ -33,6 +37,8 @@ class CheckController(QObject):
         super().__init__(context.window)
         self._context = context
         self._progress = (0, 0)  # checks done and asked for in this run
+        self._run_results: dict[str, CheckResult] = {}  # this run's, by entry id
+        self._announce_end = False  # the user asked for this run: announce its end
         self._spinner = QTimer(self, interval=SPINNER_INTERVAL_MS)
         self._spinner.timeout.connect(self._spin)
         session = context.session
@@ -71,22 +77,30 @@ class CheckController(QObject):
         return self._context.session.check(plan_checks(self._context.model.state, entries).send)
 
     def _run(self, plan: CheckPlan) -> None:
-        self._hold_back(plan)
-        self._context.session.check(plan.send)
+        held = self._hold_back(plan)
+        session = self._context.session
+        if session.check(plan.send) or session.active:
+            self._announce_end = True  # at the end of the run (_idle)
+        else:  # nothing sent, nothing running: no run to wait for
+            self._run_results.clear()
+            if held:
+                announce(self._context.window, held)
 
-    def _hold_back(self, plan: CheckPlan) -> None:
-        """Show (and keep) that the held entries were not checked, and until when."""
+    def _hold_back(self, plan: CheckPlan) -> str:
+        """Show (and keep) that the held entries were not checked, and until when; what
+        the status bar said ("" when nothing was held back)."""
         if not plan.held:
-            return
+            return ""
         results = [(entry.id, result) for entry, result in plan.held]
         self._context.model.set_results(results)
         self._context.session.keep(results)
+        self._run_results.update(results)
         self.rows_changed.emit([entry_id for entry_id, _ in results])
-        self._context.say(
-            self.tr("%d key(s) held back after a 429 Too Many Requests: no request sent.")
-            % len(results),
-            8000,
+        text = self.tr("%d key(s) held back after a 429 Too Many Requests: no request sent.") % len(
+            results
         )
+        self._context.say(text, 8000)
+        return text
 
     def confirm_despite_429(self, entry: Entry, until: datetime) -> bool:
         minutes = max(1, round((until - utc_now()).total_seconds() / 60))
@@ -126,6 +140,7 @@ class CheckController(QObject):
         model = self._context.model
         before = {entry_id: model.result(entry_id) for entry_id, _ in results}
         model.set_results(results)
+        self._run_results.update(results)
         self._show_progress()
         for entry_id, result in results:
             previous = before[entry_id]
@@ -141,14 +156,38 @@ class CheckController(QObject):
 
     def _show_progress(self) -> None:
         done, asked = self._progress
-        if done < asked:
+        if done < asked:  # the end is summed up by _idle
             self._context.say(self.tr("Checking… %d of %d done") % (done, asked))
-        elif asked:
-            self._context.say(self.tr("Checked %d key(s).") % asked, 8000)
 
     def _idle(self) -> None:
         self._spinner.stop()
         self._context.entries.refresh_view()
+        summary = self.run_summary()
+        self._run_results.clear()
+        if summary:
+            self._context.say(summary, 8000)
+            if self._announce_end:
+                announce(self._context.window, summary)
+        self._announce_end = False
+
+    def run_summary(self) -> str:
+        """ "Checked 6 keys: 1 working, 4 failing, 1 rate limited" for the run so far."""
+        results = self._run_results
+        if len(results) == 1:
+            ((entry_id, result),) = results.items()
+            entry = self._context.model.entry(entry_id)
+            return self.tr("Checked “%s”: %s") % (
+                entry.name if entry else entry_id,
+                result.status.label,
+            )
+        lights = [result.light for result in results.values()]
+        counts = (
+            (lights.count(Light.GREEN), self.tr("%d working")),
+            (lights.count(Light.RED), self.tr("%d failing")),
+            (lights.count(Light.AMBER), self.tr("%d rate limited")),
+        )
+        parts = ", ".join(text % count for count, text in counts if count)
+        return self.tr("Checked %d keys: %s") % (len(results), parts) if results else ""
 
     def _spin(self) -> None:
         self._context.model.advance_spinner(self._context.entries.visible_entry_ids())

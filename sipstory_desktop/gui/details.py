@@ -188,6 +188,7 @@ class DetailsPane(QWidget):
         self._icon.setPixmap(light_label_pixmap(status.light, 32, self))
         self._title.setText(entry.name)
         self._status.setText(self.tr("Checking…") if checking else status_text(result, now))
+        self._icon.setAccessibleName(self._status.text())  # the light, in words
         self._message.setText(
             result.message
             if result
@@ -217,6 +218,7 @@ class DetailsPane(QWidget):
 
     def _clear(self) -> None:
         self._icon.clear()
+        self._icon.setAccessibleName(self.tr("No key selected"))
         self._title.setText(self.tr("No key selected"))
         self._status.setText("")
         self._message.setText(self.tr("Select a key in the list to see its details."))

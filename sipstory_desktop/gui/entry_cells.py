@@ -18,13 +18,21 @@ from ..core.state import State
 from ..core.status import Status, worst
 from ..core.urls import Origin
 from .cell_art import CellArt
-from .entry_texts import relative_time, status_text, tr
+from .entry_texts import (
+    SpokenTexts,
+    checking_text,
+    group_light_text,
+    relative_time,
+    status_text,
+    tr,
+)
 from .roles import Column, Role
 
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _DECORATION = Qt.ItemDataRole.DecorationRole
 _ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
+_ACCESSIBLE_DESCRIPTION = Qt.ItemDataRole.AccessibleDescriptionRole
 
 
 @dataclass
@@ -39,6 +47,16 @@ class Group:
     worst: Status = Status.UNCHECKED
 
 
+def make_entry_row(spoken: SpokenTexts) -> list[QStandardItem]:
+    """The cells of a new entry row, with what never changes in them."""
+    row = [QStandardItem() for _ in Column]
+    row[Column.ACTION].setData(spoken.check, _ACCESSIBLE)
+    row[Column.ACTION].setData(spoken.check_description, _ACCESSIBLE_DESCRIPTION)
+    row[Column.LATENCY].setData(_RIGHT, Qt.ItemDataRole.TextAlignmentRole)
+    row[Column.BUDGET].setData(_RIGHT, Qt.ItemDataRole.TextAlignmentRole)
+    return row
+
+
 def fill_entry_row(
     row: list[QStandardItem],
     entry: Entry,
@@ -46,7 +64,7 @@ def fill_entry_row(
     now: datetime,
     *,
     art: CellArt,
-    check_text: str,
+    spoken: SpokenTexts,
 ) -> None:
     """What the cells of ``entry``'s row paint, and what they sort by (but the spinner:
     :func:`show_checking`)."""
@@ -58,6 +76,7 @@ def fill_entry_row(
     path = urlsplit(entry.base_url).path or "/"  # the group row shows the host
     key = masked(entry.key_hint)
     history = state.results.get(entry.id, [])
+    working = sum(1 for r in history if r.ok)
     latency = result.latency_ms if result else None
     cells: tuple[tuple[str, Any], ...] = (
         (light_text, status.light.severity),
@@ -70,7 +89,7 @@ def fill_entry_row(
         ),
         (f"{latency} ms" if latency is not None else "", -1 if latency is None else latency),
         (f"{used}/{limit}", used),
-        ("", sum(1 for r in history if r.ok) / max(1, len(history))),
+        ("", working / max(1, len(history))),
         ("", ""),
     )
     for item, (text, sort_key) in zip(row, cells, strict=True):
@@ -79,16 +98,18 @@ def fill_entry_row(
     light = row[Column.LIGHT]
     light.setData(entry, Role.ENTRY)  # on the first cell only: read it from column 0
     light.setData(status.value, Role.STATUS)
+    # What a screen reader says of the light: the status and its reason, then what to do.
     light.setData(
         f"{light_text}: {result.message}" if result else Status.UNCHECKED.label, _ACCESSIBLE
     )
+    light.setData(result.hint if result and not result.ok else "", _ACCESSIBLE_DESCRIPTION)
     light.setData(art.light(status.light), _DECORATION)
     lights = tuple(r.light for r in history)
     row[Column.HISTORY].setData(lights, Role.HISTORY)
     row[Column.HISTORY].setData(art.history(lights), _DECORATION)
-    row[Column.ACTION].setData(check_text, _ACCESSIBLE)
-    row[Column.LATENCY].setData(_RIGHT, Qt.ItemDataRole.TextAlignmentRole)
-    row[Column.BUDGET].setData(_RIGHT, Qt.ItemDataRole.TextAlignmentRole)
+    row[Column.HISTORY].setData(
+        spoken.history % (working, len(history)) if history else spoken.no_history, _ACCESSIBLE
+    )
 
 
 def show_checking(row: list[QStandardItem], checking: bool, art: CellArt, frame: int) -> None:
@@ -96,8 +117,9 @@ def show_checking(row: list[QStandardItem], checking: bool, art: CellArt, frame:
     row[Column.LIGHT].setData(checking, Role.CHECKING)
     row[Column.ACTION].setData(checking, Role.CHECKING)
     row[Column.ACTION].setData(art.button(enabled=not checking), _DECORATION)
-    if checking:
+    if checking:  # the end of the check fills the row again (fill_entry_row)
         row[Column.LIGHT].setData(art.spinner(frame), _DECORATION)
+        row[Column.LIGHT].setData(checking_text(), _ACCESSIBLE)
 
 
 def fill_group_row(group: Group, state: State, art: CellArt) -> None:
@@ -112,9 +134,16 @@ def fill_group_row(group: Group, state: State, art: CellArt) -> None:
     worst_status = worst(statuses)
     group.working, group.worst = working, worst_status
     group.items[Column.LIGHT].setData(art.light(worst_status.light), _DECORATION)
+    # The empty cells of an instance's row still say whose row they are to a screen reader.
+    spoken = {
+        **dict.fromkeys(Column, texts[Column.NAME]),
+        **texts,
+        Column.LIGHT: group_light_text(texts[Column.LIGHT], worst_status),
+    }
     for column in Column:
         item = group.items[column]
         item.setData(texts.get(column), _DISPLAY)
+        item.setData(spoken[column], _ACCESSIBLE)
         item.setData(
             group.label.casefold() if column == Column.NAME else texts.get(column), Role.SORT
         )

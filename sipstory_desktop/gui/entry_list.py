@@ -4,7 +4,7 @@ tooltips. What each cell shows is the model's (:mod:`.entry_model`)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QHelpEvent
+from PySide6.QtGui import QAction, QHelpEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -123,7 +123,13 @@ class EntryListView(QTreeView):
 
     def set_filter_text(self, text: str) -> None:
         self.proxy.set_filter_text(text)
-        self.expandAll()
+        self.expand_groups()
+
+    def expand_groups(self) -> None:
+        """Open every instance's row. Not ``expandAll``: it also marks the keys' rows, which
+        have nothing to open, as expanded (and screen readers say so)."""
+        for row in range(self.proxy.rowCount()):
+            self.expand(self.proxy.index(row, 0))
 
     def visible_entry_ids(self) -> list[str]:
         """The entries of the rows in view, top to bottom."""
@@ -191,6 +197,9 @@ class FilterField(QLineEdit):
         self.setPlaceholderText(self.tr("Filter (Ctrl+F)"))
         self.setAccessibleName(self.tr("Filter the keys"))
         self.setClearButtonEnabled(True)
+        clear = self.findChild(QAction, "_q_qlineeditclearaction")
+        if clear is not None:  # the clear button's name (and tooltip)
+            clear.setText(self.tr("Clear the filter"))
         self.setMaximumWidth(260)
 
     def take_focus(self) -> None:

@@ -23,8 +23,8 @@ from ..core.status import CheckResult, Status
 from ..core.times import utc_now
 from ..core.urls import CLOUD_BASE_URL, Origin, origin_of
 from .cell_art import CellArt
-from .entry_cells import Group, fill_entry_row, fill_group_row, show_checking
-from .entry_texts import cell_tooltip, instance_label, tr
+from .entry_cells import Group, fill_entry_row, fill_group_row, make_entry_row, show_checking
+from .entry_texts import cell_tooltip, instance_label, spoken_texts, tr
 from .roles import Column, Role
 
 _CLOUD_ORIGIN = origin_of(CLOUD_BASE_URL)
@@ -45,6 +45,7 @@ class _Build:
 
 
 _DECORATION = Qt.ItemDataRole.DecorationRole
+_ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
 
 
 class EntryModel(QStandardItemModel):
@@ -92,6 +93,9 @@ class EntryModel(QStandardItemModel):
         self._art = art
         self.setColumnCount(_COLUMNS)
         self.setHorizontalHeaderLabels([tr(self.HEADERS[column]) for column in Column])
+        self.setHeaderData(  # the Check buttons' column shows no title, but has a name
+            Column.ACTION, Qt.Orientation.Horizontal, tr("Check"), _ACCESSIBLE
+        )
         self.setSortRole(Role.SORT)
         self._groups: list[Group] = []
         self._rows: dict[str, list[QStandardItem]] = {}
@@ -105,7 +109,7 @@ class EntryModel(QStandardItemModel):
         self._stale: list[str] = []  # rows still to refresh, a few per turn
         self._started: list[str] = []  # rows still to show as being checked
         self._spinner_frame = 0
-        self._check_text = tr("Check")
+        self._spoken = spoken_texts()
         # 1 ms, not 0: zero timers can run back to back, before paints and other timers
         self._turn = QTimer(self, singleShot=True, interval=1)
         self._turn.timeout.connect(self._next_turn)
@@ -182,7 +186,7 @@ class EntryModel(QStandardItemModel):
             batch = build.todo[: self.ROWS_PER_TURN]
             build.todo = build.todo[self.ROWS_PER_TURN :]
             for group, entry in batch:
-                row = build.rows[entry.id] = [QStandardItem() for _ in Column]
+                row = build.rows[entry.id] = make_entry_row(self._spoken)
                 build.group_of[entry.id] = group
                 self._fill(entry, row)
                 group.items[0].appendRow(row)
@@ -369,9 +373,7 @@ class EntryModel(QStandardItemModel):
 
     def _fill(self, entry: Entry, row: list[QStandardItem]) -> None:
         checking = entry.id in self._checking
-        fill_entry_row(
-            row, entry, self._state, self._now, art=self.art, check_text=self._check_text
-        )
+        fill_entry_row(row, entry, self._state, self._now, art=self.art, spoken=self._spoken)
         show_checking(row, checking, self.art, self._spinner_frame)
 
     def _fill_group(self, group: Group) -> None:

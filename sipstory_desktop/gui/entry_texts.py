@@ -3,6 +3,7 @@ history and its tooltips (translated, context "EntryModel")."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication
@@ -35,6 +36,43 @@ def status_text(result: CheckResult | None, now: datetime) -> str:
         local = result.retry_at.astimezone()
         return tr("%s · again at %s") % (result.status.label, f"{local:%H:%M}")
     return result.status.label
+
+
+def checking_text() -> str:
+    """What the light of a row being checked says (a spinner turns in its place)."""
+    return tr("Checking…")
+
+
+def group_light_text(working_text: str, worst_status: Status) -> str:
+    """The light of an instance's row in words: "1 of 5 working; worst: Invalid key"."""
+    if worst_status in (Status.CONNECTED, Status.UNCHECKED):
+        return working_text
+    return tr("%s; worst: %s") % (working_text, worst_status.label)
+
+
+@dataclass(frozen=True)
+class SpokenTexts:
+    """What a screen reader is told of the cells that show no text, translated once."""
+
+    check: str
+    check_description: str
+    history: str  # "%d of the last %d results working"
+    no_history: str
+
+
+def spoken_texts() -> SpokenTexts:
+    """What a screen reader is told of the Check and History cells of every row.
+
+    The Check cell is a cell, not a button (Qt's tree gives its cells no Press action),
+    so it says how to press it."""
+    return SpokenTexts(
+        check=tr("Check"),
+        check_description=tr(
+            "Press Ctrl+T, or the details' Check button, to check the selected key now."
+        ),
+        history=tr("%d of the last %d results working"),
+        no_history=tr("No results yet"),
+    )
 
 
 def colour_since(history: list[CheckResult]) -> tuple[Light, datetime]:

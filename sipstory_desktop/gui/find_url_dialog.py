@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 
 _ICON_SIZE = 16
 _URL, _RESULT, _DETAIL = range(3)
+_SPOKEN = Qt.ItemDataRole.AccessibleTextRole
 _NO_ANSWER = frozenset({ProbeOutcome.UNREACHABLE, ProbeOutcome.TIMEOUT})
 
 
@@ -242,6 +243,7 @@ class FindUrlDialog(QDialog):
     def _add_row(self, base_url: str) -> None:
         mark = self.tr(" (current)") if base_url == self._current else ""
         item = QTreeWidgetItem([base_url + mark, self.tr("Waiting…"), ""])
+        item.setData(_DETAIL, _SPOKEN, self.tr("No details yet"))  # an empty cell, named
         item.setIcon(_URL, light_icon(Light.GREY, _ICON_SIZE, self.palette()))
         item.setToolTip(_URL, base_url)
         self._list.addTopLevelItem(item)
@@ -255,6 +257,7 @@ class FindUrlDialog(QDialog):
         item.setIcon(_URL, light_icon(light, _ICON_SIZE, self.palette()))
         item.setText(_RESULT, self._outcome_label(probe.outcome))
         item.setText(_DETAIL, probe.detail)
+        item.setData(_DETAIL, _SPOKEN, probe.detail or self.tr("No details"))
         item.setToolTip(_DETAIL, probe.detail)
 
     def _show_found(self, base_url: str) -> None:

@@ -31,10 +31,11 @@ class KeyringStatus(QObject):
         self._worker = worker
         self._banner = banner
         self.backend: BackendInfo | None = None
-        self.label = QLabel(self.tr("Looking for the keyring…"))
-        self.label.setAccessibleName(self.tr("Keyring status"))
+        self.label = QLabel(self.tr("Looking for the keyring…"))  # its text is its name
+        self.label.setAccessibleDescription(self.tr("Which keyring holds the keys"))
         self.icon = QLabel()
         self._light: Light | None = None  # shown by the icon, once the probe answered
+        self.icon.setAccessibleName(self.tr("Looking for the keyring"))
         banner.retry_requested.connect(self.retry)
 
     def restyle(self) -> None:
@@ -55,6 +56,7 @@ class KeyringStatus(QObject):
         """The user installed or unlocked a keyring: look again, from scratch."""
         self._vault.secrets = SecretStore()
         self.label.setText(self.tr("Looking for the keyring…"))
+        self.icon.setAccessibleName(self.tr("Looking for the keyring"))
         self.probe()
 
     def _found(self, info: BackendInfo) -> None:
@@ -64,6 +66,9 @@ class KeyringStatus(QObject):
             return
         self._light = Light.GREEN if info.secure else Light.AMBER
         self.restyle()
+        self.icon.setAccessibleName(
+            self.tr("Keyring: encrypted") if info.secure else self.tr("Keyring: NOT encrypted")
+        )
         secure = self.tr("secure") if info.secure else self.tr("NOT encrypted")
         self.label.setText(self.tr("Keys in %s (%s)") % (info.name, secure))
         if not info.secure:
@@ -85,6 +90,7 @@ class KeyringStatus(QObject):
         self.backend = None
         self._light = Light.RED
         self.restyle()
+        self.icon.setAccessibleName(self.tr("No keyring"))
         self.label.setText(self.tr("No keyring"))
         if isinstance(error, SecretStoreError):
             title, hint = error.message, error.hint

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QPoint, QSettings, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -138,6 +138,8 @@ class MainWindow(QMainWindow):
         details_area.setWidget(self.details)
         details_area.setWidgetResizable(True)
         details_area.setFrameShape(QFrame.Shape.NoFrame)
+        details_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to what it shows
+        details_area.setAccessibleName(self.tr("Details"))
         details_area.setMinimumWidth(320)
         self.splitter = QSplitter()
         self.splitter.setObjectName("splitter")
@@ -238,7 +240,7 @@ class MainWindow(QMainWindow):
 
     def _list_shown(self, reselect: bool) -> None:
         if reselect:
-            self.entry_list.expandAll()
+            self.entry_list.expand_groups()
         self.pages.setCurrentWidget(self.splitter if self.model.entries() else self.empty)
 
     def _list_settled(self, reselect: bool) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Collection, Iterator
 
 import pytest
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAccessible, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QToolButton,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -652,7 +654,7 @@ def test_tab_reaches_every_input_in_order(qtbot: QtBot, open_dialog: OpenDialog)
     fill_add(qtbot, dialog)
     name = line_edit(dialog, "nameEdit")
 
-    seen = _tab_through(qtbot, dialog, name, 9)
+    seen = _tab_through(qtbot, dialog, name, 10)
 
     expected = [
         name,
@@ -660,6 +662,7 @@ def test_tab_reaches_every_input_in_order(qtbot: QtBot, open_dialog: OpenDialog)
         line_edit(dialog, "addressEdit"),
         dialog.findChild(QPushButton, "findUrlButton"),
         line_edit(dialog, "keyEdit"),
+        dialog.findChild(QToolButton, "revealKeyButton"),
         dialog.findChild(QPlainTextEdit, "noteEdit"),  # Tab leaves the note, no tab inserted
         check_button(dialog),
         ok_button(dialog),
@@ -694,6 +697,44 @@ def test_every_control_has_an_accessible_name(open_dialog: OpenDialog, mode: Dia
         assert control.accessibleName(), control.objectName() or type(control).__name__
 
 
+def test_the_reveal_toggle_is_a_named_button_that_takes_the_focus(
+    qtbot: QtBot, open_dialog: OpenDialog
+) -> None:
+    dialog = open_dialog()
+    reveal = dialog.findChild(QToolButton, "revealKeyButton")
+    assert reveal is not None
+
+    def spoken() -> str:
+        interface = QAccessible.queryAccessibleInterface(reveal)
+        assert interface is not None
+        return interface.text(QAccessible.Text.Name)
+
+    assert reveal.focusPolicy() & Qt.FocusPolicy.TabFocus
+    assert spoken() == "Show the key"
+    qtbot.mouseClick(reveal, Qt.MouseButton.LeftButton)
+    assert line_edit(dialog, "keyEdit").echoMode() is QLineEdit.EchoMode.Normal
+    assert spoken() == "Hide the key"
+
+
+def test_the_note_shows_when_it_has_the_focus(qtbot: QtBot, open_dialog: OpenDialog) -> None:
+    dialog = open_dialog()
+    note = dialog.findChild(QPlainTextEdit, "noteEdit")
+    assert note is not None
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=1000)
+
+    def top_edge() -> set[int]:
+        picture = note.grab().toImage()
+        return {picture.pixel(x, 0) for x in range(8, picture.width() - 8)}
+
+    line_edit(dialog, "nameEdit").setFocus()
+    unfocused = top_edge()
+    note.setFocus()
+    qtbot.waitUntil(note.hasFocus, timeout=1000)
+    assert top_edge() != unfocused
+    assert top_edge() == {note.palette().color(QPalette.ColorRole.Highlight).rgb()}
+
+
 def test_field_labels_have_mnemonics_and_buddies(open_dialog: OpenDialog) -> None:
     dialog = open_dialog()
     buddies = {
@@ -702,4 +743,10 @@ def test_field_labels_have_mnemonics_and_buddies(open_dialog: OpenDialog) -> Non
         if found.buddy() is not None
     }
 
-    assert buddies == {"nameEdit": "&Name:", "keyEdit": "&Key:", "noteEdit": "N&ote:"}
+    assert buddies == {
+        "nameEdit": "&Name:",
+        "addressEdit": "Address:",  # the mnemonics of these two are their options'
+        "urlEdit": "URL:",
+        "keyEdit": "&Key:",
+        "noteEdit": "N&ote:",
+    }

@@ -341,6 +341,66 @@ def test_headers(model: EntryModel) -> None:
     assert model.columnCount() == len(Column)
 
 
+# --- what a screen reader hears ------------------------------------------------------------
+
+SPOKEN = Qt.ItemDataRole.AccessibleTextRole
+SPOKEN_MORE = Qt.ItemDataRole.AccessibleDescriptionRole
+
+
+def test_the_light_says_status_and_reason_and_what_to_do(model: EntryModel) -> None:
+    failing, working = entry("Globex"), entry("Acme")
+    state = State()
+    state.record_result(failing.id, result(Status.INVALID_KEY))
+    state.record_result(working.id, result(Status.CONNECTED))
+    model.set_entries([failing, working], state)
+
+    assert cell(model, failing.id, Column.LIGHT, SPOKEN) == "Invalid key: message of invalid_key"
+    assert cell(model, failing.id, Column.LIGHT, SPOKEN_MORE) == "hint of invalid_key"
+    assert cell(model, working.id, Column.LIGHT, SPOKEN_MORE) == ""  # nothing to do
+
+
+def test_a_row_being_checked_says_so_until_its_result_comes(
+    model: EntryModel, being_checked: set[str]
+) -> None:
+    e = entry("Acme")
+    model.set_entries([e], State())
+
+    start(model, being_checked, e.id)
+    assert cell(model, e.id, Column.LIGHT, SPOKEN) == "Checking…"
+    deliver(model, being_checked, e.id, result(Status.TIMEOUT))
+    assert cell(model, e.id, Column.LIGHT, SPOKEN) == "Timed out: message of timeout"
+
+
+def test_the_history_and_the_check_cell_have_names(model: EntryModel) -> None:
+    e, new = entry("Acme"), entry("New")
+    state = State()
+    for status in (Status.CONNECTED, Status.INVALID_KEY, Status.CONNECTED):
+        state.record_result(e.id, result(status))
+    model.set_entries([e, new], state)
+
+    assert cell(model, e.id, Column.HISTORY, SPOKEN) == "2 of the last 3 results working"
+    assert cell(model, new.id, Column.HISTORY, SPOKEN) == "No results yet"
+    assert cell(model, e.id, Column.ACTION, SPOKEN) == "Check"
+    assert "Ctrl+T" in str(cell(model, e.id, Column.ACTION, SPOKEN_MORE))
+    header = model.headerData(Column.ACTION, Qt.Orientation.Horizontal, SPOKEN)
+    assert header == "Check"
+    assert model.headerData(Column.ACTION, Qt.Orientation.Horizontal) == ""  # no title shown
+
+
+def test_every_cell_of_an_instance_row_has_a_name(model: EntryModel) -> None:
+    entries = [entry("Acme", ACME), entry("Acme staging", ACME)]
+    state = State()
+    state.record_result(entries[0].id, result(Status.CONNECTED))
+    state.record_result(entries[1].id, result(Status.NO_SUBSCRIPTION))
+    model.set_entries(entries, state)
+
+    spoken = [model.index(0, column).data(SPOKEN) for column in Column]
+    assert spoken[Column.LIGHT] == "1 of 2 working; worst: No subscription"
+    assert spoken[Column.INSTANCE] == "https://acme.example.com"
+    assert all(spoken)
+    assert spoken[Column.KEY] == spoken[Column.NAME] == "acme.example.com (2)"
+
+
 # --- updates ------------------------------------------------------------------------------
 
 

@@ -65,6 +65,8 @@ def test_every_candidate_starts_pending(qtbot: QtBot) -> None:
     assert set(probe_rows(dialog).values()) == {("Waiting…", "")}
     tree = child(dialog, QTreeWidget, "probeList")
     assert image(rows(tree)[0].icon(0)) == image(light_icon(Light.GREY, 16, dialog.palette()))
+    spoken = {row.data(2, Qt.ItemDataRole.AccessibleTextRole) for row in rows(tree)}
+    assert spoken == {"No details yet"}  # the empty cells are named for screen readers
     assert not child(dialog, QPushButton, "useButton").isEnabled()
     assert not child(dialog, QPushButton, "searchButton").isEnabled()  # already searching
     assert "send no key" in shown_text(dialog, "intro")

@@ -11,7 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QIcon, QPixmap
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QToolButton, QWidget
 
 from sipstory_desktop.demo.session import DemoSession
 from sipstory_desktop.gui.app_style import use_app_style
@@ -35,6 +35,10 @@ def cut_texts(window: MainWindow) -> list[str]:
     for button in window.findChildren(QAbstractButton):
         if not button.isVisible() or not button.text():
             continue
+        if isinstance(button, QToolButton) and (
+            button.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
+        ):
+            continue  # its text is its name for screen readers, not shown
         if _text_width(button, button.text()) > button.width() - 4:
             cut.append(f"button {button.text()!r}")
     tree = window.entry_list

@@ -8,13 +8,15 @@ is set (as ``./dev test`` and CI do): then a missing part fails the run.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,9 +71,10 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
 
 
 @contextlib.contextmanager
-def running_secret_service(root: Path) -> Iterator[dict[str, str]]:
-    """Start dbus-daemon and gnome-keyring-daemon under ``root``; stop them on exit."""
-    for program in ("dbus-daemon", "dbus-send", "gnome-keyring-daemon"):
+def running_session_bus(root: Path) -> Iterator[dict[str, str]]:
+    """Start a private D-Bus session bus under ``root``; yield the environment of a process
+    on it (homes and runtime dir under ``root`` too); stop it on exit."""
+    for program in ("dbus-daemon", "dbus-send"):
         if shutil.which(program) is None:
             _missing(program)
     env = {
@@ -103,35 +106,50 @@ def running_secret_service(root: Path) -> Iterator[dict[str, str]]:
         _stop(bus)
         pytest.fail("dbus-daemon did not start")
     env["DBUS_SESSION_BUS_ADDRESS"] = address
-    keyring_daemon = subprocess.Popen(
-        ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    assert keyring_daemon.stdin is not None
-    keyring_daemon.stdin.write(KEYRING_PASSWORD)
-    keyring_daemon.stdin.close()
     try:
-        deadline = time.monotonic() + 20
-        while not _bus_has_name(env, "org.freedesktop.secrets"):
-            if keyring_daemon.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("gnome-keyring-daemon did not come up on the test bus")
-            time.sleep(0.05)
-        yield {
-            k: env[k]
-            for k in (
-                "HOME",
-                "XDG_DATA_HOME",
-                "XDG_CONFIG_HOME",
-                "XDG_RUNTIME_DIR",
-                "DBUS_SESSION_BUS_ADDRESS",
-            )
-        }
+        yield env
     finally:
-        _stop(keyring_daemon)
         _stop(bus)
+
+
+def _wait_for_name(env: dict[str, str], name: str, daemon: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 20
+    while not _bus_has_name(env, name):
+        if daemon.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"{name} did not come up on the test bus")
+        time.sleep(0.05)
+
+
+_BUS_VARIABLES = (
+    "HOME",
+    "XDG_DATA_HOME",
+    "XDG_CONFIG_HOME",
+    "XDG_RUNTIME_DIR",
+    "DBUS_SESSION_BUS_ADDRESS",
+)
+
+
+@contextlib.contextmanager
+def running_secret_service(root: Path) -> Iterator[dict[str, str]]:
+    """Start dbus-daemon and gnome-keyring-daemon under ``root``; stop them on exit."""
+    if shutil.which("gnome-keyring-daemon") is None:
+        _missing("gnome-keyring-daemon")
+    with running_session_bus(root) as env:
+        keyring_daemon = subprocess.Popen(
+            ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        assert keyring_daemon.stdin is not None
+        keyring_daemon.stdin.write(KEYRING_PASSWORD)
+        keyring_daemon.stdin.close()
+        try:
+            _wait_for_name(env, "org.freedesktop.secrets", keyring_daemon)
+            yield {k: env[k] for k in _BUS_VARIABLES}
+        finally:
+            _stop(keyring_daemon)
 
 
 @pytest.fixture(scope="session")
@@ -247,5 +265,152 @@ def launch_and_quit(
         if process.poll() is None:
             process.kill()
             process.wait()
+        _, errors = process.communicate()
+        print(errors.decode(errors="replace")[-3000:])
+
+
+# --- what a screen reader sees: the AT-SPI bus -------------------------------------------
+
+SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's python3-pyatspi is for this Python only
+ATSPI_WALKER = Path(__file__).with_name("atspi_walker.py")
+_ATSPI_DIRS = ("/usr/libexec", "/usr/lib/at-spi2-core", "/usr/libexec/at-spi2-core")
+
+
+def _atspi_program(name: str) -> str:
+    for directory in _ATSPI_DIRS:
+        candidate = Path(directory) / name
+        if candidate.is_file():
+            return str(candidate)
+    _missing(f"{name} (Debian package at-spi2-core)")
+    raise AssertionError("unreachable")  # _missing fails or skips
+
+
+def _system_python_environment() -> dict[str, str]:
+    """The environment without the venv's (PYTHONHOME, VIRTUAL_ENV, ...) for the system Python."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL"))}
+
+
+def _system_python_has_pyatspi() -> bool:
+    if not Path(SYSTEM_PYTHON).is_file():
+        return False
+    done = subprocess.run(
+        [SYSTEM_PYTHON, "-c", "import pyatspi"],
+        env=_system_python_environment(),
+        capture_output=True,
+        timeout=30,
+        check=False,
+    )
+    return done.returncode == 0
+
+
+@contextlib.contextmanager
+def running_accessibility_bus(root: Path, display: str) -> Iterator[dict[str, str]]:
+    """A private session bus with the AT-SPI accessibility bus on it, for an app on ``display``.
+
+    ``at-spi-bus-launcher`` owns ``org.a11y.Bus`` on the session bus and starts the
+    accessibility bus (a dbus-daemon of its own); that bus starts ``at-spi2-registryd``
+    when the first app or reader asks for it. Qt joins when it finds ``org.a11y.Bus`` and
+    ``QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1`` is set (no screen reader has to be running).
+    Yields the environment variables of a process on that desktop.
+    """
+    launcher = _atspi_program("at-spi-bus-launcher")
+    _atspi_program("at-spi2-registryd")
+    if not _system_python_has_pyatspi():
+        _missing(f"pyatspi for {SYSTEM_PYTHON} (Debian package python3-pyatspi)")
+    with running_session_bus(root) as env:
+        env["DISPLAY"] = display
+        bus = subprocess.Popen(
+            [launcher, "--launch-immediately", "--a11y=1"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            _wait_for_name(env, "org.a11y.Bus", bus)
+            yield {**{k: env[k] for k in _BUS_VARIABLES}, "DISPLAY": display}
+        finally:
+            _stop(bus)
+
+
+Node = dict[str, Any]
+
+
+class AccessibleApp:
+    """A running app as a screen reader sees it: each call runs ``atspi_walker.py`` with
+    the system Python on the app's accessibility bus and reads the JSON it prints."""
+
+    def __init__(self, name: str, env: dict[str, str], process: subprocess.Popen[bytes]) -> None:
+        self.name = name
+        self._env = env
+        self._process = process
+
+    def _walker(self, *args: str, timeout: float = 60) -> Any:
+        if self._process.poll() is not None:
+            pytest.fail(f"the app exited early with status {self._process.returncode}")
+        done = subprocess.run(
+            [SYSTEM_PYTHON, str(ATSPI_WALKER), *args],
+            env=self._env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        if done.returncode != 0:
+            pytest.fail(f"atspi_walker.py {' '.join(args)}: {done.stderr.strip()[-2000:]}")
+        return json.loads(done.stdout)
+
+    def tree(self, window: str | None = None) -> list[Node]:
+        """Every node of the app's windows (of the one titled ``window``), depth first."""
+        return self._walker("tree", self.name, *(("--window", window) if window else ()))
+
+    def wait_for(
+        self, ready: Callable[[list[Node]], bool], window: str | None = None, timeout: float = 60
+    ) -> list[Node]:
+        """The tree, once ``ready(tree)`` holds (asked again every half second)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            nodes = self.tree(window)
+            if ready(nodes):
+                return nodes
+            if time.monotonic() > deadline:
+                pytest.fail(f"the accessible tree did not get ready in {timeout:.0f} s")
+            time.sleep(0.5)
+
+    def press(
+        self,
+        name: str,
+        *,
+        window: str | None = None,
+        listen: str | None = None,
+        timeout: float = 30,
+    ) -> list[Node]:
+        """Press the showing control named ``name`` through AT-SPI's Action interface; with
+        ``listen``, the events of that type (``object:announcement``) that followed."""
+        args = ["press", self.name, name, "--timeout", str(timeout)]
+        if window:
+            args += ["--window", window]
+        if listen:
+            args += ["--listen", listen]
+        return self._walker(*args, timeout=timeout + 30)
+
+
+@contextlib.contextmanager
+def running_accessible_app(
+    command: list[str], name: str, env: dict[str, str]
+) -> Iterator[AccessibleApp]:
+    """Start ``command`` (an app that calls itself ``name``) with Qt's AT-SPI bridge on, on
+    the desktop of ``env`` (see :func:`running_accessibility_bus`); stop it on exit."""
+    walker_env = {**_system_python_environment(), **env}
+    app_env = {
+        **os.environ,
+        **env,
+        "QT_QPA_PLATFORM": "xcb",
+        "QT_LINUX_ACCESSIBILITY_ALWAYS_ON": "1",
+    }
+    process = subprocess.Popen(command, env=app_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        yield AccessibleApp(name, walker_env, process)
+    finally:
+        _stop(process)
         _, errors = process.communicate()
         print(errors.decode(errors="replace")[-3000:])

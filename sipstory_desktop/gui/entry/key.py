@@ -16,7 +16,7 @@ from PySide6.QtGui import (
     QPen,
     QPixmap,
 )
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
 from ...core.keys import InvalidKeyText, clean_key
 from ..widgets import ICON_SIZE, InlineMessage, Tone, plain_label
@@ -42,6 +42,7 @@ class KeySection(Section):
             | Qt.InputMethodHint.ImhNoAutoUppercase
         )
         self._reveal = QAction(self.edit)
+        self._reveal_button = QToolButton()  # beside the field: it takes the focus (Tab)
         self._set_up_reveal()
         self._message = InlineMessage("keyMessage")
         hint = plain_label(
@@ -49,7 +50,7 @@ class KeySection(Section):
         )
         label = QLabel(label_text)
         label.setBuddy(self.edit)
-        form.addRow(label, column(self.edit, self._message, hint))
+        form.addRow(label, column(_beside(self.edit, self._reveal_button), self._message, hint))
         self._watch(self.edit)
 
     def value(self) -> str | None:
@@ -76,7 +77,7 @@ class KeySection(Section):
         self.edit.setAccessibleDescription(self._message.text())
 
     def inputs(self) -> list[QWidget]:
-        return [self.edit]
+        return [self.edit, self._reveal_button]
 
     def _note(self, text: str, notes: tuple[str, ...]) -> str:
         if _BEARER_PREFIX.match(text.strip()):
@@ -89,7 +90,10 @@ class KeySection(Section):
         self._reveal.setShortcut(QKeySequence(_REVEAL_SHORTCUT))
         self._reveal.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self._reveal.toggled.connect(self._set_revealed)
-        self.edit.addAction(self._reveal, QLineEdit.ActionPosition.TrailingPosition)
+        self.edit.addAction(self._reveal)  # its shortcut works in the field too
+        self._reveal_button.setObjectName("revealKeyButton")
+        self._reveal_button.setDefaultAction(self._reveal)  # its name is the action's text
+        self._reveal_button.setAutoRaise(True)
         self._set_revealed(False)
 
     @Slot(bool)
@@ -102,6 +106,17 @@ class KeySection(Section):
         self._reveal.setToolTip(f"{text} ({shortcut})")
         colour = self.edit.palette().color(QPalette.ColorRole.Text)
         self._reveal.setIcon(_eye_icon(revealed, colour))
+
+
+def _beside(field: QLineEdit, button: QToolButton) -> QWidget:
+    """``field`` with ``button`` at its right."""
+    box = QWidget()
+    layout = QHBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    layout.addWidget(field, 1)
+    layout.addWidget(button)
+    return box
 
 
 def _eye_icon(crossed: bool, colour: QColor) -> QIcon:

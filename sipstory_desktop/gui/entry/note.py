@@ -21,6 +21,10 @@ class NoteSection(Section):
         self.edit.setAccessibleName(self.tr("Note"))
         self.edit.setPlaceholderText(self.tr("Optional: whose key this is, what it is for…"))
         self.edit.setTabChangesFocus(True)
+        # Fusion frames a focused line edit in the highlight colour, but not a text edit.
+        self.edit.setStyleSheet(
+            "QPlainTextEdit:focus { border: 1px solid palette(highlight); border-radius: 2px; }"
+        )
         lines = self.edit.fontMetrics().lineSpacing() * _NOTE_LINES
         frame = 2 * (self.edit.frameWidth() + round(self.edit.document().documentMargin()))
         self.edit.setFixedHeight(lines + frame)

@@ -50,6 +50,10 @@ class ServerSection(Section):
         self._url = self._field(
             "urlEdit", self.tr("Custom base URL"), "http://localhost:3000/public/v1"
         )
+        # The fields' own labels (the options before them are radio buttons, which label
+        # nothing for a screen reader).
+        self._address_label = self._label_for(self._address, self.tr("Address:"))
+        self._url_label = self._label_for(self._url, self.tr("URL:"))
         self._find = QPushButton(self.tr("&Find API URL…"))
         self._find.setObjectName("findUrlButton")
         self._find.setAccessibleName(self.tr("Find the API URL of this address"))
@@ -159,27 +163,41 @@ class ServerSection(Section):
 
     def _layout(self) -> QWidget:
         box = QWidget()
+        box.setAccessibleName(self.tr("Where"))  # the options' group, as the form says
         grid = QGridLayout(box)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setVerticalSpacing(4)
         grid.addWidget(self._cloud, 0, 0)
         grid.addWidget(self._instance, 1, 0)
-        grid.addWidget(self._address, 1, 1)
-        grid.addWidget(self._find, 1, 2)
+        grid.addWidget(self._address_label, 1, 1)
+        grid.addWidget(self._address, 1, 2)
+        grid.addWidget(self._find, 1, 3)
         grid.addWidget(self._custom, 2, 0)
-        grid.addWidget(self._url, 2, 1, 1, 2)
-        grid.addWidget(self._base_url_message, 3, 0, 1, 3)
-        grid.addWidget(self._http_warning, 4, 0, 1, 3)
-        grid.setColumnStretch(1, 1)
+        grid.addWidget(self._url_label, 2, 1)
+        grid.addWidget(self._url, 2, 2, 1, 2)
+        grid.addWidget(self._base_url_message, 3, 0, 1, 4)
+        grid.addWidget(self._http_warning, 4, 0, 1, 4)
+        grid.setColumnStretch(2, 1)
         return box
+
+    @staticmethod
+    def _label_for(field: QLineEdit, text: str) -> QLabel:
+        label = QLabel(text)
+        label.setBuddy(field)
+        label.setEnabled(False)  # as the field, until its option is chosen
+        return label
 
     @Slot(bool)
     def _kind_toggled(self, checked: bool) -> None:
         if not checked:
             return  # the newly checked radio reports too
         kind = self.kind()
-        self._address.setEnabled(kind is EntryKind.SELF_HOSTED)
-        self._url.setEnabled(kind is EntryKind.CUSTOM)
+        for field, label, used in (
+            (self._address, self._address_label, kind is EntryKind.SELF_HOSTED),
+            (self._url, self._url_label, kind is EntryKind.CUSTOM),
+        ):
+            field.setEnabled(used)
+            label.setEnabled(used)
         self._update_find()
         self._make_tab_stop(self._radios()[kind])
         self.changed.emit()

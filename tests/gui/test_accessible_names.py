@@ -1,0 +1,154 @@
+"""What a screen reader is told of the window, as Qt's accessibility interfaces say it.
+
+The same, seen over the real AT-SPI bus by a screen reader's library, is tested in
+tests/smoke/test_accessibility.py; these tests pin down each name and announcement.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible, QAction
+from PySide6.QtWidgets import QScrollArea, QToolButton, QWidget
+from pytestqt.qtbot import QtBot
+
+from sipstory_desktop.core.entries import Entry
+from sipstory_desktop.demo.fake_api import SipstoryTestServer
+from sipstory_desktop.gui import check_controller
+from sipstory_desktop.gui.announce import announce
+from sipstory_desktop.gui.window import MainWindow
+from tests.support.window import WAIT_MS, KnownKey, MakeWindow, Seed, select
+
+
+def name_of(widget: QWidget) -> str:
+    """The name Qt gives ``widget`` to assistive technology."""
+    interface = QAccessible.queryAccessibleInterface(widget)
+    assert interface is not None
+    return interface.text(QAccessible.Text.Name)
+
+
+@pytest.fixture
+def two_keys(server: SipstoryTestServer, known_key: KnownKey, seed: Seed) -> list[Entry]:
+    return seed(
+        [
+            ("Acme", server.api_base, known_key()),
+            ("Globex", server.api_base, known_key(state="rotated")),
+        ]
+    )
+
+
+@pytest.fixture
+def heard(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the window announces to a screen reader (none listens in these tests)."""
+    said: list[str] = []
+    monkeypatch.setattr(check_controller, "announce", lambda _source, text: said.append(text))
+    return said
+
+
+def check_all(qtbot: QtBot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.session.idle, timeout=WAIT_MS):
+        window.check_all()
+
+
+def test_a_finished_check_all_is_announced_and_shown(
+    qtbot: QtBot, window: MakeWindow, two_keys: list[Entry], heard: list[str]
+) -> None:
+    shown = window()
+    check_all(qtbot, shown)
+
+    assert heard == ["Checked 2 keys: 1 working, 1 failing"]
+    assert shown.statusBar().currentMessage() == heard[0]
+
+
+def test_a_finished_check_of_one_key_names_it(
+    qtbot: QtBot, window: MakeWindow, two_keys: list[Entry], heard: list[str]
+) -> None:
+    shown = window()
+    with qtbot.waitSignal(shown.session.idle, timeout=WAIT_MS):
+        shown.checks.check(two_keys[1])
+
+    assert heard == ["Checked “Globex”: Invalid key"]
+
+
+def test_a_watch_round_is_summed_up_but_not_announced(
+    qtbot: QtBot, window: MakeWindow, two_keys: list[Entry], heard: list[str]
+) -> None:
+    shown = window()
+    with qtbot.waitSignal(shown.session.idle, timeout=WAIT_MS):
+        shown.checks.watch_round(two_keys)
+
+    assert heard == []
+    assert shown.statusBar().currentMessage() == "Checked 2 keys: 1 working, 1 failing"
+    check_all(qtbot, shown)  # the next run the user asks for is announced again
+    assert heard == ["Checked 2 keys: 1 working, 1 failing"]
+
+
+def test_a_run_held_back_entirely_announces_that_nothing_was_sent(
+    qtbot: QtBot,
+    window: MakeWindow,
+    server: SipstoryTestServer,
+    known_key: KnownKey,
+    seed: Seed,
+    heard: list[str],
+) -> None:
+    server.set_rate_limit("busy", 0)
+    seed([("Umbrella", server.api_base, known_key(org="busy"))])
+    shown = window()
+    check_all(qtbot, shown)  # answered 429: held back until it says
+    assert heard == ["Checked “Umbrella”: Rate limited"]
+
+    shown.check_all()
+    assert heard[-1] == "1 key(s) held back after a 429 Too Many Requests: no request sent."
+    assert not shown.session.active
+
+
+def test_announcing_needs_someone_listening(window: MakeWindow) -> None:
+    assert not QAccessible.isActive()  # no screen reader in the widget tests
+    assert announce(window(), "Checked 2 keys") is False
+
+
+def test_only_the_instance_rows_are_expanded(window: MakeWindow, two_keys: list[Entry]) -> None:
+    view = window().entry_list
+    group = view.proxy.index(0, 0)
+
+    assert view.isExpanded(group)
+    assert view.proxy.rowCount(group) == 2
+    assert not any(view.isExpanded(view.proxy.index(row, 0, group)) for row in range(2))
+
+
+def test_the_details_light_is_named_by_its_status(
+    qtbot: QtBot, window: MakeWindow, two_keys: list[Entry]
+) -> None:
+    shown = window()
+    light = shown.details._icon
+    select(shown, two_keys[1].id)
+    assert name_of(light) == "Not checked"
+    check_all(qtbot, shown)
+
+    assert name_of(light) == "Invalid key"
+
+
+def test_the_keyring_label_and_icon_say_which_keyring_holds_the_keys(
+    window: MakeWindow, two_keys: list[Entry]
+) -> None:
+    keyring = window().keyring
+
+    assert name_of(keyring.label) == keyring.label.text()
+    assert keyring.label.text().startswith("Keys in ")
+    assert name_of(keyring.icon) == "Keyring: encrypted"  # as the memory keyring claims
+
+
+def test_qt_own_buttons_of_the_toolbar_and_filter_are_named(window: MakeWindow) -> None:
+    shown = window()
+    more = shown.findChild(QToolButton, "qt_toolbar_ext_button")
+    clear = shown.filter_edit.findChild(QAction, "_q_qlineeditclearaction")
+
+    assert more is not None and name_of(more) == "More tools"
+    assert clear is not None and clear.text() == "Clear the filter"
+
+
+def test_the_details_scroll_area_is_no_tab_stop(window: MakeWindow) -> None:
+    areas = [a for a in window().findChildren(QScrollArea) if a.accessibleName() == "Details"]
+
+    assert len(areas) == 1
+    assert areas[0].focusPolicy() == Qt.FocusPolicy.NoFocus
