@@ -30,12 +30,12 @@ from .. import APP_ID, APP_NAME
 from .workers import Worker
 
 if TYPE_CHECKING:
-    from PySide6.QtDBus import QDBusConnection, QDBusMessage
+    from PySide6.QtDBus import QDBusConnection
 
 log = logging.getLogger(__name__)
 
-STATUS_NOTIFIER_WATCHER = "org.kde.StatusNotifierWatcher"
-STATUS_NOTIFIER_WATCHER_PATH = "/StatusNotifierWatcher"
+WATCHER = "org.kde.StatusNotifierWatcher"
+WATCHER_PATH = "/StatusNotifierWatcher"
 NOTIFICATIONS = "org.freedesktop.Notifications"
 NOTIFICATIONS_PATH = "/org/freedesktop/Notifications"
 CALL_TIMEOUT_MS = 1000
@@ -54,27 +54,27 @@ class TrayAnswer:
     reason: str = ""
 
 
-def _call(bus: QDBusConnection, message: QDBusMessage) -> list[object] | None:
-    """The reply's arguments, or None on an error or a timeout (logged, never raised)."""
+def ask_bus(bus: QDBusConnection, service: str, path: str, member: str, *args: str) -> object:
+    """The first value of a method's reply, or None on an error or a timeout (logged,
+    never raised). ``member`` is ``interface.method``."""
     from PySide6.QtDBus import QDBus, QDBusMessage, QDBusVariant  # noqa: PLC0415  (Linux)
 
+    interface, _, method = member.rpartition(".")
+    message = QDBusMessage.createMethodCall(service, path, interface, method)
+    message.setArguments(list(args))
     reply = bus.call(message, QDBus.CallMode.Block, CALL_TIMEOUT_MS)
     if reply.type() != QDBusMessage.MessageType.ReplyMessage:
-        log.info("D-Bus %s: %s", message.member(), reply.errorName())
+        log.info("D-Bus %s: %s", method, reply.errorName())
         return None
-    return [a.variant() if isinstance(a, QDBusVariant) else a for a in reply.arguments()]
+    values = reply.arguments()
+    first = values[0] if values else None
+    return first.variant() if isinstance(first, QDBusVariant) else first
 
 
 def status_notifier_host(bus: QDBusConnection) -> TrayAnswer:
     """Whether a StatusNotifier watcher is on ``bus`` and says a host is registered."""
-    from PySide6.QtDBus import QDBusMessage  # noqa: PLC0415  (Linux only)
-
-    owner = QDBusMessage.createMethodCall(
-        "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "NameHasOwner"
-    )
-    owner.setArguments([STATUS_NOTIFIER_WATCHER])
-    owned = _call(bus, owner)
-    if not owned or owned[0] is not True:
+    daemon = "org.freedesktop.DBus"
+    if ask_bus(bus, daemon, "/org/freedesktop/DBus", f"{daemon}.NameHasOwner", WATCHER) is not True:
         return TrayAnswer(
             False,
             _tr(
@@ -82,15 +82,15 @@ def status_notifier_host(bus: QDBusConnection) -> TrayAnswer:
                 "on the session bus; on GNOME, the AppIndicator extension adds one)."
             ),
         )
-    question = QDBusMessage.createMethodCall(
-        STATUS_NOTIFIER_WATCHER,
-        STATUS_NOTIFIER_WATCHER_PATH,
-        "org.freedesktop.DBus.Properties",
-        "Get",
+    host = ask_bus(
+        bus,
+        WATCHER,
+        WATCHER_PATH,
+        "org.freedesktop.DBus.Properties.Get",
+        WATCHER,
+        "IsStatusNotifierHostRegistered",
     )
-    question.setArguments([STATUS_NOTIFIER_WATCHER, "IsStatusNotifierHostRegistered"])
-    answer = _call(bus, question)
-    if not answer or answer[0] is not True:
+    if host is not True:
         return TrayAnswer(
             False,
             _tr(
@@ -135,7 +135,7 @@ def when_tray_leaves(callback: Callable[[], None], parent: QObject) -> QObject |
     )
 
     watcher = QDBusServiceWatcher(
-        STATUS_NOTIFIER_WATCHER,
+        WATCHER,
         QDBusConnection.sessionBus(),
         QDBusServiceWatcher.WatchModeFlag.WatchForUnregistration,
         parent,

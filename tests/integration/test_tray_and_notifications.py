@@ -10,11 +10,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtDBus import QDBus, QDBusConnection, QDBusMessage, QDBusVariant
+from PySide6.QtDBus import QDBusConnection
 
 from sipstory_desktop import APP_ID, APP_NAME
 from sipstory_desktop.core.status import Status
-from sipstory_desktop.gui.desktop_services import send_notification, status_notifier_host
+from sipstory_desktop.gui.desktop_services import (
+    ask_bus,
+    send_notification,
+    status_notifier_host,
+)
 from tests.support.real_parts import (
     Desktop,
     DrivenApp,
@@ -40,14 +44,8 @@ def private_bus(desktop: Desktop, name: str) -> Iterator[QDBusConnection]:
 
 def item_property(bus: QDBusConnection, service: str, name: str) -> object:
     """A property of a StatusNotifier item (the tray icon an app put on the bus)."""
-    get = QDBusMessage.createMethodCall(
-        service, "/StatusNotifierItem", "org.freedesktop.DBus.Properties", "Get"
-    )
-    get.setArguments(["org.kde.StatusNotifierItem", name])
-    reply = bus.call(get, QDBus.CallMode.Block, 5000)
-    assert reply.type() == QDBusMessage.MessageType.ReplyMessage, reply.errorMessage()
-    (value,) = reply.arguments()
-    return value.variant() if isinstance(value, QDBusVariant) else value
+    get = "org.freedesktop.DBus.Properties.Get"
+    return ask_bus(bus, service, "/StatusNotifierItem", get, "org.kde.StatusNotifierItem", name)
 
 
 def notifications(desktop: Desktop, count: int) -> list[tuple[str, str]]:
