@@ -11,7 +11,8 @@ fallback says it another way.
 The tray probe is two short calls (to the bus daemon, then to the watcher), each given
 :data:`CALL_TIMEOUT_MS`, made only while watching: when it is turned on (at start, if it
 was left on), when its dialog opens, and when the window is closed. QtDBus is imported
-only then, and only on Linux. A notification is sent from a pool thread.
+only then (and to notice a tray leaving), and only on Linux. A notification is sent from a
+pool thread.
 """
 
 from __future__ import annotations
@@ -153,9 +154,10 @@ def send_notification(title: str, body: str, address: str | None = None) -> bool
     """Show a desktop notification through ``org.freedesktop.Notifications``; blocking.
 
     Over jeepney rather than QtDBus: ``Notify`` takes a ``uint32`` (``replaces_id``) that
-    PySide6 cannot put in a D-Bus message (a Python int goes as ``int32``, which GNOME's
-    and KDE's servers refuse). jeepney is there on Linux: secretstorage, which keyring
-    uses for the Secret Service, depends on it.
+    PySide6 cannot put in a D-Bus message (a Python int goes as ``int32``, or as ``uint16``
+    through ``QDBusArgument``), and GNOME's and KDE's servers refuse any other signature.
+    jeepney is there on Linux: secretstorage, which keyring uses for the Secret Service,
+    depends on it (and the bundle's spec takes it in).
 
     Returns whether the server took it; False when there is no session bus or no service.
     """
