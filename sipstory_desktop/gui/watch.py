@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ..core.entries import Entry
 from ..core.status import Light, Status, worst
+from .desktop_services import TrayAnswer
 from .lights import light_icon
 
 MIN_INTERVAL_MINUTES = 15
@@ -126,9 +127,12 @@ class Watcher(QObject):
 
 
 class WatchDialog(QDialog):
-    """Settings of the watch: on or off, how often, how many checks per key per hour."""
+    """Settings of the watch: on or off, how often, how many checks per key per hour; and
+    where there is no tray, what that means for watching."""
 
-    def __init__(self, settings: WatchSettings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: WatchSettings, tray: TrayAnswer, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Watch keys"))
         self.enabled = QCheckBox(self.tr("&Check every key periodically"))
@@ -153,6 +157,9 @@ class WatchDialog(QDialog):
             )
         )
         explanation.setWordWrap(True)
+        self.no_tray = QLabel(self._without_tray(tray))
+        self.no_tray.setWordWrap(True)
+        self.no_tray.setVisible(not tray.available)
         form = QFormLayout()
         interval_label = QLabel(self.tr("Check &every:"))
         interval_label.setBuddy(self.interval)
@@ -170,7 +177,20 @@ class WatchDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.notify)
         layout.addWidget(explanation)
+        layout.addWidget(self.no_tray)
         layout.addWidget(buttons)
+
+    def _without_tray(self, tray: TrayAnswer) -> str:
+        if tray.available:
+            return ""
+        return (
+            tray.reason
+            + " "
+            + self.tr(
+                "Watching still works while the window is open. Closing the window while "
+                "watching minimises it the first time; closing it again quits."
+            )
+        )
 
     def value(self) -> WatchSettings:
         return WatchSettings(
@@ -184,7 +204,8 @@ class WatchDialog(QDialog):
 class Tray(QObject):
     """The tray icon: the worst light of all entries, a menu, and notifications.
 
-    Only shown where the desktop has a system tray.
+    Only shown where the desktop has a system tray that shows it
+    (:func:`.desktop_services.find_tray`): the watch mode decides.
 
     Signals:
         show_requested(), check_all_requested(), quit_requested()
@@ -212,10 +233,6 @@ class Tray(QObject):
         self.icon.setContextMenu(menu)
         self.icon.activated.connect(self._activated)
 
-    @staticmethod
-    def available() -> bool:
-        return QSystemTrayIcon.isSystemTrayAvailable()
-
     @property
     def light(self) -> Light:
         return self._light
@@ -227,11 +244,14 @@ class Tray(QObject):
         self.icon.setToolTip(summary)
 
     def set_visible(self, visible: bool) -> None:
-        self.icon.setVisible(visible and self.available())
+        self.icon.setVisible(visible)
 
-    def notify(self, title: str, message: str, light: Light) -> None:
-        if self.icon.isVisible() and QSystemTrayIcon.supportsMessages():
-            self.icon.showMessage(title, message, QIcon(light_icon(light, 32)), 8000)
+    def can_notify(self) -> bool:
+        return self.icon.isVisible() and QSystemTrayIcon.supportsMessages()
+
+    def notify(self, title: str, message: str) -> None:
+        if self.can_notify():
+            self.icon.showMessage(title, message, QIcon(light_icon(self._light, 32)), 8000)
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason == QSystemTrayIcon.ActivationReason.Trigger:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -304,19 +304,22 @@ class MainWindow(QMainWindow):
         self.keyring.probe()
 
     def quit(self) -> None:
-        """Quit for real, even while watching from the tray."""
+        """Quit for real, even while watching from the tray. Qt ends the app when its last
+        visible window closes: a window hidden to the tray must end it here."""
         self._quitting = True
-        self.close()
+        hidden = not self.isVisible()
+        if self.close() and hidden:
+            QCoreApplication.quit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Quit after cancelling queued checks and waiting for the running ones; while
-        watching with a tray icon, closing the window only hides it."""
+        watching, closing the window hides it to the tray, or minimises it once where
+        there is no tray (:meth:`WatchMode.keep_on_close`)."""
         self.layout_kept.save()
-        if self.watch.keeps_watching_on_close() and not self._quitting:
-            self.watch.hide_to_tray()
+        if not self._quitting and self.watch.keep_on_close():
             event.ignore()
             return
-        self.watch.tray.set_visible(False)
+        self.watch.shutdown()
         if self.session.active:
             self.statusBar().showMessage(self.tr("Finishing the running checks…"))
             self.hide()

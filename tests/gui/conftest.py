@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import secrets as random_secrets
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -49,6 +50,13 @@ def _collected_on_the_gui_thread() -> Iterator[None]:
 def _app_style(qapp: QApplication) -> None:
     """The style the app uses (gui/app_style.py), as app.py sets it."""
     use_app_style(qapp)
+
+
+@pytest.fixture(autouse=True)
+def _no_desktop_bus(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No widget test reaches the session bus of the desktop it runs on: its tray, its
+    notifications. Tests of those start a bus of their own."""
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={tmp_path / 'no-bus'}")
 
 
 @pytest.fixture
