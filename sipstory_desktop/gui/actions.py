@@ -15,6 +15,8 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMenuBar, QSizePolicy, QToolBar, QToolButton, QWidget
 
+from .status_texts import QT_TRANSLATE_NOOP
+
 _CONTEXT = "WindowActions"
 Shortcut = QKeySequence.StandardKey | Qt.Key | str | None
 
@@ -37,76 +39,148 @@ class ActionSpec:
 
 
 ACTIONS = (
-    ActionSpec("add", "&Add key…", "Add a key", QKeySequence.StandardKey.New),
-    ActionSpec("check_all", "Check &all", "Check every key", Qt.Key.Key_F5),
-    ActionSpec("check", "&Check", "Check the selected key", "Ctrl+T", per_entry=True),
-    ActionSpec("edit", "&Edit…", "Rename the entry or change its server", per_entry=True),
-    ActionSpec("replace_key", "Re&place key…", "Store a new key after a rotation", per_entry=True),
+    ActionSpec(
+        "add",
+        QT_TRANSLATE_NOOP("WindowActions", "&Add key…"),
+        QT_TRANSLATE_NOOP("WindowActions", "Add a key"),
+        QKeySequence.StandardKey.New,
+    ),
+    ActionSpec(
+        "check_all",
+        QT_TRANSLATE_NOOP("WindowActions", "Check &all"),
+        QT_TRANSLATE_NOOP("WindowActions", "Check every key"),
+        Qt.Key.Key_F5,
+    ),
+    ActionSpec(
+        "check",
+        QT_TRANSLATE_NOOP("WindowActions", "&Check"),
+        QT_TRANSLATE_NOOP("WindowActions", "Check the selected key"),
+        "Ctrl+T",
+        per_entry=True,
+    ),
+    ActionSpec(
+        "edit",
+        QT_TRANSLATE_NOOP("WindowActions", "&Edit…"),
+        QT_TRANSLATE_NOOP("WindowActions", "Rename the entry or change its server"),
+        per_entry=True,
+    ),
+    ActionSpec(
+        "replace_key",
+        QT_TRANSLATE_NOOP("WindowActions", "Re&place key…"),
+        QT_TRANSLATE_NOOP("WindowActions", "Store a new key after a rotation"),
+        per_entry=True,
+    ),
     ActionSpec(
         "remove",
-        "&Remove…",
-        "Remove the entry and delete its key",
+        QT_TRANSLATE_NOOP("WindowActions", "&Remove…"),
+        QT_TRANSLATE_NOOP("WindowActions", "Remove the entry and delete its key"),
         QKeySequence.StandardKey.Delete,
         per_entry=True,
         list_only=True,
     ),
     ActionSpec(
         "copy_key",
-        "Cop&y key",
-        "Copy the key; cleared from the clipboard after 30 s",
+        QT_TRANSLATE_NOOP("WindowActions", "Cop&y key"),
+        QT_TRANSLATE_NOOP("WindowActions", "Copy the key; cleared from the clipboard after 30 s"),
         QKeySequence.StandardKey.Copy,
         per_entry=True,
         list_only=True,
     ),
-    ActionSpec("reveal_key", "Re&veal key", "Show the key for 10 seconds", per_entry=True),
+    ActionSpec(
+        "reveal_key",
+        QT_TRANSLATE_NOOP("WindowActions", "Re&veal key"),
+        QT_TRANSLATE_NOOP("WindowActions", "Show the key for 10 seconds"),
+        per_entry=True,
+    ),
     ActionSpec(
         "copy_curl",
-        "Copy as c&url",
-        "Copy a curl command that checks this key (cleared after 30 s)",
+        QT_TRANSLATE_NOOP("WindowActions", "Copy as c&url"),
+        QT_TRANSLATE_NOOP(
+            "WindowActions", "Copy a curl command that checks this key (cleared after 30 s)"
+        ),
         per_entry=True,
     ),
     ActionSpec(
         "copy_environment",
-        "Copy as e&nvironment line",
-        "Copy SIPSTORY_API_URL and SIPSTORY_API_KEY (cleared after 30 s)",
+        QT_TRANSLATE_NOOP("WindowActions", "Copy as e&nvironment line"),
+        QT_TRANSLATE_NOOP(
+            "WindowActions", "Copy SIPSTORY_API_URL and SIPSTORY_API_KEY (cleared after 30 s)"
+        ),
         per_entry=True,
     ),
     ActionSpec(
         "use_in_terminal",
-        "Use in a &terminal…",
-        "The lines that use this key from a shell, a script or CI (no key in them)",
+        QT_TRANSLATE_NOOP("WindowActions", "Use in a &terminal…"),
+        QT_TRANSLATE_NOOP(
+            "WindowActions",
+            "The lines that use this key from a shell, a script or CI (no key in them)",
+        ),
         per_entry=True,
     ),
     ActionSpec(
-        "channels", "C&hannels…", "The channels this key's organization can post to", per_entry=True
+        "channels",
+        QT_TRANSLATE_NOOP("WindowActions", "C&hannels…"),
+        QT_TRANSLATE_NOOP("WindowActions", "The channels this key's organization can post to"),
+        per_entry=True,
     ),
     ActionSpec(
         "find_url",
-        "&Find API URL…",
-        "Try the likely API addresses of this entry's instance (sends no key)",
+        QT_TRANSLATE_NOOP("WindowActions", "&Find API URL…"),
+        QT_TRANSLATE_NOOP(
+            "WindowActions", "Try the likely API addresses of this entry's instance (sends no key)"
+        ),
         per_entry=True,
     ),
-    ActionSpec("export", "&Export entries…", "Save the entries, without their keys, to a file"),
-    ActionSpec("import", "&Import entries…", "Add entries from an export, with a preview"),
+    ActionSpec(
+        "export",
+        QT_TRANSLATE_NOOP("WindowActions", "&Export entries…"),
+        QT_TRANSLATE_NOOP("WindowActions", "Save the entries, without their keys, to a file"),
+    ),
+    ActionSpec(
+        "import",
+        QT_TRANSLATE_NOOP("WindowActions", "&Import entries…"),
+        QT_TRANSLATE_NOOP("WindowActions", "Add entries from an export, with a preview"),
+    ),
     ActionSpec(
         "import_env",
-        "Import &keys from .env files…",
-        "Move Sipstory keys written in .env files into the keyring",
+        QT_TRANSLATE_NOOP("WindowActions", "Import &keys from .env files…"),
+        QT_TRANSLATE_NOOP(
+            "WindowActions", "Move Sipstory keys written in .env files into the keyring"
+        ),
     ),
     ActionSpec(
-        "orphans", "Clean up &orphaned keys…", "Keys of this app in the keyring that no entry uses"
+        "orphans",
+        QT_TRANSLATE_NOOP("WindowActions", "Clean up &orphaned keys…"),
+        QT_TRANSLATE_NOOP("WindowActions", "Keys of this app in the keyring that no entry uses"),
     ),
-    ActionSpec("filter", "&Filter", "Filter the list", QKeySequence.StandardKey.Find),
-    ActionSpec("quit", "&Quit", "Quit after the running checks", "Ctrl+Q"),
-    ActionSpec("watch", "&Watch…", "Check keys periodically"),
-    ActionSpec("about", "&About Sipstory Desktop"),
+    ActionSpec(
+        "filter",
+        QT_TRANSLATE_NOOP("WindowActions", "&Filter"),
+        QT_TRANSLATE_NOOP("WindowActions", "Filter the list"),
+        QKeySequence.StandardKey.Find,
+    ),
+    ActionSpec(
+        "quit",
+        QT_TRANSLATE_NOOP("WindowActions", "&Quit"),
+        QT_TRANSLATE_NOOP("WindowActions", "Quit after the running checks"),
+        "Ctrl+Q",
+    ),
+    ActionSpec(
+        "watch",
+        QT_TRANSLATE_NOOP("WindowActions", "&Watch…"),
+        QT_TRANSLATE_NOOP("WindowActions", "Check keys periodically"),
+    ),
+    ActionSpec("about", QT_TRANSLATE_NOOP("WindowActions", "&About Sipstory Desktop")),
 )
 
 # Where each action appears; None is a separator.
 MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
-    ("&File", ("add", None, "import", "import_env", "export", None, "quit")),
     (
-        "&Edit",
+        QT_TRANSLATE_NOOP("WindowActions", "&File"),
+        ("add", None, "import", "import_env", "export", None, "quit"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("WindowActions", "&Edit"),
         (
             "copy_key",
             "copy_curl",
@@ -118,7 +192,7 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
         ),
     ),
     (
-        "&Keys",
+        QT_TRANSLATE_NOOP("WindowActions", "&Keys"),
         (
             "check",
             "check_all",
@@ -134,7 +208,7 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
             "orphans",
         ),
     ),
-    ("&Help", ("about",)),
+    (QT_TRANSLATE_NOOP("WindowActions", "&Help"), ("about",)),
 )
 TOOLBAR = ("add", "check_all", "check", None, "edit", "remove")
 CONTEXT_MENU = (
@@ -157,6 +231,7 @@ LIST_ACTIONS = ("copy_key", "remove")  # their shortcuts act on the list
 
 
 def _tr(text: str) -> str:
+    """A text of the table (marked with QT_TRANSLATE_NOOP) in the window's language."""
     return QCoreApplication.translate(_CONTEXT, text)
 
 
@@ -187,7 +262,7 @@ class WindowActions(QObject):
 
     def toolbar(self, parent: QWidget, trailing: QWidget) -> QToolBar:
         """The main toolbar, with ``trailing`` (the filter field) at its right end."""
-        toolbar = QToolBar(_tr("Main"), parent)
+        toolbar = QToolBar(QCoreApplication.translate("WindowActions", "Main"), parent)
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -198,7 +273,7 @@ class WindowActions(QObject):
         toolbar.addWidget(trailing)
         more = toolbar.findChild(QToolButton, "qt_toolbar_ext_button")  # shown when narrow
         if more is not None:
-            more.setAccessibleName(_tr("More tools"))
+            more.setAccessibleName(QCoreApplication.translate("WindowActions", "More tools"))
         return toolbar
 
     def context_menu(self, parent: QWidget) -> QMenu:

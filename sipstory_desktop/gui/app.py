@@ -195,6 +195,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Sipstory")
     QGuiApplication.setDesktopFileName(APP_ID)
+    from .translations import install_translators
+
+    install_translators(app)  # before any text is made: the window is painted translated
     from .app_style import use_app_style
     from .color_scheme import ColorSchemeFollower
 

@@ -13,6 +13,7 @@ from ..core.status import CheckResult, Light
 from ..core.times import utc_now
 from .announce import announce
 from .questions import confirm
+from .status_texts import status_label
 from .window_context import WindowContext
 
 SPINNER_INTERVAL_MS = 100
@@ -178,7 +179,7 @@ class CheckController(QObject):
             entry = self._context.model.entry(entry_id)
             return self.tr("Checked “%s”: %s") % (
                 entry.name if entry else entry_id,
-                result.status.label,
+                status_label(result.status),
             )
         lights = [result.light for result in results.values()]
         counts = (

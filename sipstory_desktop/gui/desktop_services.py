@@ -43,10 +43,6 @@ CALL_TIMEOUT_MS = 1000
 NOTIFY_TIMEOUT_S = 5.0
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("DesktopServices", text)
-
-
 @dataclass(frozen=True)
 class TrayAnswer:
     """Whether a tray shows our icon here, and if not, why (a sentence for the user)."""
@@ -78,9 +74,10 @@ def status_notifier_host(bus: QDBusConnection) -> TrayAnswer:
     if ask_bus(bus, daemon, "/org/freedesktop/DBus", f"{daemon}.NameHasOwner", WATCHER) is not True:
         return TrayAnswer(
             False,
-            _tr(
+            QCoreApplication.translate(
+                "DesktopServices",
                 "This desktop has no system tray for app icons (no StatusNotifier watcher "
-                "on the session bus; on GNOME, the AppIndicator extension adds one)."
+                "on the session bus; on GNOME, the AppIndicator extension adds one).",
             ),
         )
     host = ask_bus(
@@ -94,9 +91,10 @@ def status_notifier_host(bus: QDBusConnection) -> TrayAnswer:
     if host is not True:
         return TrayAnswer(
             False,
-            _tr(
+            QCoreApplication.translate(
+                "DesktopServices",
                 "This desktop's system tray is not shown right now (no StatusNotifier "
-                "host is registered on the session bus)."
+                "host is registered on the session bus).",
             ),
         )
     return TrayAnswer(True)
@@ -114,13 +112,19 @@ def find_tray(
         bus = QDBusConnection.sessionBus() if bus is None else bus
         if not bus.isConnected():
             return TrayAnswer(
-                False, _tr("There is no D-Bus session bus, so there is no system tray either.")
+                False,
+                QCoreApplication.translate(
+                    "DesktopServices",
+                    "There is no D-Bus session bus, so there is no system tray either.",
+                ),
             )
         host = status_notifier_host(bus)
         if not host.available:
             return host
     if not qt_says():
-        return TrayAnswer(False, _tr("This desktop has no system tray."))
+        return TrayAnswer(
+            False, QCoreApplication.translate("DesktopServices", "This desktop has no system tray.")
+        )
     return TrayAnswer(True)
 
 

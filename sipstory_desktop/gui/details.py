@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -24,6 +24,7 @@ from ..core.status import CheckResult, Status
 from ..core.times import utc_now
 from .entry_texts import colour_since, status_text
 from .lights import light_icon, light_label_pixmap
+from .status_texts import light_name, status_label
 
 REVEAL_SECONDS = 10
 RECENT_RESULTS = 10
@@ -205,7 +206,9 @@ class DetailsPane(QWidget):
             self._key.setText(masked(entry.key_hint))
         self._http.setText(str(result.http_status) if result and result.http_status else "—")
         self._latency.setText(
-            f"{result.latency_ms} ms" if result and result.latency_ms is not None else "—"
+            self.tr("%s ms") % result.latency_ms
+            if result and result.latency_ms is not None
+            else "—"
         )
         self._checked.setText(
             f"{result.checked_at.astimezone():%Y-%m-%d %H:%M:%S}" if result else self.tr("never")
@@ -243,7 +246,7 @@ class DetailsPane(QWidget):
             when = f"{result.checked_at.astimezone():%d %b %H:%M}"
             latency = f" · {result.latency_ms} ms" if result.latency_ms is not None else ""
             item = QListWidgetItem(
-                light_icon(result.light), f"{when}  {result.status.label}{latency}"
+                light_icon(result.light), f"{when}  {status_label(result.status)}{latency}"
             )
             item.setToolTip(result.message)
             self._recent.addItem(item)
@@ -263,7 +266,10 @@ def _since_text(history: list[CheckResult]) -> str:
     if not history:
         return ""
     light, since = colour_since(history)
-    return f"{light.value.capitalize()} since {since.astimezone():%d %b %H:%M}"
+    return QCoreApplication.translate("DetailsPane", "%s since %s") % (
+        light_name(light).capitalize(),
+        f"{since.astimezone():%d %b %H:%M}",
+    )
 
 
 def _budget_text(result: CheckResult | None, used: int) -> str:

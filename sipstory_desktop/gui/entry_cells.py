@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QStandardItem
 
 from ..core.budget import limit_of, used_last_hour
@@ -24,9 +24,9 @@ from .entry_texts import (
     group_light_text,
     relative_time,
     status_text,
-    tr,
 )
 from .roles import Column, Role
+from .status_texts import status_label
 
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -100,7 +100,7 @@ def fill_entry_row(
     light.setData(status.value, Role.STATUS)
     # What a screen reader says of the light: the status and its reason, then what to do.
     light.setData(
-        f"{light_text}: {result.message}" if result else Status.UNCHECKED.label, _ACCESSIBLE
+        f"{light_text}: {result.message}" if result else status_label(Status.UNCHECKED), _ACCESSIBLE
     )
     light.setData(result.hint if result and not result.ok else "", _ACCESSIBLE_DESCRIPTION)
     light.setData(art.light(status.light), _DECORATION)
@@ -127,7 +127,8 @@ def fill_group_row(group: Group, state: State, art: CellArt) -> None:
     statuses = [_status(state, e.id) for e in group.entries]
     working = sum(1 for status in statuses if status is Status.CONNECTED)
     texts = {
-        Column.LIGHT: tr("%d of %d working") % (working, len(statuses)),
+        Column.LIGHT: QCoreApplication.translate("EntryModel", "%d of %d working")
+        % (working, len(statuses)),
         Column.NAME: f"{group.label} ({len(group.entries)})",
         Column.INSTANCE: str(group.origin),
     }

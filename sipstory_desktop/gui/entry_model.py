@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -24,8 +25,9 @@ from ..core.times import utc_now
 from ..core.urls import CLOUD_BASE_URL, Origin, origin_of
 from .cell_art import CellArt
 from .entry_cells import Group, fill_entry_row, fill_group_row, make_entry_row, show_checking
-from .entry_texts import cell_tooltip, instance_label, spoken_texts, tr
+from .entry_texts import cell_tooltip, instance_label, spoken_texts
 from .roles import Column, Role
+from .status_texts import QT_TRANSLATE_NOOP
 
 _CLOUD_ORIGIN = origin_of(CLOUD_BASE_URL)
 _COLUMNS = len(Column)
@@ -72,14 +74,14 @@ class EntryModel(QStandardItemModel):
     ROWS_PER_TURN = 40
 
     HEADERS: ClassVar[dict[Column, str]] = {
-        Column.LIGHT: "Status",
-        Column.NAME: "Name",
-        Column.INSTANCE: "Instance / path",
-        Column.KEY: "Key",
-        Column.CHECKED: "Last checked",
-        Column.LATENCY: "Latency",
-        Column.BUDGET: "Last hour",
-        Column.HISTORY: "History",
+        Column.LIGHT: QT_TRANSLATE_NOOP("EntryModel", "Status"),
+        Column.NAME: QT_TRANSLATE_NOOP("EntryModel", "Name"),
+        Column.INSTANCE: QT_TRANSLATE_NOOP("EntryModel", "Instance / path"),
+        Column.KEY: QT_TRANSLATE_NOOP("EntryModel", "Key"),
+        Column.CHECKED: QT_TRANSLATE_NOOP("EntryModel", "Last checked"),
+        Column.LATENCY: QT_TRANSLATE_NOOP("EntryModel", "Latency"),
+        Column.BUDGET: QT_TRANSLATE_NOOP("EntryModel", "Last hour"),
+        Column.HISTORY: QT_TRANSLATE_NOOP("EntryModel", "History"),
         Column.ACTION: "",
     }
 
@@ -92,9 +94,11 @@ class EntryModel(QStandardItemModel):
         super().__init__(parent)
         self._art = art
         self.setColumnCount(_COLUMNS)
-        self.setHorizontalHeaderLabels([tr(self.HEADERS[column]) for column in Column])
+        self.setHorizontalHeaderLabels(
+            [QCoreApplication.translate("EntryModel", self.HEADERS[column]) for column in Column]
+        )
         self.setHeaderData(  # the Check buttons' column shows no title, but has a name
-            Column.ACTION, Qt.Orientation.Horizontal, tr("Check"), _ACCESSIBLE
+            Column.ACTION, Qt.Orientation.Horizontal, self.tr("Check"), _ACCESSIBLE
         )
         self.setSortRole(Role.SORT)
         self._groups: list[Group] = []
@@ -389,7 +393,7 @@ class EntryModel(QStandardItemModel):
             group = self._groups[index.row()] if index.row() < len(self._groups) else None
             if group is None or index.column() != Column.NAME:
                 return None
-            return tr("%d keys on %s") % (len(group.entries), group.origin)
+            return self.tr("%n key(s) on %s", "", len(group.entries)) % group.origin
         entry = index.sibling(index.row(), Column.LIGHT).data(Role.ENTRY)
         if not isinstance(entry, Entry):
             return None

@@ -12,42 +12,44 @@ from ..core.budget import limit_of
 from ..core.entries import Entry
 from ..core.state import State
 from ..core.status import CheckResult, Light, Status
-from ..core.times import ago
 from ..core.urls import CLOUD_BASE_URL, Origin, origin_of
 from .roles import Column
+from .status_texts import ago, light_name, status_label
 
 _CLOUD_ORIGIN = origin_of(CLOUD_BASE_URL)
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("EntryModel", text)
-
-
 def relative_time(moment: datetime | None, now: datetime) -> str:
     """ "3 min ago", translated."""
-    return ago(moment, now, tr)
+    return ago(moment, now)
 
 
 def status_text(result: CheckResult | None, now: datetime) -> str:
     """The status label, and after a 429 when the entry may be checked again."""
     if result is None:
-        return Status.UNCHECKED.label
+        return status_label(Status.UNCHECKED)
     if result.status is Status.RATE_LIMITED and result.retry_at and result.retry_at > now:
         local = result.retry_at.astimezone()
-        return tr("%s · again at %s") % (result.status.label, f"{local:%H:%M}")
-    return result.status.label
+        return QCoreApplication.translate("EntryModel", "%s · again at %s") % (
+            status_label(result.status),
+            f"{local:%H:%M}",
+        )
+    return status_label(result.status)
 
 
 def checking_text() -> str:
     """What the light of a row being checked says (a spinner turns in its place)."""
-    return tr("Checking…")
+    return QCoreApplication.translate("EntryModel", "Checking…")
 
 
 def group_light_text(working_text: str, worst_status: Status) -> str:
     """The light of an instance's row in words: "1 of 5 working; worst: Invalid key"."""
     if worst_status in (Status.CONNECTED, Status.UNCHECKED):
         return working_text
-    return tr("%s; worst: %s") % (working_text, worst_status.label)
+    return QCoreApplication.translate("EntryModel", "%s; worst: %s") % (
+        working_text,
+        status_label(worst_status),
+    )
 
 
 @dataclass(frozen=True)
@@ -66,12 +68,13 @@ def spoken_texts() -> SpokenTexts:
     The Check cell is a cell, not a button (Qt's tree gives its cells no Press action),
     so it says how to press it."""
     return SpokenTexts(
-        check=tr("Check"),
-        check_description=tr(
-            "Press Ctrl+T, or the details' Check button, to check the selected key now."
+        check=QCoreApplication.translate("EntryModel", "Check"),
+        check_description=QCoreApplication.translate(
+            "EntryModel",
+            "Press Ctrl+T, or the details' Check button, to check the selected key now.",
         ),
-        history=tr("%d of the last %d results working"),
-        no_history=tr("No results yet"),
+        history=QCoreApplication.translate("EntryModel", "%d of the last %d results working"),
+        no_history=QCoreApplication.translate("EntryModel", "No results yet"),
     )
 
 
@@ -91,20 +94,20 @@ def history_summary(history: list[CheckResult]) -> str | None:
         return None
     counts: dict[str, int] = {}
     for result in history:
-        counts[result.status.label] = counts.get(result.status.label, 0) + 1
+        counts[status_label(result.status)] = counts.get(status_label(result.status), 0) + 1
     parts = ", ".join(f"{n} {label.lower()}" for label, n in counts.items())
     light, since = colour_since(history)
-    return tr("Last %d results: %s; %s since %s") % (
+    return QCoreApplication.translate("EntryModel", "Last %d results: %s; %s since %s") % (
         len(history),
         parts,
-        light.value,
+        light_name(light),
         f"{since.astimezone():%d %b %H:%M}",
     )
 
 
 def instance_label(origin: Origin) -> str:
     if origin == _CLOUD_ORIGIN:
-        return tr("Sipstory Cloud")
+        return QCoreApplication.translate("EntryModel", "Sipstory Cloud")
     return str(origin).split("://", 1)[1]
 
 
@@ -120,12 +123,13 @@ def cell_tooltip(column: Column, entry: Entry, state: State, now: datetime) -> s
     if column == Column.CHECKED:
         return f"{result.checked_at.astimezone():%Y-%m-%d %H:%M:%S %Z}" if result else None
     if column == Column.BUDGET:
-        return tr(
+        return QCoreApplication.translate(
+            "EntryModel",
             "Checks sent with this key in the last hour; Sipstory allows %d requests "
-            "per hour per organization."
+            "per hour per organization.",
         ) % limit_of(state, entry.id, now)
     if column == Column.HISTORY:
         return history_summary(list(state.results.get(entry.id, [])))
     if column == Column.ACTION:
-        return tr("Check this key now (Ctrl+T)")
+        return QCoreApplication.translate("EntryModel", "Check this key now (Ctrl+T)")
     return None

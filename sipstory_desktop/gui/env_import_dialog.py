@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from ..core.dotenv_keys import ScannedFile
 from ..core.env_import import EnvKey, Outcome
 from .lights import light_icon
+from .status_texts import status_label
 from .widgets import InlineMessage, Tone, WorkingDialog, plain_label
 
 _CHOSEN, _WHERE, _KEY, _BASE_URL, _SAVED_AS, _CHECK = range(6)
@@ -63,7 +64,7 @@ class EnvImportDialog(WorkingDialog):
             if found is not None and found.check is not None:
                 self._planned[index] = found
                 item = self._items[index]
-                item.setText(_CHECK, found.check.status.label)
+                item.setText(_CHECK, status_label(found.check.status))
                 item.setIcon(_CHECK, light_icon(found.check.light, 16))
                 item.setToolTip(_CHECK, f"{found.check.message}\n{found.check.hint}".strip())
         self._message.show_message(self.tr("Checked %d key(s).") % len(checked))

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.status import CheckResult
+from .status_texts import status_label
 
 ICON_SIZE = 16  # the side of the icons next to messages, in logical pixels
 
@@ -195,7 +196,7 @@ class ResultPanel(QFrame):
     def show_result(self, result: CheckResult, outdated: bool) -> None:
         """Show ``result``; ``outdated`` says the inputs changed while it was running."""
         self._result = result
-        self._status.setText(result.status.label)
+        self._status.setText(status_label(result.status))
         self._message.setText(result.message)
         self._hint.setText(result.hint)
         self._hint.setVisible(bool(result.hint))
@@ -206,7 +207,7 @@ class ResultPanel(QFrame):
             Tone.WARNING,
         )
         self._paint_light()
-        self.setAccessibleDescription(f"{result.status.label}. {result.message}")
+        self.setAccessibleDescription(f"{status_label(result.status)}. {result.message}")
         self.show()
 
     def changeEvent(self, event: QEvent) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QObject, QThreadPool
+from PySide6.QtCore import QLocale, QObject, QThreadPool
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -26,6 +26,7 @@ from sipstory_desktop.core.vault import Vault
 from sipstory_desktop.demo.fake_api import KeyState, SipstoryTestServer
 from sipstory_desktop.demo.memory_keyring import MemoryKeyring
 from sipstory_desktop.gui.app_style import use_app_style
+from sipstory_desktop.gui.translations import install_translators
 from sipstory_desktop.gui.window import MainWindow
 from tests.support import ports
 from tests.support.window import KnownKey, MakeWindow, Seed
@@ -50,6 +51,13 @@ def _collected_on_the_gui_thread() -> Iterator[None]:
 def _app_style(qapp: QApplication) -> None:
     """The style the app uses (gui/app_style.py), as app.py sets it."""
     use_app_style(qapp)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _english_translation(qapp: QApplication) -> None:
+    """The translation app.py installs on an English system: the source texts, with
+    their plural forms ("1 key", "2 keys")."""
+    install_translators(qapp, QLocale(QLocale.Language.English))
 
 
 @pytest.fixture(autouse=True)
