@@ -56,11 +56,12 @@ def source_files(root: Path = SOURCES) -> list[str]:
     return sorted(str(path) for path in root.rglob("*.py"))
 
 
-def lupdate(ts: Path, language: str, sources: list[str] | None = None) -> None:
-    """Bring ``ts`` in line with the sources: new messages added, vanished ones dropped."""
-    plural_only = ["-pluralonly"] if language in PLURAL_ONLY else []
+def lupdate(ts: Path, language: str, *, every_message: bool = False) -> None:
+    """Bring ``ts`` in line with the sources: new messages added, vanished ones dropped
+    (only those with plural forms for English, unless ``every_message``)."""
+    plural_only = ["-pluralonly"] if language in PLURAL_ONLY and not every_message else []
     subprocess.run(
-        [tool("lupdate"), *(sources or source_files()), "-no-obsolete", "-locations", "none",
+        [tool("lupdate"), *source_files(), "-no-obsolete", "-locations", "none",
          *plural_only, "-target-language", language, "-ts", str(ts)],
         check=True, capture_output=True, text=True,
     )  # fmt: skip
@@ -128,7 +129,7 @@ def pseudo(text: str) -> str:
 def make_pseudo_qm(directory: Path) -> Path:
     """A ``.qm`` of the pseudo-locale for every message of the sources, in ``directory``."""
     template = directory / "pseudo.ts"
-    lupdate(template, "en")
+    lupdate(template, "en", every_message=True)
     tree = ET.parse(template)  # noqa: S314 (made just now by lupdate)
     root = tree.getroot()
     for message in root.iter("message"):

@@ -1,1820 +1,1837 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="de">
 <context>
     <name>BackgroundOp</name>
     <message>
         <source>Something went wrong</source>
-        <translation type="unfinished"></translation>
+        <translation>Etwas ist schiefgegangen</translation>
     </message>
 </context>
 <context>
     <name>Banner</name>
     <message>
         <source>&amp;Retry</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Erneut versuchen</translation>
     </message>
     <message>
         <source>Retry</source>
-        <translation type="unfinished"></translation>
+        <translation>Erneut versuchen</translation>
     </message>
     <message>
         <source>Dismiss</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausblenden</translation>
     </message>
 </context>
 <context>
     <name>ChannelsDialog</name>
     <message>
         <source>Channels of {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Kanäle von {name}</translation>
     </message>
     <message>
         <source>Fetch failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Abruf fehlgeschlagen</translation>
     </message>
     <message>
         <source>&amp;Fetch channels</source>
-        <translation type="unfinished"></translation>
+        <translation>Kanäle &amp;abrufen</translation>
     </message>
     <message>
         <source>Fetch channels</source>
-        <translation type="unfinished"></translation>
+        <translation>Kanäle abrufen</translation>
     </message>
     <message>
-        <source>Uses one of the organization&apos;s 30 requests per hour.</source>
-        <translation type="unfinished"></translation>
+        <source>Uses one of the organization's 30 requests per hour.</source>
+        <translation>Verbraucht eine der 30 Anfragen pro Stunde der Organisation.</translation>
     </message>
     <message>
-        <source>Ask the server for the channels with this entry&apos;s key.</source>
-        <translation type="unfinished"></translation>
+        <source>Ask the server for the channels with this entry's key.</source>
+        <translation>Den Server mit dem Schlüssel dieses Eintrags nach den Kanälen fragen.</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>Schließen</translation>
     </message>
     <message>
         <source>Press Fetch channels to list the channels this key can post to.</source>
-        <translation type="unfinished"></translation>
+        <translation>Drücken Sie „Kanäle abrufen“, um die Kanäle aufzulisten, in denen dieser Schlüssel veröffentlichen kann.</translation>
     </message>
     <message>
         <source>This organization has no channels yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Organisation hat noch keine Kanäle.</translation>
     </message>
     <message>
         <source>Fetching…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird abgerufen…</translation>
     </message>
     <message>
         <source>Channels</source>
-        <translation type="unfinished"></translation>
+        <translation>Kanäle</translation>
     </message>
     <message>
         <source>Platform</source>
-        <translation type="unfinished"></translation>
+        <translation>Plattform</translation>
     </message>
     <message>
         <source>Channel</source>
-        <translation type="unfinished"></translation>
+        <translation>Kanal</translation>
     </message>
     <message>
         <source>Profile</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>Zustand</translation>
     </message>
     <message>
         <source>Customer</source>
-        <translation type="unfinished"></translation>
+        <translation>Kunde</translation>
     </message>
     <message>
         <source>1 channel</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Kanal</translation>
     </message>
     <message>
         <source>{n} channels</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} Kanäle</translation>
     </message>
     <message>
         <source>{n} disabled</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} deaktiviert</translation>
     </message>
     <message>
         <source>Disabled</source>
-        <translation type="unfinished"></translation>
+        <translation>Deaktiviert</translation>
     </message>
     <message>
         <source>Active</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktiv</translation>
     </message>
     <message>
         <source>Not fetched yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch nicht abgerufen</translation>
     </message>
     <message>
         <source>Fetched {ago} ({when})</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgerufen {ago} ({when})</translation>
     </message>
 </context>
 <context>
     <name>CheckController</name>
     <message>
         <source>Nothing to check yet: add a key first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch nichts zu prüfen: Fügen Sie zuerst einen Schlüssel hinzu.</translation>
     </message>
     <message>
         <source>%d key(s) held back after a 429 Too Many Requests: no request sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>%d Schlüssel nach 429 Too Many Requests zurückgehalten: keine Anfrage gesendet.</translation>
     </message>
     <message>
         <source>Check “%s” anyway?</source>
-        <translation type="unfinished"></translation>
+        <translation>„%s“ trotzdem prüfen?</translation>
     </message>
     <message>
-        <source>Sipstory answered 429 Too Many Requests for this key&apos;s organization and asked to wait until %s (in %d min). A check now may cost one of its 30 requests this hour and prolong the wait.</source>
-        <translation type="unfinished"></translation>
+        <source>Sipstory answered 429 Too Many Requests for this key's organization and asked to wait until %s (in %d min). A check now may cost one of its 30 requests this hour and prolong the wait.</source>
+        <translation>Sipstory antwortete für die Organisation dieses Schlüssels mit 429 Too Many Requests und bat, bis %s zu warten (in %d Min.). Eine Prüfung jetzt kann eine ihrer 30 Anfragen dieser Stunde kosten und die Wartezeit verlängern.</translation>
     </message>
     <message>
         <source>Check anyway?</source>
-        <translation type="unfinished"></translation>
+        <translation>Trotzdem prüfen?</translation>
     </message>
     <message>
         <source>Check all?</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle prüfen?</translation>
     </message>
     <message>
-        <source>Checking every key now would go over Sipstory&apos;s limit of 30 requests per hour for some organizations:
+        <source>Checking every key now would go over Sipstory's limit of 30 requests per hour for some organizations:
 
 %s</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Schlüssel jetzt zu prüfen, würde für einige Organisationen Sipstorys Grenze von 30 Anfragen pro Stunde überschreiten:
+
+%s</translation>
     </message>
     <message>
         <source>Check all anyway?</source>
-        <translation type="unfinished"></translation>
+        <translation>Trotzdem alle prüfen?</translation>
     </message>
     <message>
         <source>Checking… %d of %d done</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird geprüft… %d von %d fertig</translation>
     </message>
     <message>
         <source>Checked “%s”: %s</source>
-        <translation type="unfinished"></translation>
+        <translation>„%s“ geprüft: %s</translation>
     </message>
     <message>
         <source>%d working</source>
-        <translation type="unfinished"></translation>
+        <translation>%d funktionieren</translation>
     </message>
     <message>
         <source>%d failing</source>
-        <translation type="unfinished"></translation>
+        <translation>%d fehlerhaft</translation>
     </message>
     <message>
         <source>%d rate limited</source>
-        <translation type="unfinished"></translation>
+        <translation>%d gedrosselt</translation>
     </message>
     <message>
         <source>Checked %d keys: %s</source>
-        <translation type="unfinished"></translation>
+        <translation>%d Schlüssel geprüft: %s</translation>
     </message>
 </context>
 <context>
     <name>DesktopServices</name>
     <message>
         <source>This desktop has no system tray for app icons (no StatusNotifier watcher on the session bus; on GNOME, the AppIndicator extension adds one).</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Arbeitsumgebung hat keinen Infobereich für App-Symbole (kein StatusNotifier-Watcher auf dem Sitzungsbus; unter GNOME fügt die Erweiterung AppIndicator einen hinzu).</translation>
     </message>
     <message>
-        <source>This desktop&apos;s system tray is not shown right now (no StatusNotifier host is registered on the session bus).</source>
-        <translation type="unfinished"></translation>
+        <source>This desktop's system tray is not shown right now (no StatusNotifier host is registered on the session bus).</source>
+        <translation>Der Infobereich dieser Arbeitsumgebung wird gerade nicht angezeigt (auf dem Sitzungsbus ist kein StatusNotifier-Host registriert).</translation>
     </message>
     <message>
         <source>There is no D-Bus session bus, so there is no system tray either.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es gibt keinen D-Bus-Sitzungsbus und damit auch keinen Infobereich.</translation>
     </message>
     <message>
         <source>This desktop has no system tray.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Arbeitsumgebung hat keinen Infobereich.</translation>
     </message>
 </context>
 <context>
     <name>DetailsPane</name>
     <message>
         <source>Details of the selected key</source>
-        <translation type="unfinished"></translation>
+        <translation>Details des ausgewählten Schlüssels</translation>
     </message>
     <message>
         <source>Recent results</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzte Ergebnisse</translation>
     </message>
     <message>
         <source>Base URL</source>
-        <translation type="unfinished"></translation>
+        <translation>Basis-URL</translation>
     </message>
     <message>
         <source>Key</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel</translation>
     </message>
     <message>
         <source>HTTP status</source>
-        <translation type="unfinished"></translation>
+        <translation>HTTP-Status</translation>
     </message>
     <message>
         <source>Latency</source>
-        <translation type="unfinished"></translation>
+        <translation>Latenz</translation>
     </message>
     <message>
         <source>Checked</source>
-        <translation type="unfinished"></translation>
+        <translation>Geprüft</translation>
     </message>
     <message>
         <source>Rate budget</source>
-        <translation type="unfinished"></translation>
+        <translation>Anfragekontingent</translation>
     </message>
     <message>
         <source>Stored in</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespeichert in</translation>
     </message>
     <message>
         <source>Note</source>
-        <translation type="unfinished"></translation>
+        <translation>Notiz</translation>
     </message>
     <message>
         <source>&amp;Check</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Prüfen</translation>
     </message>
     <message>
         <source>E&amp;dit…</source>
-        <translation type="unfinished"></translation>
+        <translation>Bear&amp;beiten…</translation>
     </message>
     <message>
         <source>Re&amp;place key…</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel e&amp;rsetzen…</translation>
     </message>
     <message>
         <source>Cop&amp;y key</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel &amp;kopieren</translation>
     </message>
     <message>
         <source>Re&amp;veal</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Anzeigen</translation>
     </message>
     <message>
         <source>Re&amp;move…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Entfernen…</translation>
     </message>
     <message>
         <source>C&amp;hannels…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Kanäle…</translation>
     </message>
     <message>
         <source>Find API &amp;URL…</source>
-        <translation type="unfinished"></translation>
+        <translation>API-&amp;URL finden…</translation>
     </message>
     <message>
         <source>Copy as cur&amp;l</source>
-        <translation type="unfinished"></translation>
+        <translation>Als cur&amp;l kopieren</translation>
     </message>
     <message>
         <source>Use in a &amp;terminal…</source>
-        <translation type="unfinished"></translation>
+        <translation>In einem &amp;Terminal verwenden…</translation>
     </message>
     <message>
         <source>Checking…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird geprüft…</translation>
     </message>
     <message>
-        <source>Not checked yet. Press Test (Ctrl+T) to check this key; each check may count against the organization&apos;s 30 requests per hour.</source>
-        <translation type="unfinished"></translation>
+        <source>Not checked yet. Press Test (Ctrl+T) to check this key; each check may count against the organization's 30 requests per hour.</source>
+        <translation>Noch nicht geprüft. Drücken Sie Strg+T, um diesen Schlüssel zu prüfen; jede Prüfung kann auf die 30 Anfragen pro Stunde der Organisation angerechnet werden.</translation>
     </message>
     <message>
         <source>%s ms</source>
-        <translation type="unfinished"></translation>
+        <translation>%s ms</translation>
     </message>
     <message>
         <source>never</source>
-        <translation type="unfinished"></translation>
+        <translation>nie</translation>
     </message>
     <message>
         <source>No key selected</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Schlüssel ausgewählt</translation>
     </message>
     <message>
         <source>Select a key in the list to see its details.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie einen Schlüssel in der Liste, um seine Details zu sehen.</translation>
     </message>
     <message>
         <source>%s since %s</source>
-        <translation type="unfinished"></translation>
+        <translation>%s seit %s</translation>
+    </message>
+    <message>
+        <source>%1 of %2 checks sent in the last hour</source>
+        <translation>%1 von %2 Prüfungen in der letzten Stunde gesendet</translation>
+    </message>
+    <message>
+        <source>the server said %1 of %2 left</source>
+        <translation>laut Server %1 von %2 übrig</translation>
+    </message>
+    <message>
+        <source>resetting in %1 min</source>
+        <translation>zurückgesetzt in %1 Min.</translation>
     </message>
 </context>
 <context>
     <name>EmptyState</name>
     <message>
         <source>Keep your Sipstory API keys safe, and know they work</source>
-        <translation type="unfinished"></translation>
+        <translation>Bewahren Sie Ihre Sipstory-API-Schlüssel sicher auf und wissen Sie, dass sie funktionieren</translation>
     </message>
     <message>
-        <source>&lt;p&gt;An &lt;b&gt;API key&lt;/b&gt; lets scripts and tools act for one Sipstory organization. Each organization has its own key, on Sipstory Cloud or on your own instance.&lt;/p&gt;&lt;p&gt;Find yours in Sipstory under &lt;b&gt;Settings → Developers → API Key&lt;/b&gt;. Sipstory Desktop keeps it in your system&apos;s keyring, never in a plain file, and checks at one click that it still works.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <source>&lt;p&gt;An &lt;b&gt;API key&lt;/b&gt; lets scripts and tools act for one Sipstory organization. Each organization has its own key, on Sipstory Cloud or on your own instance.&lt;/p&gt;&lt;p&gt;Find yours in Sipstory under &lt;b&gt;Settings → Developers → API Key&lt;/b&gt;. Sipstory Desktop keeps it in your system's keyring, never in a plain file, and checks at one click that it still works.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Mit einem &lt;b&gt;API-Schlüssel&lt;/b&gt; handeln Skripte und Werkzeuge für eine Sipstory-Organisation. Jede Organisation hat ihren eigenen Schlüssel, in der Sipstory Cloud oder auf Ihrer eigenen Instanz.&lt;/p&gt;&lt;p&gt;Sie finden ihn in Sipstory unter &lt;b&gt;Settings → Developers → API Key&lt;/b&gt;. Sipstory Desktop bewahrt ihn im Schlüsselbund Ihres Systems auf, nie in einer einfachen Datei, und prüft mit einem Klick, ob er noch funktioniert.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>&amp;Add a key…</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel &amp;hinzufügen…</translation>
     </message>
     <message>
         <source>Add a key</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel hinzufügen</translation>
     </message>
     <message>
         <source>Try the &amp;demo</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Demo ausprobieren</translation>
     </message>
     <message>
         <source>Try the demo</source>
-        <translation type="unfinished"></translation>
+        <translation>Demo ausprobieren</translation>
     </message>
     <message>
         <source>Opens a second window on a local demo server with sample keys; your own keys and settings are not touched.</source>
-        <translation type="unfinished"></translation>
+        <translation>Öffnet ein zweites Fenster mit einem lokalen Demo-Server und Beispielschlüsseln; Ihre eigenen Schlüssel und Einstellungen bleiben unberührt.</translation>
     </message>
 </context>
 <context>
     <name>EntryCommands</name>
     <message>
         <source>Remove “%s”?</source>
-        <translation type="unfinished"></translation>
+        <translation>„%s“ entfernen?</translation>
     </message>
     <message>
         <source>Remove “%s” (%s) and delete its key from the keyring?</source>
-        <translation type="unfinished"></translation>
+        <translation>„%s“ (%s) entfernen und seinen Schlüssel aus dem Schlüsselbund löschen?</translation>
     </message>
     <message>
         <source>The key itself stays valid in Sipstory until you rotate it there.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Schlüssel selbst bleibt in Sipstory gültig, bis Sie ihn dort rotieren.</translation>
     </message>
     <message>
         <source>Removed “%s” and deleted its key.</source>
-        <translation type="unfinished"></translation>
+        <translation>„%s“ entfernt und seinen Schlüssel gelöscht.</translation>
     </message>
     <message>
         <source>Could not remove the entry</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Eintrag konnte nicht entfernt werden</translation>
     </message>
     <message>
         <source>“%s” now uses %s.</source>
-        <translation type="unfinished"></translation>
+        <translation>„%s“ verwendet jetzt %s.</translation>
     </message>
     <message>
         <source>Could not change the entry</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Eintrag konnte nicht geändert werden</translation>
     </message>
     <message>
         <source>Saved, with a note.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespeichert, mit einem Hinweis.</translation>
     </message>
     <message>
         <source>Saved “%s”.</source>
-        <translation type="unfinished"></translation>
+        <translation>„%s“ gespeichert.</translation>
     </message>
 </context>
 <context>
     <name>EntryDialog</name>
     <message>
         <source>&amp;New key:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Neuer Schlüssel:</translation>
     </message>
     <message>
         <source>&amp;Key:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Schlüssel:</translation>
     </message>
     <message>
         <source>Add a key</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel hinzufügen</translation>
     </message>
     <message>
         <source>Edit {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} bearbeiten</translation>
     </message>
     <message>
         <source>Replace the key of {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel von {name} ersetzen</translation>
     </message>
     <message>
         <source>Only the key changes: the entry and its check history are kept. After a rotation in Sipstory (Settings → Developers → API Key), the old key stops working at once.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur der Schlüssel ändert sich: Der Eintrag und sein Prüfverlauf bleiben erhalten. Nach einer Rotation in Sipstory (Settings → Developers → API Key) funktioniert der alte Schlüssel sofort nicht mehr.</translation>
     </message>
     <message>
         <source>Base URL:</source>
-        <translation type="unfinished"></translation>
+        <translation>Basis-URL:</translation>
     </message>
     <message>
         <source>Current key:</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktueller Schlüssel:</translation>
     </message>
     <message>
         <source>{masked} (unchanged: use Replace key to change it)</source>
-        <translation type="unfinished"></translation>
+        <translation>{masked} (unverändert: Zum Ändern „Schlüssel ersetzen“ verwenden)</translation>
     </message>
     <message>
         <source>Key:</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel:</translation>
     </message>
     <message>
         <source>&amp;Check before saving</source>
-        <translation type="unfinished"></translation>
+        <translation>Vor dem Speichern &amp;prüfen</translation>
     </message>
     <message>
         <source>Check before saving</source>
-        <translation type="unfinished"></translation>
+        <translation>Vor dem Speichern prüfen</translation>
     </message>
     <message>
         <source>Send one request to the server with this key. It may count as one of the 30 requests per hour that Sipstory allows.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Anfrage mit diesem Schlüssel an den Server senden. Sie kann als eine der 30 Anfragen pro Stunde zählen, die Sipstory erlaubt.</translation>
     </message>
     <message>
         <source>Add</source>
-        <translation type="unfinished"></translation>
+        <translation>Hinzufügen</translation>
     </message>
     <message>
         <source>Save</source>
-        <translation type="unfinished"></translation>
+        <translation>Speichern</translation>
     </message>
     <message>
         <source>Replace key</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel ersetzen</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Abbrechen</translation>
     </message>
     <message>
         <source>Checking…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird geprüft…</translation>
     </message>
     <message>
         <source>Saving…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird gespeichert…</translation>
     </message>
 </context>
 <context>
     <name>EntryListView</name>
     <message>
         <source>Saved keys</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespeicherte Schlüssel</translation>
     </message>
 </context>
 <context>
     <name>EntryModel</name>
     <message>
         <source>Check</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen</translation>
+    </message>
+    <message>
+        <source>%s ms</source>
+        <translation>%s ms</translation>
     </message>
     <message>
         <source>%d of %d working</source>
-        <translation type="unfinished"></translation>
+        <translation>%d von %d funktionieren</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>Instance / path</source>
-        <translation type="unfinished"></translation>
+        <translation>Instanz / Pfad</translation>
     </message>
     <message>
         <source>Key</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel</translation>
     </message>
     <message>
         <source>Last checked</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuletzt geprüft</translation>
     </message>
     <message>
         <source>Latency</source>
-        <translation type="unfinished"></translation>
+        <translation>Latenz</translation>
     </message>
     <message>
         <source>Last hour</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzte Stunde</translation>
     </message>
     <message>
         <source>History</source>
-        <translation type="unfinished"></translation>
+        <translation>Verlauf</translation>
     </message>
     <message numerus="yes">
         <source>%n key(s) on %s</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Schlüssel auf %s</numerusform>
+            <numerusform>%n Schlüssel auf %s</numerusform>
         </translation>
     </message>
     <message>
         <source>%s · again at %s</source>
-        <translation type="unfinished"></translation>
+        <translation>%s · wieder um %s</translation>
     </message>
     <message>
         <source>Checking…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird geprüft…</translation>
     </message>
     <message>
         <source>%s; worst: %s</source>
-        <translation type="unfinished"></translation>
+        <translation>%s; schlechtester: %s</translation>
     </message>
     <message>
-        <source>Press Ctrl+T, or the details&apos; Check button, to check the selected key now.</source>
-        <translation type="unfinished"></translation>
+        <source>Press Ctrl+T, or the details' Check button, to check the selected key now.</source>
+        <translation>Drücken Sie Strg+T oder in den Details auf „Prüfen“, um den ausgewählten Schlüssel jetzt zu prüfen.</translation>
     </message>
     <message>
         <source>%d of the last %d results working</source>
-        <translation type="unfinished"></translation>
+        <translation>%d der letzten %d Ergebnisse erfolgreich</translation>
     </message>
     <message>
         <source>No results yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine Ergebnisse</translation>
     </message>
     <message>
         <source>Last %d results: %s; %s since %s</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzte %d Ergebnisse: %s; %s seit %s</translation>
     </message>
     <message>
         <source>Sipstory Cloud</source>
-        <translation type="unfinished"></translation>
+        <translation>Sipstory Cloud</translation>
     </message>
     <message>
         <source>Checks sent with this key in the last hour; Sipstory allows %d requests per hour per organization.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit diesem Schlüssel in der letzten Stunde gesendete Prüfungen; Sipstory erlaubt %d Anfragen pro Stunde und Organisation.</translation>
     </message>
     <message>
         <source>Check this key now (Ctrl+T)</source>
-        <translation type="unfinished"></translation>
+        <translation>Diesen Schlüssel jetzt prüfen (Strg+T)</translation>
     </message>
 </context>
 <context>
     <name>EnvImportDialog</name>
     <message>
         <source>Import keys from .env files</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel aus .env-Dateien importieren</translation>
     </message>
     <message>
         <source>Checked %d key(s).</source>
-        <translation type="unfinished"></translation>
+        <translation>%d Schlüssel geprüft.</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>Schließen</translation>
     </message>
     <message>
         <source>Keys found</source>
-        <translation type="unfinished"></translation>
+        <translation>Gefundene Schlüssel</translation>
     </message>
     <message>
         <source>Import</source>
-        <translation type="unfinished"></translation>
+        <translation>Importieren</translation>
     </message>
     <message>
         <source>File and line</source>
-        <translation type="unfinished"></translation>
+        <translation>Datei und Zeile</translation>
     </message>
     <message>
         <source>Key</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel</translation>
     </message>
     <message>
         <source>Base URL</source>
-        <translation type="unfinished"></translation>
+        <translation>Basis-URL</translation>
     </message>
     <message>
         <source>Saved as</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespeichert als</translation>
     </message>
     <message>
         <source>Check</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen</translation>
     </message>
     <message>
-        <source>%d other *_API_KEY line(s) left alone: not Sipstory&apos;s.</source>
-        <translation type="unfinished"></translation>
+        <source>%d other *_API_KEY line(s) left alone: not Sipstory's.</source>
+        <translation>%d weitere *_API_KEY-Zeile(n) unverändert gelassen: nicht von Sipstory.</translation>
     </message>
     <message>
         <source>No Sipstory keys were found in these files.</source>
-        <translation type="unfinished"></translation>
+        <translation>In diesen Dateien wurden keine Sipstory-Schlüssel gefunden.</translation>
     </message>
     <message>
         <source>&amp;Scrub the files afterwards (a backup of each is kept, mode 0600)</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien danach &amp;bereinigen (je eine Sicherung bleibt erhalten, Modus 0600)</translation>
     </message>
     <message>
         <source>Each key line becomes a comment that holds no key and says how to use sipstory-keys run instead. A file changed since it was read is left alone.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jede Schlüsselzeile wird zu einem Kommentar ohne Schlüssel, der erklärt, wie man stattdessen sipstory-keys run verwendet. Eine seit dem Lesen geänderte Datei bleibt unverändert.</translation>
     </message>
     <message>
         <source>C&amp;heck selected</source>
-        <translation type="unfinished"></translation>
+        <translation>Auswahl p&amp;rüfen</translation>
     </message>
     <message>
         <source>&amp;Import</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Importieren</translation>
     </message>
     <message>
         <source>Keys are shown masked. Saving one puts it in the keyring: as a new entry, or as the key of an entry that has none.</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel werden maskiert angezeigt. Beim Speichern kommt einer in den Schlüsselbund: als neuer Eintrag oder als Schlüssel eines Eintrags, der keinen hat.</translation>
     </message>
     <message>
         <source>new entry “%s”</source>
-        <translation type="unfinished"></translation>
+        <translation>neuer Eintrag „%s“</translation>
     </message>
     <message>
         <source>key of “%s” (it has none)</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel von „%s“ (er hat keinen)</translation>
     </message>
     <message>
         <source>already saved as “%s”</source>
-        <translation type="unfinished"></translation>
+        <translation>schon gespeichert als „%s“</translation>
     </message>
     <message>
         <source>Checking %d key(s)…</source>
-        <translation type="unfinished"></translation>
+        <translation>%d Schlüssel werden geprüft…</translation>
     </message>
     <message>
         <source>Saving…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird gespeichert…</translation>
     </message>
 </context>
 <context>
     <name>FilterField</name>
     <message>
         <source>Filter (Ctrl+F)</source>
-        <translation type="unfinished"></translation>
+        <translation>Filtern (Strg+F)</translation>
     </message>
     <message>
         <source>Filter the keys</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel filtern</translation>
     </message>
     <message>
         <source>Clear the filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter leeren</translation>
     </message>
 </context>
 <context>
     <name>FindUrlDialog</name>
     <message>
         <source>Find the API URL</source>
-        <translation type="unfinished"></translation>
+        <translation>API-URL finden</translation>
     </message>
     <message>
         <source>Tries the usual API addresses of a self-hosted Sipstory. The probes send no key: a Sipstory API is recognised without one, so your key never reaches a wrong server and no request counts against the hourly limit.</source>
-        <translation type="unfinished"></translation>
+        <translation>Versucht die üblichen API-Adressen eines selbst gehosteten Sipstory. Die Proben senden keinen Schlüssel: Eine Sipstory-API wird auch ohne erkannt, sodass Ihr Schlüssel nie einen falschen Server erreicht und keine Anfrage auf das Stundenlimit angerechnet wird.</translation>
     </message>
     <message>
         <source>Instance address</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresse der Instanz</translation>
     </message>
     <message>
         <source>&amp;Address:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Adresse:</translation>
     </message>
     <message>
         <source>&amp;Search again</source>
-        <translation type="unfinished"></translation>
+        <translation>Erneut &amp;suchen</translation>
     </message>
     <message>
         <source>Search again</source>
-        <translation type="unfinished"></translation>
+        <translation>Erneut suchen</translation>
     </message>
     <message>
         <source>&amp;Use this URL</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese URL &amp;verwenden</translation>
     </message>
     <message>
         <source>Use this URL</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese URL verwenden</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>Schließen</translation>
     </message>
     <message>
         <source>The entry uses {url} now.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Eintrag verwendet jetzt {url}.</translation>
     </message>
     <message>
         <source>Addresses tried</source>
-        <translation type="unfinished"></translation>
+        <translation>Versuchte Adressen</translation>
     </message>
     <message>
         <source>Base URL</source>
-        <translation type="unfinished"></translation>
+        <translation>Basis-URL</translation>
     </message>
     <message>
         <source>Result</source>
-        <translation type="unfinished"></translation>
+        <translation>Ergebnis</translation>
     </message>
     <message>
         <source>Detail</source>
-        <translation type="unfinished"></translation>
+        <translation>Detail</translation>
     </message>
     <message>
         <source>Trying {n} addresses…</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} Adressen werden versucht…</translation>
     </message>
     <message>
         <source> (current)</source>
-        <translation type="unfinished"></translation>
+        <translation> (aktuell)</translation>
     </message>
     <message>
         <source>Waiting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Warten…</translation>
     </message>
     <message>
         <source>No details yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine Details</translation>
     </message>
     <message>
         <source>No details</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Details</translation>
     </message>
     <message>
         <source>Sipstory answers at {url}, the base URL the entry uses already.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sipstory antwortet unter {url}, der Basis-URL, die der Eintrag schon verwendet.</translation>
     </message>
     <message>
         <source>Sipstory answers at {url}</source>
-        <translation type="unfinished"></translation>
+        <translation>Sipstory antwortet unter {url}</translation>
     </message>
     <message>
         <source>Sipstory answers at none of the {n} addresses tried ({why}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Sipstory antwortet unter keiner der {n} versuchten Adressen ({why}).</translation>
     </message>
     <message>
         <source>Is the instance running, and reachable from this computer (VPN, firewall)?</source>
-        <translation type="unfinished"></translation>
+        <translation>Läuft die Instanz, und ist sie von diesem Computer aus erreichbar (VPN, Firewall)?</translation>
     </message>
     <message>
         <source>On this computer Sipstory usually listens on port 4007 (the common compose file), 5000 (inside its container) or 3000 (a backend run from source): all were tried. For another port, add it to the address: localhost:8080.</source>
-        <translation type="unfinished"></translation>
+        <translation>Auf diesem Computer lauscht Sipstory meist auf Port 4007 (die übliche Compose-Datei), 5000 (in seinem Container) oder 3000 (ein aus dem Quellcode gestartetes Backend): Alle wurden versucht. Für einen anderen Port fügen Sie ihn der Adresse hinzu: localhost:8080.</translation>
     </message>
     <message>
         <source>If Sipstory is served on another port or under a path, include it: sipstory.example.com:8443 or example.com/sipstory.</source>
-        <translation type="unfinished"></translation>
+        <translation>Läuft Sipstory auf einem anderen Port oder unter einem Pfad, geben Sie ihn mit an: sipstory.example.com:8443 oder example.com/sipstory.</translation>
     </message>
     <message>
-        <source>A web page answered where the API should be: the reverse proxy sends the API&apos;s path to the web app instead of the backend.</source>
-        <translation type="unfinished"></translation>
+        <source>A web page answered where the API should be: the reverse proxy sends the API's path to the web app instead of the backend.</source>
+        <translation>Wo die API sein sollte, antwortete eine Webseite: Der Reverse Proxy leitet den Pfad der API an die Web-App statt an das Backend.</translation>
     </message>
     <message>
         <source>The certificate was not accepted. A private certificate authority must be trusted by this computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Zertifikat wurde nicht akzeptiert. Einer privaten Zertifizierungsstelle muss dieser Computer vertrauen.</translation>
     </message>
     <message>
         <source>The server redirects: search again with the address it points to.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Server leitet weiter: Suchen Sie erneut mit der Adresse, auf die er verweist.</translation>
     </message>
     <message>
         <source>Check the address for typos, and whether it needs https:// or http://.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen Sie die Adresse auf Tippfehler und ob sie https:// oder http:// braucht.</translation>
     </message>
     <message>
         <source>Sipstory API</source>
-        <translation type="unfinished"></translation>
+        <translation>Sipstory-API</translation>
     </message>
     <message>
         <source>Web app</source>
-        <translation type="unfinished"></translation>
+        <translation>Web-App</translation>
     </message>
     <message>
         <source>Not found</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht gefunden</translation>
     </message>
     <message>
         <source>Redirect</source>
-        <translation type="unfinished"></translation>
+        <translation>Weiterleitung</translation>
     </message>
     <message>
         <source>Unreachable</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht erreichbar</translation>
     </message>
     <message>
         <source>Timed out</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeitüberschreitung</translation>
     </message>
     <message>
         <source>TLS error</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS-Fehler</translation>
     </message>
     <message>
         <source>Other answer</source>
-        <translation type="unfinished"></translation>
+        <translation>Andere Antwort</translation>
     </message>
 </context>
 <context>
     <name>ImportDialog</name>
     <message>
         <source>Import entries</source>
-        <translation type="unfinished"></translation>
+        <translation>Einträge importieren</translation>
     </message>
     <message>
         <source>{n} added</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} hinzugefügt</translation>
     </message>
     <message>
         <source>{n} added under a new name</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} unter neuem Namen hinzugefügt</translation>
     </message>
     <message>
         <source>{n} replaced</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} ersetzt</translation>
     </message>
     <message>
         <source>{n} skipped</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} übersprungen</translation>
     </message>
     <message>
         <source>{n} already there</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} schon vorhanden</translation>
     </message>
     <message>
         <source>Imported: {parts}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Importiert: {parts}.</translation>
     </message>
     <message>
         <source>These entries have no key yet: {names}. Select each one and use Replace key.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Einträge haben noch keinen Schlüssel: {names}. Wählen Sie jeden aus und verwenden Sie „Schlüssel ersetzen“.</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>Schließen</translation>
     </message>
     <message>
         <source>1 conflict</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Konflikt</translation>
     </message>
     <message>
         <source>{n} conflicts</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} Konflikte</translation>
     </message>
     <message>
         <source>{new} new, {same} already there, {conflicts}</source>
-        <translation type="unfinished"></translation>
+        <translation>{new} neu, {same} schon vorhanden, {conflicts}</translation>
     </message>
     <message>
         <source>Entries in the file</source>
-        <translation type="unfinished"></translation>
+        <translation>Einträge in der Datei</translation>
     </message>
     <message>
         <source>Entry</source>
-        <translation type="unfinished"></translation>
+        <translation>Eintrag</translation>
     </message>
     <message>
         <source>Import</source>
-        <translation type="unfinished"></translation>
+        <translation>Importieren</translation>
     </message>
     <message>
         <source>Details</source>
-        <translation type="unfinished"></translation>
+        <translation>Details</translation>
     </message>
     <message>
         <source>Keys are not part of an export. Each entry this import adds arrives without its key: select it afterwards and use Replace key.</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel gehören nicht zu einem Export. Jeder Eintrag, den dieser Import hinzufügt, kommt ohne seinen Schlüssel: Wählen Sie ihn danach aus und verwenden Sie „Schlüssel ersetzen“.</translation>
     </message>
     <message>
         <source>S&amp;kip all conflicts</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Konflikte ü&amp;berspringen</translation>
     </message>
     <message>
         <source>Skip all conflicts</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Konflikte überspringen</translation>
     </message>
     <message>
         <source>&amp;Import</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Importieren</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Abbrechen</translation>
     </message>
     <message>
         <source>New</source>
-        <translation type="unfinished"></translation>
+        <translation>Neu</translation>
     </message>
     <message>
         <source>Already there</source>
-        <translation type="unfinished"></translation>
+        <translation>Schon vorhanden</translation>
     </message>
     <message>
         <source>Conflict</source>
-        <translation type="unfinished"></translation>
+        <translation>Konflikt</translation>
     </message>
     <message>
         <source>What to do with {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Was mit {name} geschehen soll</translation>
     </message>
     <message>
         <source>Choose…</source>
-        <translation type="unfinished"></translation>
+        <translation>Auswählen…</translation>
     </message>
     <message>
         <source>Skip: keep the saved entry</source>
-        <translation type="unfinished"></translation>
+        <translation>Überspringen: den gespeicherten Eintrag behalten</translation>
     </message>
     <message>
         <source>Rename to “{name}”</source>
-        <translation type="unfinished"></translation>
+        <translation>In „{name}“ umbenennen</translation>
     </message>
     <message>
         <source>Replace the saved entry</source>
-        <translation type="unfinished"></translation>
+        <translation>Den gespeicherten Eintrag ersetzen</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>Art</translation>
     </message>
     <message>
         <source>Base URL</source>
-        <translation type="unfinished"></translation>
+        <translation>Basis-URL</translation>
     </message>
     <message>
         <source>Note</source>
-        <translation type="unfinished"></translation>
+        <translation>Notiz</translation>
     </message>
     <message>
         <source>Sipstory Cloud</source>
-        <translation type="unfinished"></translation>
+        <translation>Sipstory Cloud</translation>
     </message>
     <message>
         <source>Self-hosted instance</source>
-        <translation type="unfinished"></translation>
+        <translation>Selbst gehostete Instanz</translation>
     </message>
     <message>
         <source>Custom base URL</source>
-        <translation type="unfinished"></translation>
+        <translation>Eigene Basis-URL</translation>
     </message>
     <message>
         <source>(none)</source>
-        <translation type="unfinished"></translation>
+        <translation>(keine)</translation>
     </message>
     <message>
         <source>{field}: {old} → {new}</source>
-        <translation type="unfinished"></translation>
+        <translation>{field}: {old} → {new}</translation>
     </message>
     <message>
         <source>Every entry in this file is already here: there is nothing to import.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jeder Eintrag dieser Datei ist schon vorhanden: Es gibt nichts zu importieren.</translation>
     </message>
     <message>
         <source>Choose what to do with the conflict.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie, was mit dem Konflikt geschehen soll.</translation>
     </message>
     <message>
         <source>Choose what to do with {n} conflicts.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie, was mit den {n} Konflikten geschehen soll.</translation>
     </message>
     <message>
         <source>Importing…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird importiert…</translation>
     </message>
 </context>
 <context>
     <name>KeyCommands</name>
     <message>
         <source>The key was cleared from the clipboard.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Schlüssel wurde aus der Zwischenablage gelöscht.</translation>
     </message>
     <message>
         <source>The key is still on the clipboard: on Wayland only the app in front may clear it. It will be cleared when you come back to Sipstory Desktop.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Schlüssel ist noch in der Zwischenablage: Unter Wayland darf nur die App im Vordergrund sie leeren. Sie wird geleert, sobald Sie zu Sipstory Desktop zurückkehren.</translation>
     </message>
     <message>
         <source>Key</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel</translation>
     </message>
     <message>
         <source>A curl command with the key</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein curl-Befehl mit dem Schlüssel</translation>
     </message>
     <message>
         <source>An environment line with the key</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Umgebungszeile mit dem Schlüssel</translation>
     </message>
     <message>
         <source>No key stored</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Schlüssel gespeichert</translation>
     </message>
     <message>
         <source>The keyring holds no key for “%s”. Use Replace key to store it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Schlüsselbund enthält keinen Schlüssel für „%s“. Verwenden Sie „Schlüssel ersetzen“, um ihn erneut zu speichern.</translation>
     </message>
     <message>
         <source>Could not read the key</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Schlüssel konnte nicht gelesen werden</translation>
     </message>
     <message>
         <source>%s copied. It will be cleared from the clipboard in 30 s.</source>
-        <translation type="unfinished"></translation>
+        <translation>%s kopiert. In 30 s wird es aus der Zwischenablage gelöscht.</translation>
     </message>
 </context>
 <context>
     <name>KeySection</name>
     <message>
         <source>API key</source>
-        <translation type="unfinished"></translation>
+        <translation>API-Schlüssel</translation>
     </message>
     <message>
         <source>Paste the API key</source>
-        <translation type="unfinished"></translation>
+        <translation>API-Schlüssel einfügen</translation>
     </message>
     <message>
         <source>Find your key in Sipstory: Settings → Developers → API Key.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihren Schlüssel finden Sie in Sipstory unter Settings → Developers → API Key.</translation>
     </message>
     <message>
-        <source>The &apos;Bearer &apos; prefix will be removed: Sipstory expects the raw key.</source>
-        <translation type="unfinished"></translation>
+        <source>The 'Bearer ' prefix will be removed: Sipstory expects the raw key.</source>
+        <translation>Das Präfix „Bearer “ wird entfernt: Sipstory erwartet den reinen Schlüssel.</translation>
     </message>
     <message>
         <source>Hide the key</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel verbergen</translation>
     </message>
     <message>
         <source>Show the key</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel anzeigen</translation>
     </message>
 </context>
 <context>
     <name>KeyringStatus</name>
     <message>
         <source>Looking for the keyring…</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüsselbund wird gesucht…</translation>
     </message>
     <message>
         <source>Which keyring holds the keys</source>
-        <translation type="unfinished"></translation>
+        <translation>Welcher Schlüsselbund die Schlüssel enthält</translation>
     </message>
     <message>
         <source>Looking for the keyring</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüsselbund wird gesucht</translation>
     </message>
     <message>
         <source>Keyring: encrypted</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüsselbund: verschlüsselt</translation>
     </message>
     <message>
         <source>Keyring: NOT encrypted</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüsselbund: NICHT verschlüsselt</translation>
     </message>
     <message>
         <source>secure</source>
-        <translation type="unfinished"></translation>
+        <translation>sicher</translation>
     </message>
     <message>
         <source>NOT encrypted</source>
-        <translation type="unfinished"></translation>
+        <translation>NICHT verschlüsselt</translation>
     </message>
     <message>
         <source>Keys in %s (%s)</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel in %s (%s)</translation>
     </message>
     <message>
         <source>Your keys are stored without encryption.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihre Schlüssel werden unverschlüsselt gespeichert.</translation>
     </message>
     <message>
         <source>The keyring in use, %s, keeps keys in a plain file. Install a system keyring (GNOME Keyring, KWallet) and restart.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der verwendete Schlüsselbund, %s, speichert Schlüssel in einer einfachen Datei. Installieren Sie einen Schlüsselbund des Systems (GNOME Keyring, KWallet) und starten Sie neu.</translation>
     </message>
     <message>
         <source>No keyring</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Schlüsselbund</translation>
     </message>
     <message>
         <source>No system keyring is available.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Schlüsselbund des Systems verfügbar.</translation>
     </message>
     <message>
         <source>The keyring could not be opened.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Schlüsselbund konnte nicht geöffnet werden.</translation>
     </message>
     <message>
         <source>Your entries are listed, but keys cannot be stored, read or checked until then.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihre Einträge werden angezeigt, aber Schlüssel können bis dahin nicht gespeichert, gelesen oder geprüft werden.</translation>
     </message>
 </context>
 <context>
     <name>ListLoader</name>
     <message>
         <source>Your config was repaired.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihre Konfiguration wurde repariert.</translation>
     </message>
     <message>
         <source>The config cannot be read.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Konfiguration kann nicht gelesen werden.</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
         <source> — Demo</source>
-        <translation type="unfinished"></translation>
+        <translation> – Demo</translation>
     </message>
     <message>
         <source>Details</source>
-        <translation type="unfinished"></translation>
+        <translation>Details</translation>
     </message>
     <message>
         <source>Finishing the running checks…</source>
-        <translation type="unfinished"></translation>
+        <translation>Laufende Prüfungen werden abgeschlossen…</translation>
     </message>
 </context>
 <context>
     <name>NameSection</name>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>e.g. Acme Corp (production)</source>
-        <translation type="unfinished"></translation>
+        <translation>z. B. Acme Corp (Produktion)</translation>
     </message>
     <message>
         <source>&amp;Name:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Name:</translation>
     </message>
     <message>
         <source>There is already a key called “{name}”.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es gibt schon einen Schlüssel namens „{name}“.</translation>
     </message>
 </context>
 <context>
     <name>NoteSection</name>
     <message>
         <source>Note</source>
-        <translation type="unfinished"></translation>
+        <translation>Notiz</translation>
     </message>
     <message>
         <source>Optional: whose key this is, what it is for…</source>
-        <translation type="unfinished"></translation>
+        <translation>Optional: wessen Schlüssel das ist, wofür er dient…</translation>
     </message>
     <message>
         <source>N&amp;ote:</source>
-        <translation type="unfinished"></translation>
+        <translation>N&amp;otiz:</translation>
     </message>
     <message>
         <source>The note is longer than {count} characters.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Notiz ist länger als {count} Zeichen.</translation>
     </message>
 </context>
 <context>
     <name>OrphansDialog</name>
     <message>
         <source>Orphaned keys</source>
-        <translation type="unfinished"></translation>
+        <translation>Verwaiste Schlüssel</translation>
     </message>
     <message>
         <source>An orphaned key is one this app stored in the keyring that no entry uses. It is left behind when adding or removing an entry is interrupted, or when an entry is removed while the keyring is locked. Deleting it changes no entry.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein verwaister Schlüssel ist einer, den diese App im Schlüsselbund gespeichert hat und den kein Eintrag verwendet. Er bleibt zurück, wenn das Hinzufügen oder Entfernen eines Eintrags unterbrochen wird oder ein Eintrag bei gesperrtem Schlüsselbund entfernt wird. Ihn zu löschen ändert keinen Eintrag.</translation>
     </message>
     <message>
         <source>&amp;Delete from keyring</source>
-        <translation type="unfinished"></translation>
+        <translation>Aus dem Schlüsselbund &amp;löschen</translation>
     </message>
     <message>
         <source>Delete from keyring</source>
-        <translation type="unfinished"></translation>
+        <translation>Aus dem Schlüsselbund löschen</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>Schließen</translation>
     </message>
     <message>
         <source>&amp;Keys that no entry uses:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Schlüssel, die kein Eintrag verwendet:</translation>
     </message>
     <message>
         <source>Nothing to clean: every key this app stored belongs to an entry.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nichts aufzuräumen: Jeder von dieser App gespeicherte Schlüssel gehört zu einem Eintrag.</translation>
     </message>
     <message>
         <source>Deleted 1 key from the keyring.</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Schlüssel aus dem Schlüsselbund gelöscht.</translation>
     </message>
     <message>
         <source>Deleted {n} keys from the keyring.</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} Schlüssel aus dem Schlüsselbund gelöscht.</translation>
     </message>
     <message>
         <source>Nothing is left to clean.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es gibt nichts mehr aufzuräumen.</translation>
     </message>
     <message>
         <source>Deleting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird gelöscht…</translation>
     </message>
     <message>
         <source>Delete orphaned keys</source>
-        <translation type="unfinished"></translation>
+        <translation>Verwaiste Schlüssel löschen</translation>
     </message>
     <message>
         <source>Delete 1 orphaned key from the keyring?</source>
-        <translation type="unfinished"></translation>
+        <translation>1 verwaisten Schlüssel aus dem Schlüsselbund löschen?</translation>
     </message>
     <message>
         <source>Delete {n} orphaned keys from the keyring?</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} verwaiste Schlüssel aus dem Schlüsselbund löschen?</translation>
     </message>
     <message>
         <source>No entry uses them. A deleted key cannot be recovered from the keyring.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Eintrag verwendet sie. Ein gelöschter Schlüssel lässt sich aus dem Schlüsselbund nicht wiederherstellen.</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>Löschen</translation>
     </message>
 </context>
 <context>
     <name>ResultPanel</name>
     <message>
         <source>Check result</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfergebnis</translation>
     </message>
     <message>
         <source>You changed the address or the key after this test started.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sie haben die Adresse oder den Schlüssel geändert, nachdem diese Prüfung begonnen hat.</translation>
     </message>
 </context>
 <context>
     <name>ServerSection</name>
     <message>
         <source>Sipstory C&amp;loud</source>
-        <translation type="unfinished"></translation>
+        <translation>Sipstory C&amp;loud</translation>
     </message>
     <message>
         <source>Sipstory Cloud</source>
-        <translation type="unfinished"></translation>
+        <translation>Sipstory Cloud</translation>
     </message>
     <message>
         <source>&amp;Self-hosted instance</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Selbst gehostete Instanz</translation>
     </message>
     <message>
         <source>Self-hosted instance</source>
-        <translation type="unfinished"></translation>
+        <translation>Selbst gehostete Instanz</translation>
     </message>
     <message>
         <source>Custom base &amp;URL</source>
-        <translation type="unfinished"></translation>
+        <translation>Eigene Basis-&amp;URL</translation>
     </message>
     <message>
         <source>Custom base URL</source>
-        <translation type="unfinished"></translation>
+        <translation>Eigene Basis-URL</translation>
     </message>
     <message>
         <source>Instance address</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresse der Instanz</translation>
     </message>
     <message>
         <source>Address:</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresse:</translation>
     </message>
     <message>
         <source>URL:</source>
-        <translation type="unfinished"></translation>
+        <translation>URL:</translation>
     </message>
     <message>
         <source>&amp;Find API URL…</source>
-        <translation type="unfinished"></translation>
+        <translation>API-URL &amp;finden…</translation>
     </message>
     <message>
         <source>Find the API URL of this address</source>
-        <translation type="unfinished"></translation>
+        <translation>Die API-URL dieser Adresse finden</translation>
     </message>
     <message>
         <source>Try the likely API addresses of this instance (sends no key) and use the one that answers like Sipstory</source>
-        <translation type="unfinished"></translation>
+        <translation>Die wahrscheinlichen API-Adressen dieser Instanz versuchen (sendet keinen Schlüssel) und die verwenden, die wie Sipstory antwortet</translation>
     </message>
     <message>
         <source>Where:</source>
-        <translation type="unfinished"></translation>
+        <translation>Wo:</translation>
     </message>
     <message>
         <source>Base URL: {url}</source>
-        <translation type="unfinished"></translation>
+        <translation>Basis-URL: {url}</translation>
     </message>
     <message>
-        <source>Enter your server&apos;s address, e.g. sipstory.example.com or http://localhost:4007.</source>
-        <translation type="unfinished"></translation>
+        <source>Enter your server's address, e.g. sipstory.example.com or http://localhost:4007.</source>
+        <translation>Geben Sie die Adresse Ihres Servers ein, z. B. sipstory.example.com oder http://localhost:4007.</translation>
     </message>
     <message>
         <source>Enter the full API base URL, e.g. http://localhost:3000/public/v1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie die vollständige Basis-URL der API ein, z. B. http://localhost:3000/public/v1.</translation>
     </message>
     <message>
         <source>Where</source>
-        <translation type="unfinished"></translation>
+        <translation>Wo</translation>
     </message>
 </context>
 <context>
     <name>StatusTexts</name>
     <message>
         <source>Connected</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbunden</translation>
     </message>
     <message>
         <source>Rate limited</source>
-        <translation type="unfinished"></translation>
+        <translation>Gedrosselt</translation>
     </message>
     <message>
         <source>Invalid key</source>
-        <translation type="unfinished"></translation>
+        <translation>Ungültiger Schlüssel</translation>
     </message>
     <message>
         <source>No subscription</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Abonnement</translation>
     </message>
     <message>
         <source>Not the API</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht die API</translation>
     </message>
     <message>
         <source>Redirected</source>
-        <translation type="unfinished"></translation>
+        <translation>Weitergeleitet</translation>
     </message>
     <message>
         <source>Unreachable</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht erreichbar</translation>
     </message>
     <message>
         <source>Timed out</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeitüberschreitung</translation>
     </message>
     <message>
         <source>TLS error</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS-Fehler</translation>
     </message>
     <message>
         <source>Server error</source>
-        <translation type="unfinished"></translation>
+        <translation>Serverfehler</translation>
     </message>
     <message>
         <source>Unexpected answer</source>
-        <translation type="unfinished"></translation>
+        <translation>Unerwartete Antwort</translation>
     </message>
     <message>
         <source>No key stored</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Schlüssel gespeichert</translation>
     </message>
     <message>
         <source>Keyring error</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüsselbundfehler</translation>
     </message>
     <message>
         <source>Not checked</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht geprüft</translation>
     </message>
     <message>
         <source>green</source>
-        <translation type="unfinished"></translation>
+        <translation>grün</translation>
     </message>
     <message>
         <source>amber</source>
-        <translation type="unfinished"></translation>
+        <translation>gelb</translation>
     </message>
     <message>
         <source>red</source>
-        <translation type="unfinished"></translation>
+        <translation>rot</translation>
     </message>
     <message>
         <source>grey</source>
-        <translation type="unfinished"></translation>
+        <translation>grau</translation>
     </message>
     <message>
         <source>never</source>
-        <translation type="unfinished"></translation>
+        <translation>nie</translation>
     </message>
     <message>
         <source>just now</source>
-        <translation type="unfinished"></translation>
+        <translation>gerade eben</translation>
     </message>
     <message>
         <source>%1 min ago</source>
-        <translation type="unfinished"></translation>
+        <translation>vor %1 Min.</translation>
     </message>
     <message>
         <source>%1 h ago</source>
-        <translation type="unfinished"></translation>
+        <translation>vor %1 Std.</translation>
     </message>
     <message>
         <source>%1 d ago</source>
-        <translation type="unfinished"></translation>
+        <translation>vor %1 T.</translation>
     </message>
 </context>
 <context>
     <name>TerminalCommands</name>
     <message>
         <source>Import keys from .env files</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel aus .env-Dateien importieren</translation>
     </message>
     <message>
         <source>dotenv files (.env .env.* *.env)</source>
-        <translation type="unfinished"></translation>
+        <translation>dotenv-Dateien (.env .env.* *.env)</translation>
     </message>
     <message>
         <source>All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Dateien (*)</translation>
     </message>
     <message>
         <source>Could not read the files</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Dateien konnten nicht gelesen werden</translation>
     </message>
     <message>
         <source>Saved %d key(s) in the keyring.</source>
-        <translation type="unfinished"></translation>
+        <translation>%d Schlüssel im Schlüsselbund gespeichert.</translation>
     </message>
     <message>
         <source>Scrubbed %s (its old version is in %s, mode 0600).</source>
-        <translation type="unfinished"></translation>
+        <translation>%s bereinigt (die alte Fassung liegt in %s, Modus 0600).</translation>
     </message>
 </context>
 <context>
     <name>TerminalUseDialog</name>
     <message>
         <source>Use “%s” in a terminal</source>
-        <translation type="unfinished"></translation>
+        <translation>„%s“ in einem Terminal verwenden</translation>
     </message>
     <message>
         <source>Run a command with the key in its environment:</source>
-        <translation type="unfinished"></translation>
+        <translation>Einen Befehl mit dem Schlüssel in seiner Umgebung ausführen:</translation>
     </message>
     <message>
         <source>Set SIPSTORY_API_KEY and SIPSTORY_API_URL in this shell (sh, zsh):</source>
-        <translation type="unfinished"></translation>
+        <translation>SIPSTORY_API_KEY und SIPSTORY_API_URL in dieser Shell setzen (sh, zsh):</translation>
     </message>
     <message>
         <source>The same in fish:</source>
-        <translation type="unfinished"></translation>
+        <translation>Dasselbe in fish:</translation>
     </message>
     <message>
-        <source>In a project&apos;s .envrc (direnv), so that commands there use this entry:</source>
-        <translation type="unfinished"></translation>
+        <source>In a project's .envrc (direnv), so that commands there use this entry:</source>
+        <translation>In der .envrc eines Projekts (direnv), damit Befehle dort diesen Eintrag verwenden:</translation>
     </message>
     <message>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopieren</translation>
     </message>
     <message>
         <source>Copy: %s</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopieren: %s</translation>
     </message>
     <message>
-        <source>None of these lines holds the key: each asks sipstory-keys for it from the keyring when it runs. Replace COMMAND with your own. sipstory-keys run --mask hides the key in the command&apos;s output (the default when it is not a terminal).</source>
-        <translation type="unfinished"></translation>
+        <source>None of these lines holds the key: each asks sipstory-keys for it from the keyring when it runs. Replace COMMAND with your own. sipstory-keys run --mask hides the key in the command's output (the default when it is not a terminal).</source>
+        <translation>Keine dieser Zeilen enthält den Schlüssel: Jede holt ihn beim Ausführen über sipstory-keys aus dem Schlüsselbund. Ersetzen Sie COMMAND durch Ihren eigenen Befehl. sipstory-keys run --mask verbirgt den Schlüssel in der Ausgabe des Befehls (die Vorgabe, wenn sie kein Terminal ist).</translation>
     </message>
 </context>
 <context>
     <name>ToolCommands</name>
     <message>
         <source>The keyring holds no key for this entry.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Schlüsselbund enthält keinen Schlüssel für diesen Eintrag.</translation>
     </message>
     <message>
         <source>Use Replace key to store it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Verwenden Sie „Schlüssel ersetzen“, um ihn zu speichern.</translation>
     </message>
     <message>
         <source>Try again; if it happens again, please report it with the log.</source>
-        <translation type="unfinished"></translation>
+        <translation>Versuchen Sie es erneut; passiert es wieder, melden Sie es bitte mit dem Protokoll.</translation>
     </message>
     <message>
         <source>Export entries (without keys)</source>
-        <translation type="unfinished"></translation>
+        <translation>Einträge exportieren (ohne Schlüssel)</translation>
     </message>
     <message>
         <source>JSON files (*.json)</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON-Dateien (*.json)</translation>
     </message>
     <message>
         <source>Exported the entries, without their keys, to %s.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Einträge wurden ohne ihre Schlüssel nach %s exportiert.</translation>
     </message>
     <message>
         <source>Could not export</source>
-        <translation type="unfinished"></translation>
+        <translation>Export fehlgeschlagen</translation>
     </message>
     <message>
         <source>Import entries</source>
-        <translation type="unfinished"></translation>
+        <translation>Einträge importieren</translation>
     </message>
     <message>
         <source>JSON files (*.json);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON-Dateien (*.json);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>Could not read the export</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Export konnte nicht gelesen werden</translation>
     </message>
     <message>
         <source>Imported entries have no key yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Importierte Einträge haben noch keinen Schlüssel.</translation>
     </message>
     <message>
         <source>Select each of them and use Replace key: %s.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie jeden davon aus und verwenden Sie „Schlüssel ersetzen“: %s.</translation>
     </message>
     <message>
         <source>Could not read the keyring</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Schlüsselbund konnte nicht gelesen werden</translation>
     </message>
     <message>
         <source>About %s</source>
-        <translation type="unfinished"></translation>
+        <translation>Über %s</translation>
     </message>
     <message>
         <source>&lt;h3&gt;%s %s&lt;/h3&gt;&lt;p&gt;Keep your Sipstory API keys in the system keyring and see at a glance which ones work.&lt;/p&gt;&lt;p&gt;Application id: %s&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;h3&gt;%s %s&lt;/h3&gt;&lt;p&gt;Bewahren Sie Ihre Sipstory-API-Schlüssel im Schlüsselbund des Systems auf und sehen Sie auf einen Blick, welche funktionieren.&lt;/p&gt;&lt;p&gt;Anwendungs-ID: %s&lt;/p&gt;</translation>
     </message>
 </context>
 <context>
     <name>Tray</name>
     <message>
         <source>&amp;Show Sipstory Desktop</source>
-        <translation type="unfinished"></translation>
+        <translation>Sipstory Desktop &amp;anzeigen</translation>
     </message>
     <message>
         <source>&amp;Check all now</source>
-        <translation type="unfinished"></translation>
+        <translation>Jetzt alle &amp;prüfen</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beenden</translation>
     </message>
 </context>
 <context>
     <name>WatchDialog</name>
     <message>
         <source>Watch keys</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel überwachen</translation>
     </message>
     <message>
         <source>&amp;Check every key periodically</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Schlüssel regelmäßig &amp;prüfen</translation>
     </message>
     <message>
         <source> min</source>
-        <translation type="unfinished"></translation>
+        <translation> Min.</translation>
     </message>
     <message>
         <source>Minutes between rounds</source>
-        <translation type="unfinished"></translation>
+        <translation>Minuten zwischen den Runden</translation>
     </message>
     <message>
         <source> per hour</source>
-        <translation type="unfinished"></translation>
+        <translation> pro Stunde</translation>
     </message>
     <message>
         <source>Checks per key per hour at most</source>
-        <translation type="unfinished"></translation>
+        <translation>Höchstens so viele Prüfungen pro Schlüssel und Stunde</translation>
     </message>
     <message>
         <source>&amp;Notify me when a key changes colour</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Benachrichtigen, wenn ein Schlüssel die Farbe wechselt</translation>
     </message>
     <message>
-        <source>Each check may cost one of the organization&apos;s 30 requests per hour. A round skips every key that has already used its budget in the last hour, checks made by hand included.</source>
-        <translation type="unfinished"></translation>
+        <source>Each check may cost one of the organization's 30 requests per hour. A round skips every key that has already used its budget in the last hour, checks made by hand included.</source>
+        <translation>Jede Prüfung kann eine der 30 Anfragen pro Stunde der Organisation kosten. Eine Runde überspringt jeden Schlüssel, der sein Kontingent in der letzten Stunde schon verbraucht hat, von Hand gestartete Prüfungen eingeschlossen.</translation>
     </message>
     <message>
         <source>Check &amp;every:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Prüfintervall:</translation>
     </message>
     <message>
         <source>At &amp;most:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Höchstens:</translation>
     </message>
     <message>
         <source>Watching still works while the window is open. Closing the window while watching minimises it the first time; closing it again quits.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Überwachung funktioniert weiter, solange das Fenster offen ist. Wird das Fenster während der Überwachung geschlossen, wird es beim ersten Mal minimiert; beim zweiten Mal wird beendet.</translation>
     </message>
 </context>
 <context>
     <name>WatchMode</name>
     <message>
         <source>Watching: every %d min, at most %d checks per key per hour.</source>
-        <translation type="unfinished"></translation>
+        <translation>Überwachung: alle %d Min., höchstens %d Prüfungen pro Schlüssel und Stunde.</translation>
     </message>
     <message>
         <source>No tray here: watching runs while the window is open.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Infobereich vorhanden: Die Überwachung läuft, solange das Fenster offen ist.</translation>
     </message>
     <message>
         <source>%s: %d of %d keys working</source>
-        <translation type="unfinished"></translation>
+        <translation>%s: %d von %d Schlüsseln funktionieren</translation>
     </message>
     <message>
         <source>Still watching your keys from the tray. Quit from its menu.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihre Schlüssel werden weiter aus dem Infobereich überwacht. Beenden Sie über dessen Menü.</translation>
     </message>
     <message>
         <source>Minimised to keep watching your keys: %s Close the window again to quit.</source>
-        <translation type="unfinished"></translation>
+        <translation>Minimiert, um Ihre Schlüssel weiter zu überwachen: %s Schließen Sie das Fenster erneut, um zu beenden.</translation>
     </message>
     <message>
         <source>The system tray went away: the window is back, still watching.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Infobereich ist verschwunden: Das Fenster ist zurück und überwacht weiter.</translation>
     </message>
 </context>
 <context>
     <name>WindowActions</name>
     <message>
         <source>&amp;Add key…</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel &amp;hinzufügen…</translation>
     </message>
     <message>
         <source>Add a key</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel hinzufügen</translation>
     </message>
     <message>
         <source>Check &amp;all</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Alle prüfen</translation>
     </message>
     <message>
         <source>Check every key</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Schlüssel prüfen</translation>
     </message>
     <message>
         <source>&amp;Check</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Prüfen</translation>
     </message>
     <message>
         <source>Check the selected key</source>
-        <translation type="unfinished"></translation>
+        <translation>Den ausgewählten Schlüssel prüfen</translation>
     </message>
     <message>
         <source>&amp;Edit…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Bearbeiten…</translation>
     </message>
     <message>
         <source>Rename the entry or change its server</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Eintrag umbenennen oder seinen Server ändern</translation>
     </message>
     <message>
         <source>Re&amp;place key…</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel e&amp;rsetzen…</translation>
     </message>
     <message>
         <source>Store a new key after a rotation</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach einer Rotation einen neuen Schlüssel speichern</translation>
     </message>
     <message>
         <source>&amp;Remove…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Entfernen…</translation>
     </message>
     <message>
         <source>Remove the entry and delete its key</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Eintrag entfernen und seinen Schlüssel löschen</translation>
     </message>
     <message>
         <source>Cop&amp;y key</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel &amp;kopieren</translation>
     </message>
     <message>
         <source>Copy the key; cleared from the clipboard after 30 s</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Schlüssel kopieren; nach 30 s aus der Zwischenablage gelöscht</translation>
     </message>
     <message>
         <source>Re&amp;veal key</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel &amp;anzeigen</translation>
     </message>
     <message>
         <source>Show the key for 10 seconds</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Schlüssel 10 Sekunden lang anzeigen</translation>
     </message>
     <message>
         <source>Copy as c&amp;url</source>
-        <translation type="unfinished"></translation>
+        <translation>Als c&amp;url kopieren</translation>
     </message>
     <message>
         <source>Copy a curl command that checks this key (cleared after 30 s)</source>
-        <translation type="unfinished"></translation>
+        <translation>Einen curl-Befehl kopieren, der diesen Schlüssel prüft (nach 30 s gelöscht)</translation>
     </message>
     <message>
         <source>Copy as e&amp;nvironment line</source>
-        <translation type="unfinished"></translation>
+        <translation>Als &amp;Umgebungszeile kopieren</translation>
     </message>
     <message>
         <source>Copy SIPSTORY_API_URL and SIPSTORY_API_KEY (cleared after 30 s)</source>
-        <translation type="unfinished"></translation>
+        <translation>SIPSTORY_API_URL und SIPSTORY_API_KEY kopieren (nach 30 s gelöscht)</translation>
     </message>
     <message>
         <source>Use in a &amp;terminal…</source>
-        <translation type="unfinished"></translation>
+        <translation>In einem &amp;Terminal verwenden…</translation>
     </message>
     <message>
         <source>The lines that use this key from a shell, a script or CI (no key in them)</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Zeilen, die diesen Schlüssel aus einer Shell, einem Skript oder einer CI verwenden (ohne Schlüssel darin)</translation>
     </message>
     <message>
         <source>C&amp;hannels…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Kanäle…</translation>
     </message>
     <message>
-        <source>The channels this key&apos;s organization can post to</source>
-        <translation type="unfinished"></translation>
+        <source>The channels this key's organization can post to</source>
+        <translation>Die Kanäle, in denen die Organisation dieses Schlüssels veröffentlichen kann</translation>
     </message>
     <message>
         <source>&amp;Find API URL…</source>
-        <translation type="unfinished"></translation>
+        <translation>API-URL &amp;finden…</translation>
     </message>
     <message>
-        <source>Try the likely API addresses of this entry&apos;s instance (sends no key)</source>
-        <translation type="unfinished"></translation>
+        <source>Try the likely API addresses of this entry's instance (sends no key)</source>
+        <translation>Die wahrscheinlichen API-Adressen der Instanz dieses Eintrags versuchen (sendet keinen Schlüssel)</translation>
     </message>
     <message>
         <source>&amp;Export entries…</source>
-        <translation type="unfinished"></translation>
+        <translation>Einträge &amp;exportieren…</translation>
     </message>
     <message>
         <source>Save the entries, without their keys, to a file</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Einträge ohne ihre Schlüssel in einer Datei speichern</translation>
     </message>
     <message>
         <source>&amp;Import entries…</source>
-        <translation type="unfinished"></translation>
+        <translation>Einträge &amp;importieren…</translation>
     </message>
     <message>
         <source>Add entries from an export, with a preview</source>
-        <translation type="unfinished"></translation>
+        <translation>Einträge aus einem Export hinzufügen, mit Vorschau</translation>
     </message>
     <message>
         <source>Import &amp;keys from .env files…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Schlüssel aus .env-Dateien importieren…</translation>
     </message>
     <message>
         <source>Move Sipstory keys written in .env files into the keyring</source>
-        <translation type="unfinished"></translation>
+        <translation>In .env-Dateien geschriebene Sipstory-Schlüssel in den Schlüsselbund verschieben</translation>
     </message>
     <message>
         <source>Clean up &amp;orphaned keys…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Verwaiste Schlüssel aufräumen…</translation>
     </message>
     <message>
         <source>Keys of this app in the keyring that no entry uses</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel dieser App im Schlüsselbund, die kein Eintrag verwendet</translation>
     </message>
     <message>
         <source>&amp;Filter</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Filtern</translation>
     </message>
     <message>
         <source>Filter the list</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Liste filtern</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beenden</translation>
     </message>
     <message>
         <source>Quit after the running checks</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach den laufenden Prüfungen beenden</translation>
     </message>
     <message>
         <source>&amp;Watch…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Überwachen…</translation>
     </message>
     <message>
         <source>Check keys periodically</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel regelmäßig prüfen</translation>
     </message>
     <message>
         <source>&amp;About Sipstory Desktop</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Über Sipstory Desktop</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Datei</translation>
     </message>
     <message>
         <source>&amp;Edit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
         <source>&amp;Keys</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Schlüssel</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hilfe</translation>
     </message>
     <message>
         <source>Main</source>
-        <translation type="unfinished"></translation>
+        <translation>Haupt</translation>
     </message>
     <message>
         <source>More tools</source>
-        <translation type="unfinished"></translation>
+        <translation>Weitere Werkzeuge</translation>
     </message>
 </context>
 </TS>

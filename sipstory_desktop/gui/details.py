@@ -24,7 +24,7 @@ from ..core.status import CheckResult, Status
 from ..core.times import utc_now
 from .entry_texts import colour_since, status_text
 from .lights import light_icon, light_label_pixmap
-from .status_texts import light_name, status_label
+from .status_texts import light_name, short_moment, status_label
 
 REVEAL_SECONDS = 10
 RECENT_RESULTS = 10
@@ -243,8 +243,12 @@ class DetailsPane(QWidget):
     def _fill_recent(self, history: list[CheckResult]) -> None:
         self._recent.clear()
         for result in reversed(history[-RECENT_RESULTS:]):
-            when = f"{result.checked_at.astimezone():%d %b %H:%M}"
-            latency = f" · {result.latency_ms} ms" if result.latency_ms is not None else ""
+            when = short_moment(result.checked_at)
+            latency = (
+                " · " + self.tr("%s ms") % result.latency_ms
+                if result.latency_ms is not None
+                else ""
+            )
             item = QListWidgetItem(
                 light_icon(result.light), f"{when}  {status_label(result.status)}{latency}"
             )
@@ -268,15 +272,19 @@ def _since_text(history: list[CheckResult]) -> str:
     light, since = colour_since(history)
     return QCoreApplication.translate("DetailsPane", "%s since %s") % (
         light_name(light).capitalize(),
-        f"{since.astimezone():%d %b %H:%M}",
+        short_moment(since),
     )
 
 
 def _budget_text(result: CheckResult | None, used: int) -> str:
-    text = f"{used} of {RATE_LIMIT} checks sent in the last hour"
+    text = QCoreApplication.translate("DetailsPane", "%1 of %2 checks sent in the last hour")
+    text = text.replace("%1", str(used)).replace("%2", str(RATE_LIMIT))
     if result and result.rate_limit and result.rate_limit.remaining is not None:
-        text += f"; the server said {result.rate_limit.remaining} of "
-        text += f"{result.rate_limit.limit or RATE_LIMIT} left"
+        said = QCoreApplication.translate("DetailsPane", "the server said %1 of %2 left")
+        said = said.replace("%1", str(result.rate_limit.remaining))
+        text += "; " + said.replace("%2", str(result.rate_limit.limit or RATE_LIMIT))
         if result.rate_limit.reset_seconds is not None:
-            text += f", resetting in {max(1, result.rate_limit.reset_seconds // 60)} min"
+            minutes = max(1, result.rate_limit.reset_seconds // 60)
+            resetting = QCoreApplication.translate("DetailsPane", "resetting in %1 min")
+            text += ", " + resetting.replace("%1", str(minutes))
     return text

@@ -87,7 +87,12 @@ def fill_entry_row(
             relative_time(result.checked_at if result else None, now),
             result.checked_at.timestamp() if result else 0.0,
         ),
-        (f"{latency} ms" if latency is not None else "", -1 if latency is None else latency),
+        (
+            QCoreApplication.translate("EntryModel", "%s ms") % latency
+            if latency is not None
+            else "",
+            -1 if latency is None else latency,
+        ),
         (f"{used}/{limit}", used),
         ("", working / max(1, len(history))),
         ("", ""),

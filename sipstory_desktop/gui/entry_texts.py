@@ -14,7 +14,7 @@ from ..core.state import State
 from ..core.status import CheckResult, Light, Status
 from ..core.urls import CLOUD_BASE_URL, Origin, origin_of
 from .roles import Column
-from .status_texts import ago, light_name, status_label
+from .status_texts import ago, light_name, short_moment, status_label
 
 _CLOUD_ORIGIN = origin_of(CLOUD_BASE_URL)
 
@@ -101,7 +101,7 @@ def history_summary(history: list[CheckResult]) -> str | None:
         len(history),
         parts,
         light_name(light),
-        f"{since.astimezone():%d %b %H:%M}",
+        short_moment(since),
     )
 
 

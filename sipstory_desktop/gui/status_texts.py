@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6 import QtCore
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
 
 from ..core.status import Light, Status
 
@@ -73,3 +73,9 @@ def ago(moment: datetime | None, now: datetime) -> str:
     return QCoreApplication.translate("StatusTexts", "%1 d ago").replace(
         "%1", str(seconds // 86400)
     )
+
+
+def short_moment(moment: datetime) -> str:
+    """ "03 Dec 18:47" in local time, with the month as the user's locale names it."""
+    shown = QDateTime.fromSecsSinceEpoch(int(moment.timestamp()))  # in local time
+    return QLocale().toString(shown, "dd MMM HH:mm")
