@@ -122,7 +122,8 @@ def pseudo(text: str) -> str:
     out = "".join(part if _KEPT.fullmatch(part) else part.translate(_ACCENTED) for part in parts)
     letters = sum(len(part) for part in parts if not _KEPT.fullmatch(part))
     extra = math.ceil(letters * PSEUDO_GROWTH)
-    filler = (_FILLER * (extra // len(_FILLER) + 1))[:extra]
+    run = (_FILLER * (extra // len(_FILLER) + 1))[:extra]
+    filler = " ".join(run[i : i + 6] for i in range(0, len(run), 6))  # words, as text wraps
     return f"{PSEUDO_OPEN}{out}{' ' + filler if filler else ''}{PSEUDO_CLOSE}"
 
 

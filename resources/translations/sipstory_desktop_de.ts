@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="de">
 <context>
     <name>BackgroundOp</name>
@@ -41,11 +42,11 @@
         <translation>Kanäle abrufen</translation>
     </message>
     <message>
-        <source>Uses one of the organization's 30 requests per hour.</source>
+        <source>Uses one of the organization&apos;s 30 requests per hour.</source>
         <translation>Verbraucht eine der 30 Anfragen pro Stunde der Organisation.</translation>
     </message>
     <message>
-        <source>Ask the server for the channels with this entry's key.</source>
+        <source>Ask the server for the channels with this entry&apos;s key.</source>
         <translation>Den Server mit dem Schlüssel dieses Eintrags nach den Kanälen fragen.</translation>
     </message>
     <message>
@@ -123,16 +124,19 @@
         <source>Nothing to check yet: add a key first.</source>
         <translation>Noch nichts zu prüfen: Fügen Sie zuerst einen Schlüssel hinzu.</translation>
     </message>
-    <message>
-        <source>%d key(s) held back after a 429 Too Many Requests: no request sent.</source>
-        <translation>%d Schlüssel nach 429 Too Many Requests zurückgehalten: keine Anfrage gesendet.</translation>
+    <message numerus="yes">
+        <source>%n key(s) held back after a 429 Too Many Requests: no request sent.</source>
+        <translation>
+            <numerusform>%n Schlüssel nach 429 Too Many Requests zurückgehalten: keine Anfrage gesendet.</numerusform>
+            <numerusform>%n Schlüssel nach 429 Too Many Requests zurückgehalten: keine Anfrage gesendet.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Check “%s” anyway?</source>
         <translation>„%s“ trotzdem prüfen?</translation>
     </message>
     <message>
-        <source>Sipstory answered 429 Too Many Requests for this key's organization and asked to wait until %s (in %d min). A check now may cost one of its 30 requests this hour and prolong the wait.</source>
+        <source>Sipstory answered 429 Too Many Requests for this key&apos;s organization and asked to wait until %s (in %d min). A check now may cost one of its 30 requests this hour and prolong the wait.</source>
         <translation>Sipstory antwortete für die Organisation dieses Schlüssels mit 429 Too Many Requests und bat, bis %s zu warten (in %d Min.). Eine Prüfung jetzt kann eine ihrer 30 Anfragen dieser Stunde kosten und die Wartezeit verlängern.</translation>
     </message>
     <message>
@@ -144,7 +148,7 @@
         <translation>Alle prüfen?</translation>
     </message>
     <message>
-        <source>Checking every key now would go over Sipstory's limit of 30 requests per hour for some organizations:
+        <source>Checking every key now would go over Sipstory&apos;s limit of 30 requests per hour for some organizations:
 
 %s</source>
         <translation>Alle Schlüssel jetzt zu prüfen, würde für einige Organisationen Sipstorys Grenze von 30 Anfragen pro Stunde überschreiten:
@@ -187,7 +191,7 @@
         <translation>Diese Arbeitsumgebung hat keinen Infobereich für App-Symbole (kein StatusNotifier-Watcher auf dem Sitzungsbus; unter GNOME fügt die Erweiterung AppIndicator einen hinzu).</translation>
     </message>
     <message>
-        <source>This desktop's system tray is not shown right now (no StatusNotifier host is registered on the session bus).</source>
+        <source>This desktop&apos;s system tray is not shown right now (no StatusNotifier host is registered on the session bus).</source>
         <translation>Der Infobereich dieser Arbeitsumgebung wird gerade nicht angezeigt (auf dem Sitzungsbus ist kein StatusNotifier-Host registriert).</translation>
     </message>
     <message>
@@ -286,7 +290,7 @@
         <translation>Wird geprüft…</translation>
     </message>
     <message>
-        <source>Not checked yet. Press Test (Ctrl+T) to check this key; each check may count against the organization's 30 requests per hour.</source>
+        <source>Not checked yet. Press Test (Ctrl+T) to check this key; each check may count against the organization&apos;s 30 requests per hour.</source>
         <translation>Noch nicht geprüft. Drücken Sie Strg+T, um diesen Schlüssel zu prüfen; jede Prüfung kann auf die 30 Anfragen pro Stunde der Organisation angerechnet werden.</translation>
     </message>
     <message>
@@ -329,7 +333,7 @@
         <translation>Bewahren Sie Ihre Sipstory-API-Schlüssel sicher auf und wissen Sie, dass sie funktionieren</translation>
     </message>
     <message>
-        <source>&lt;p&gt;An &lt;b&gt;API key&lt;/b&gt; lets scripts and tools act for one Sipstory organization. Each organization has its own key, on Sipstory Cloud or on your own instance.&lt;/p&gt;&lt;p&gt;Find yours in Sipstory under &lt;b&gt;Settings → Developers → API Key&lt;/b&gt;. Sipstory Desktop keeps it in your system's keyring, never in a plain file, and checks at one click that it still works.&lt;/p&gt;</source>
+        <source>&lt;p&gt;An &lt;b&gt;API key&lt;/b&gt; lets scripts and tools act for one Sipstory organization. Each organization has its own key, on Sipstory Cloud or on your own instance.&lt;/p&gt;&lt;p&gt;Find yours in Sipstory under &lt;b&gt;Settings → Developers → API Key&lt;/b&gt;. Sipstory Desktop keeps it in your system&apos;s keyring, never in a plain file, and checks at one click that it still works.&lt;/p&gt;</source>
         <translation>&lt;p&gt;Mit einem &lt;b&gt;API-Schlüssel&lt;/b&gt; handeln Skripte und Werkzeuge für eine Sipstory-Organisation. Jede Organisation hat ihren eigenen Schlüssel, in der Sipstory Cloud oder auf Ihrer eigenen Instanz.&lt;/p&gt;&lt;p&gt;Sie finden ihn in Sipstory unter &lt;b&gt;Settings → Developers → API Key&lt;/b&gt;. Sipstory Desktop bewahrt ihn im Schlüsselbund Ihres Systems auf, nie in einer einfachen Datei, und prüft mit einem Klick, ob er noch funktioniert.&lt;/p&gt;</translation>
     </message>
     <message>
@@ -544,7 +548,7 @@
         <translation>%s; schlechtester: %s</translation>
     </message>
     <message>
-        <source>Press Ctrl+T, or the details' Check button, to check the selected key now.</source>
+        <source>Press Ctrl+T, or the details&apos; Check button, to check the selected key now.</source>
         <translation>Drücken Sie Strg+T oder in den Details auf „Prüfen“, um den ausgewählten Schlüssel jetzt zu prüfen.</translation>
     </message>
     <message>
@@ -579,10 +583,6 @@
         <translation>Schlüssel aus .env-Dateien importieren</translation>
     </message>
     <message>
-        <source>Checked %d key(s).</source>
-        <translation>%d Schlüssel geprüft.</translation>
-    </message>
-    <message>
         <source>Close</source>
         <translation>Schließen</translation>
     </message>
@@ -614,9 +614,19 @@
         <source>Check</source>
         <translation>Prüfen</translation>
     </message>
-    <message>
-        <source>%d other *_API_KEY line(s) left alone: not Sipstory's.</source>
-        <translation>%d weitere *_API_KEY-Zeile(n) unverändert gelassen: nicht von Sipstory.</translation>
+    <message numerus="yes">
+        <source>Checked %n key(s).</source>
+        <translation>
+            <numerusform>%n Schlüssel geprüft.</numerusform>
+            <numerusform>%n Schlüssel geprüft.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n other *_API_KEY line(s) left alone: not Sipstory&apos;s.</source>
+        <translation>
+            <numerusform>%n weitere *_API_KEY-Zeile unverändert gelassen: nicht von Sipstory.</numerusform>
+            <numerusform>%n weitere *_API_KEY-Zeilen unverändert gelassen: nicht von Sipstory.</numerusform>
+        </translation>
     </message>
     <message>
         <source>No Sipstory keys were found in these files.</source>
@@ -654,9 +664,12 @@
         <source>already saved as “%s”</source>
         <translation>schon gespeichert als „%s“</translation>
     </message>
-    <message>
-        <source>Checking %d key(s)…</source>
-        <translation>%d Schlüssel werden geprüft…</translation>
+    <message numerus="yes">
+        <source>Checking %n key(s)…</source>
+        <translation>
+            <numerusform>%n Schlüssel wird geprüft…</numerusform>
+            <numerusform>%n Schlüssel werden geprüft…</numerusform>
+        </translation>
     </message>
     <message>
         <source>Saving…</source>
@@ -781,7 +794,7 @@
         <translation>Läuft Sipstory auf einem anderen Port oder unter einem Pfad, geben Sie ihn mit an: sipstory.example.com:8443 oder example.com/sipstory.</translation>
     </message>
     <message>
-        <source>A web page answered where the API should be: the reverse proxy sends the API's path to the web app instead of the backend.</source>
+        <source>A web page answered where the API should be: the reverse proxy sends the API&apos;s path to the web app instead of the backend.</source>
         <translation>Wo die API sein sollte, antwortete eine Webseite: Der Reverse Proxy leitet den Pfad der API an die Web-App statt an das Backend.</translation>
     </message>
     <message>
@@ -1050,7 +1063,7 @@
         <translation>Ihren Schlüssel finden Sie in Sipstory unter Settings → Developers → API Key.</translation>
     </message>
     <message>
-        <source>The 'Bearer ' prefix will be removed: Sipstory expects the raw key.</source>
+        <source>The &apos;Bearer &apos; prefix will be removed: Sipstory expects the raw key.</source>
         <translation>Das Präfix „Bearer “ wird entfernt: Sipstory erwartet den reinen Schlüssel.</translation>
     </message>
     <message>
@@ -1322,7 +1335,7 @@
         <translation>Basis-URL: {url}</translation>
     </message>
     <message>
-        <source>Enter your server's address, e.g. sipstory.example.com or http://localhost:4007.</source>
+        <source>Enter your server&apos;s address, e.g. sipstory.example.com or http://localhost:4007.</source>
         <translation>Geben Sie die Adresse Ihres Servers ein, z. B. sipstory.example.com oder http://localhost:4007.</translation>
     </message>
     <message>
@@ -1447,9 +1460,12 @@
         <source>Could not read the files</source>
         <translation>Die Dateien konnten nicht gelesen werden</translation>
     </message>
-    <message>
-        <source>Saved %d key(s) in the keyring.</source>
-        <translation>%d Schlüssel im Schlüsselbund gespeichert.</translation>
+    <message numerus="yes">
+        <source>Saved %n key(s) in the keyring.</source>
+        <translation>
+            <numerusform>%n Schlüssel im Schlüsselbund gespeichert.</numerusform>
+            <numerusform>%n Schlüssel im Schlüsselbund gespeichert.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Scrubbed %s (its old version is in %s, mode 0600).</source>
@@ -1475,7 +1491,7 @@
         <translation>Dasselbe in fish:</translation>
     </message>
     <message>
-        <source>In a project's .envrc (direnv), so that commands there use this entry:</source>
+        <source>In a project&apos;s .envrc (direnv), so that commands there use this entry:</source>
         <translation>In der .envrc eines Projekts (direnv), damit Befehle dort diesen Eintrag verwenden:</translation>
     </message>
     <message>
@@ -1487,7 +1503,7 @@
         <translation>Kopieren: %s</translation>
     </message>
     <message>
-        <source>None of these lines holds the key: each asks sipstory-keys for it from the keyring when it runs. Replace COMMAND with your own. sipstory-keys run --mask hides the key in the command's output (the default when it is not a terminal).</source>
+        <source>None of these lines holds the key: each asks sipstory-keys for it from the keyring when it runs. Replace COMMAND with your own. sipstory-keys run --mask hides the key in the command&apos;s output (the default when it is not a terminal).</source>
         <translation>Keine dieser Zeilen enthält den Schlüssel: Jede holt ihn beim Ausführen über sipstory-keys aus dem Schlüsselbund. Ersetzen Sie COMMAND durch Ihren eigenen Befehl. sipstory-keys run --mask verbirgt den Schlüssel in der Ausgabe des Befehls (die Vorgabe, wenn sie kein Terminal ist).</translation>
     </message>
 </context>
@@ -1600,7 +1616,7 @@
         <translation>&amp;Benachrichtigen, wenn ein Schlüssel die Farbe wechselt</translation>
     </message>
     <message>
-        <source>Each check may cost one of the organization's 30 requests per hour. A round skips every key that has already used its budget in the last hour, checks made by hand included.</source>
+        <source>Each check may cost one of the organization&apos;s 30 requests per hour. A round skips every key that has already used its budget in the last hour, checks made by hand included.</source>
         <translation>Jede Prüfung kann eine der 30 Anfragen pro Stunde der Organisation kosten. Eine Runde überspringt jeden Schlüssel, der sein Kontingent in der letzten Stunde schon verbraucht hat, von Hand gestartete Prüfungen eingeschlossen.</translation>
     </message>
     <message>
@@ -1738,7 +1754,7 @@
         <translation>&amp;Kanäle…</translation>
     </message>
     <message>
-        <source>The channels this key's organization can post to</source>
+        <source>The channels this key&apos;s organization can post to</source>
         <translation>Die Kanäle, in denen die Organisation dieses Schlüssels veröffentlichen kann</translation>
     </message>
     <message>
@@ -1746,7 +1762,7 @@
         <translation>API-URL &amp;finden…</translation>
     </message>
     <message>
-        <source>Try the likely API addresses of this entry's instance (sends no key)</source>
+        <source>Try the likely API addresses of this entry&apos;s instance (sends no key)</source>
         <translation>Die wahrscheinlichen API-Adressen der Instanz dieses Eintrags versuchen (sendet keinen Schlüssel)</translation>
     </message>
     <message>

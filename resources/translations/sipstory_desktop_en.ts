@@ -2,12 +2,56 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>CheckController</name>
+    <message numerus="yes">
+        <source>%n key(s) held back after a 429 Too Many Requests: no request sent.</source>
+        <translation>
+            <numerusform>%n key held back after a 429 Too Many Requests: no request sent.</numerusform>
+            <numerusform>%n keys held back after a 429 Too Many Requests: no request sent.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>EntryModel</name>
     <message numerus="yes">
         <source>%n key(s) on %s</source>
         <translation>
             <numerusform>%n key on %s</numerusform>
             <numerusform>%n keys on %s</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>EnvImportDialog</name>
+    <message numerus="yes">
+        <source>Checked %n key(s).</source>
+        <translation>
+            <numerusform>Checked %n key.</numerusform>
+            <numerusform>Checked %n keys.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n other *_API_KEY line(s) left alone: not Sipstory&apos;s.</source>
+        <translation>
+            <numerusform>%n other *_API_KEY line left alone: not Sipstory&apos;s.</numerusform>
+            <numerusform>%n other *_API_KEY lines left alone: not Sipstory&apos;s.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Checking %n key(s)…</source>
+        <translation>
+            <numerusform>Checking %n key…</numerusform>
+            <numerusform>Checking %n keys…</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>TerminalCommands</name>
+    <message numerus="yes">
+        <source>Saved %n key(s) in the keyring.</source>
+        <translation>
+            <numerusform>Saved %n key in the keyring.</numerusform>
+            <numerusform>Saved %n keys in the keyring.</numerusform>
         </translation>
     </message>
 </context>

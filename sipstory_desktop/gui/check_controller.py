@@ -97,8 +97,8 @@ class CheckController(QObject):
         self._context.session.keep(results)
         self._run_results.update(results)
         self.rows_changed.emit([entry_id for entry_id, _ in results])
-        text = self.tr("%d key(s) held back after a 429 Too Many Requests: no request sent.") % len(
-            results
+        text = self.tr(
+            "%n key(s) held back after a 429 Too Many Requests: no request sent.", "", len(results)
         )
         self._context.say(text, 8000)
         return text

@@ -23,6 +23,7 @@ from ..core.keys import masked
 from ..core.status import CheckResult, Status
 from ..core.times import utc_now
 from .entry_texts import colour_since, status_text
+from .flow_layout import flow_box
 from .lights import light_icon, light_label_pixmap
 from .status_texts import light_name, short_moment, status_label
 
@@ -150,15 +151,15 @@ class DetailsPane(QWidget):
             (("use_in_terminal", self.tr("Use in a &terminal…")),),
         )
         box = QVBoxLayout()
-        for row in rows:
-            line = QHBoxLayout()
+        for row in rows:  # each row wraps where its texts are too long for the pane
+            holder, line = flow_box()
+            box.addWidget(holder)
             for name, text in row:
                 button = QPushButton(text)
                 button.setAccessibleName(text.replace("&", "").rstrip("…"))
                 button.clicked.connect(lambda _=False, name=name: self.action_requested.emit(name))
                 self.buttons[name] = button
                 line.addWidget(button)
-            box.addLayout(line)
         return box
 
     @property

@@ -82,7 +82,8 @@ class EntryListView(QTreeView):
         header.setSectionResizeMode(Column.INSTANCE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(Column.HISTORY, QHeaderView.ResizeMode.Fixed)
         for column, width in (*_WIDTHS, (Column.HISTORY, model.art.history_width + 8)):
-            self.setColumnWidth(column, width)
+            # never narrower than its title (longer in other languages)
+            self.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         self.doubleClicked.connect(self._double_clicked)
         self.button_delegate.clicked.connect(self._check_clicked)

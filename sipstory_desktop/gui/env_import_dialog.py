@@ -67,7 +67,7 @@ class EnvImportDialog(WorkingDialog):
                 item.setText(_CHECK, status_label(found.check.status))
                 item.setIcon(_CHECK, light_icon(found.check.light, 16))
                 item.setToolTip(_CHECK, f"{found.check.message}\n{found.check.hint}".strip())
-        self._message.show_message(self.tr("Checked %d key(s).") % len(checked))
+        self._message.show_message(self.tr("Checked %n key(s).", "", len(checked)))
 
     @Slot(str)
     def show_saved(self, text: str) -> None:
@@ -103,7 +103,9 @@ class EnvImportDialog(WorkingDialog):
         others = sum(f.others for f in scanned)
         notes = [*problems]
         if others:
-            notes.append(self.tr("%d other *_API_KEY line(s) left alone: not Sipstory's.") % others)
+            notes.append(
+                self.tr("%n other *_API_KEY line(s) left alone: not Sipstory's.", "", others)
+            )
         if not self._planned:
             notes.insert(0, self.tr("No Sipstory keys were found in these files."))
         self._notes = plain_label("\n".join(notes), "notes")
@@ -171,7 +173,7 @@ class EnvImportDialog(WorkingDialog):
     def _request_check(self) -> None:
         chosen = self.chosen()
         if chosen:
-            self._set_busy(True, self.tr("Checking %d key(s)…") % len(chosen))
+            self._set_busy(True, self.tr("Checking %n key(s)…", "", len(chosen)))
             self.check_requested.emit(chosen)
 
     def _request_save(self) -> None:

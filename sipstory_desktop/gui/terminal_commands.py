@@ -76,7 +76,7 @@ class TerminalCommands(QObject):
 
         def save(keys: list[EnvKey], scrubbing: bool) -> str:
             saved = save_env_keys(context.vault, keys)
-            said = [self.tr("Saved %d key(s) in the keyring.") % len(saved)]
+            said = [self.tr("Saved %n key(s) in the keyring.", "", len(saved))]
             for file in scrub_files(scanned, keys) if scrubbing else []:
                 said.append(
                     self.tr("Scrubbed %s (its old version is in %s, mode 0600).")

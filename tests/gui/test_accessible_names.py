@@ -98,7 +98,7 @@ def test_a_run_held_back_entirely_announces_that_nothing_was_sent(
     assert heard == ["Checked “Umbrella”: Rate limited"]
 
     shown.check_all()
-    assert heard[-1] == "1 key(s) held back after a 429 Too Many Requests: no request sent."
+    assert heard[-1] == "1 key held back after a 429 Too Many Requests: no request sent."
     assert not shown.session.active
 
 

@@ -10,10 +10,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSize, QTranslator
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from sipstory_desktop.core.dotenv_keys import scan_files
 from sipstory_desktop.core.entries import Entry, EntryKind
+from sipstory_desktop.core.env_import import plan_env_import
 from sipstory_desktop.core.export_format import export_entries, read_export
 from sipstory_desktop.core.import_plan import plan_import
 from sipstory_desktop.core.keys import masked
@@ -24,6 +27,7 @@ from sipstory_desktop.gui.channels_dialog import ChannelsDialog
 from sipstory_desktop.gui.desktop_services import TrayAnswer
 from sipstory_desktop.gui.entry.dialog import EntryDialog
 from sipstory_desktop.gui.entry.draft import DialogMode
+from sipstory_desktop.gui.env_import_dialog import EnvImportDialog
 from sipstory_desktop.gui.find_url_dialog import FindUrlDialog
 from sipstory_desktop.gui.import_dialog import ImportDialog
 from sipstory_desktop.gui.orphans_dialog import OrphansDialog
@@ -135,6 +139,26 @@ def test_the_window_with_keys_checked(
     state = vault.state.load()
     said = [t for e in entries for r in state.results.get(e.id, []) for t in (r.message, r.hint)]
     assert_fine(shown, *data, host, f"http://{host}", *said)
+    assert english_left(shown.statusBar().currentMessage(), NAMES) == ""
+    for action in shown.findChildren(QAction):  # the menus' too, closed as they are
+        for text in (action.text(), action.statusTip()):
+            assert english_left(text, DATA) == "", (action.objectName(), text)
+
+
+@pytest.mark.usefixtures("pseudo")
+def test_the_window_without_keys(window: MakeWindow) -> None:
+    assert_fine(window(), window().keyring.label.text())
+
+
+@pytest.mark.usefixtures("pseudo")
+def test_the_env_import_dialog(qtbot: QtBot, vault: Vault, tmp_path: Path) -> None:
+    env = tmp_path / "acme" / ".env"
+    env.parent.mkdir()
+    key = "ab" * 32
+    env.write_text(f"SIPSTORY_API_KEY={key}\nSIPSTORY_API_URL={ACME}\nOTHER_API_KEY=x\n")
+    scanned = scan_files([env])
+    dialog = opened(qtbot, EnvImportDialog(plan_env_import(vault, scanned), scanned))
+    assert_fine(dialog, str(env), f"{env}:1", "acme", masked(key[-4:]), str(tmp_path))
 
 
 @pytest.mark.usefixtures("pseudo")

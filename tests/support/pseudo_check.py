@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QRect, Qt
 from PySide6.QtGui import QKeySequence, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -65,9 +65,10 @@ def _label_cut(label: QLabel) -> bool:
         return False
     width = label.contentsRect().width() - 2 * label.margin() - label.indent() * 0
     metrics = label.fontMetrics()
-    if label.wordWrap():
-        longest = max((metrics.horizontalAdvance(w) for w in text.split()), default=0)
-        return longest > width or label.heightForWidth(label.width()) > label.height()
+    if label.wordWrap():  # Qt's own line breaking: at spaces, and within URLs at "/"
+        room = QRect(0, 0, width, 100_000)
+        needed = metrics.boundingRect(room, int(Qt.TextFlag.TextWordWrap), text)
+        return needed.width() > width or label.heightForWidth(label.width()) > label.height()
     widest = max(metrics.horizontalAdvance(line) for line in text.splitlines() or [""])
     return widest > width
 
@@ -102,6 +103,28 @@ def _view_texts(view: QAbstractItemView) -> Iterable[tuple[str, str]]:
             todo.append(model.index(row, 0, parent))
 
 
+def _cut_titles(header: QHeaderView) -> list[str]:
+    """Column titles narrower than they need; a stretched column takes what is left (its
+    cells elide), so only the others are held to their titles."""
+    found = []
+    stretched = QHeaderView.ResizeMode.Stretch
+    for section in range(header.count()):
+        title = header.model().headerData(section, header.orientation())
+        if not title or header.isSectionHidden(section):
+            continue
+        if header.sectionResizeMode(section) == stretched:
+            continue
+        if header.sectionSize(section) < header.sectionSizeHint(section):
+            found.append(f"cut column title {title!r}: {header.sectionSize(section)} px")
+    return found
+
+
+def _inside_top(widget: QWidget, top: QWidget) -> bool:
+    """Whether ``widget`` lies within ``top``'s area (not scrolled out of a list's view)."""
+    origin = widget.mapTo(top, widget.rect().topLeft())
+    return top.rect().contains(origin)
+
+
 def problems(top: QWidget, data: Iterable[str]) -> list[str]:
     """Every cut or English text among the visible widgets of ``top``."""
     data = list(data)
@@ -120,6 +143,11 @@ def problems(top: QWidget, data: Iterable[str]) -> list[str]:
         english(f"tooltip of {name}", widget.toolTip())
         english(f"accessible name of {name}", widget.accessibleName())
         english(f"accessible description of {name}", widget.accessibleDescription())
+        if isinstance(widget, (QLabel, QAbstractButton)) and plain(widget.text()):
+            shown = widget.visibleRegion().boundingRect()
+            if shown.width() < widget.width() and _inside_top(widget, top):
+                seen = f"{shown.width()} of {widget.width()} px shown"
+                found.append(f"clipped {name} ({seen}): {widget.text()!r}")
         if isinstance(widget, QLabel):
             english(f"label {name}", widget.text())
             if _label_cut(widget):
@@ -134,6 +162,8 @@ def problems(top: QWidget, data: Iterable[str]) -> list[str]:
             english(f"group {name}", widget.title())
         elif isinstance(widget, QLineEdit):
             english(f"placeholder of {name}", widget.placeholderText())
+        elif isinstance(widget, QHeaderView):
+            found += _cut_titles(widget)
         elif isinstance(widget, QTabWidget):
             for index in range(widget.count()):
                 english(f"tab of {name}", widget.tabText(index))
