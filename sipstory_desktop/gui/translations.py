@@ -59,9 +59,14 @@ def install_translators(app: QCoreApplication, locale: QLocale | None = None) ->
         if qt is not None:
             installed.append(qt)
             break
-    ours = _load(app, locale, BASENAME, str(translations_dir()))
+    try:
+        ours_dir = str(translations_dir())
+    except (ImportError, OSError):  # a broken install: the window still opens, in English
+        log.warning("no translations found", exc_info=True)
+        return installed
+    ours = _load(app, locale, BASENAME, ours_dir)
     if ours is None:  # English, the source, with its plural forms ("1 key", "2 keys")
-        ours = _load(app, QLocale(QLocale.Language.English), BASENAME, str(translations_dir()))
+        ours = _load(app, QLocale(QLocale.Language.English), BASENAME, ours_dir)
     if ours is not None:
         installed.append(ours)
         log.info("translation: %s", ours.language() or locale.name())

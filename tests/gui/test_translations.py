@@ -196,3 +196,15 @@ def test_the_pseudo_locale_brackets_lengthens_and_keeps_placeholders() -> None:
         assert kept in pseudo
     assert len(pseudo) >= len(text) * 1.3
     assert "Check" not in pseudo
+
+
+def test_a_broken_install_without_translations_still_starts_in_english(
+    qapp: QApplication, translators: list[QTranslator], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def missing() -> Path:
+        raise ModuleNotFoundError("sipstory_desktop.resources.translations")
+
+    monkeypatch.setattr("sipstory_desktop.gui.translations.translations_dir", missing)
+    translators += install_translators(qapp, QLocale(QLocale.Language.German))
+    assert len(translators) == 1  # Qt's own only
+    assert QCoreApplication.translate("WindowActions", "Check &all") == "Check &all"

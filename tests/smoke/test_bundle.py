@@ -20,6 +20,8 @@ from sipstory_desktop import __version__
 from sipstory_desktop.demo.fake_api import SipstoryTestServer
 from tests.support.real_parts import launch_and_quit, read_all_files
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 @pytest.fixture(scope="module")
 def bundle() -> Path:
@@ -129,3 +131,22 @@ def test_frozen_window_without_a_display_says_so(bundle: Path, tmp_path: Path) -
     )  # fmt: skip
     assert done.returncode == 2, done.stderr
     assert "found no display" in done.stderr
+
+
+def test_the_bundle_holds_our_translations_and_qts_for_our_languages_only(
+    bundle: Path,
+) -> None:
+    inside = bundle / "_internal"
+    ours = {p.name for p in (inside / "sipstory_desktop/resources/translations").glob("*.qm")}
+    shipped = {p.name for p in (ROOT / "resources/translations").glob("*.qm")}
+    assert shipped and ours == shipped
+    qt = {p.name for p in inside.rglob("translations/*.qm") if "sipstory_desktop" not in p.parts}
+    # Qt's standard buttons in our languages; not every Qt module's every language.
+    languages = {name.removesuffix(".qm").rsplit("_", 1)[1] for name in shipped}
+    assert qt == {f"qtbase_{language}.qm" for language in languages} & _qt_translations()
+
+
+def _qt_translations() -> set[str]:
+    import PySide6
+
+    return {p.name for p in (Path(PySide6.__file__).parent / "Qt" / "translations").glob("*.qm")}
