@@ -169,7 +169,7 @@
     </message>
     <message>
         <source>%d working</source>
-        <translation>%d funktionieren</translation>
+        <translation>%d funktionsfähig</translation>
     </message>
     <message>
         <source>%d failing</source>
@@ -494,7 +494,7 @@
     </message>
     <message>
         <source>%d of %d working</source>
-        <translation>%d von %d funktionieren</translation>
+        <translation>%d von %d funktionsfähig</translation>
     </message>
     <message>
         <source>Status</source>
@@ -759,7 +759,7 @@
     </message>
     <message>
         <source>Waiting…</source>
-        <translation>Warten…</translation>
+        <translation>Wartet…</translation>
     </message>
     <message>
         <source>No details yet</source>
@@ -1644,7 +1644,7 @@
     </message>
     <message>
         <source>%s: %d of %d keys working</source>
-        <translation>%s: %d von %d Schlüsseln funktionieren</translation>
+        <translation>%s: %d von %d Schlüsseln funktionsfähig</translation>
     </message>
     <message>
         <source>Still watching your keys from the tray. Quit from its menu.</source>
@@ -1843,7 +1843,7 @@
     </message>
     <message>
         <source>Main</source>
-        <translation>Haupt</translation>
+        <translation>Werkzeugleiste</translation>
     </message>
     <message>
         <source>More tools</source>

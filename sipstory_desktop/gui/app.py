@@ -197,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     QGuiApplication.setDesktopFileName(APP_ID)
     from .translations import install_translators
 
-    install_translators(app)  # before any text is made: the window is painted translated
+    translators = install_translators(app)  # before any text: the window is painted translated
     from .app_style import use_app_style
     from .color_scheme import ColorSchemeFollower
 
@@ -216,6 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         vault = Vault(app_paths(), SecretStore())
     setup_logging(vault.paths, args.debug)
     log.info("starting %s %s%s", APP_NAME, __version__, " (demo)" if demo else "")
+    log.info("translations: %s", ", ".join(Path(t.filePath()).name for t in translators) or "none")
     try:
         window = MainWindow(
             vault, demo=demo is not None, on_try_demo=None if demo else start_demo_process

@@ -146,6 +146,21 @@ def test_the_bundle_holds_our_translations_and_qts_for_our_languages_only(
     assert qt == {f"qtbase_{language}.qm" for language in languages} & _qt_translations()
 
 
+def test_frozen_window_speaks_the_system_language(
+    bundle: Path, x_display: str, tmp_path: Path
+) -> None:
+    """LANGUAGE=de: the frozen app finds our German and Qt's (logged at start)."""
+    german = {"LANGUAGE": "de", "LANG": "de_DE.UTF-8", "LC_ALL": "de_DE.UTF-8"}
+    german["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"  # no real keys
+    screenshot = tmp_path / "frozen-german.png"
+    status = launch_and_quit(
+        [str(bundle / "sipstory-desktop")], x_display, tmp_path, screenshot, german
+    )
+    assert status == 0
+    log = (tmp_path / "home" / "logs" / "sipstory-desktop.log").read_text()
+    assert "translations: qtbase_de.qm, sipstory_desktop_de.qm" in log
+
+
 def _qt_translations() -> set[str]:
     import PySide6
 
