@@ -18,13 +18,15 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 log = logging.getLogger(__name__)
 
-TRANSLATIONS = "sipstory_desktop.resources.translations"
+RESOURCES = "sipstory_desktop.resources"
 BASENAME = "sipstory_desktop"
 
 
 def translations_dir() -> Path:
     """Where our ``.qm`` files are: a real directory installed, in a checkout and frozen."""
-    return Path(str(files(TRANSLATIONS)))
+    # Through the resources package, as the icons are: the bundle holds the folder but
+    # not its own package (nothing imports it).
+    return Path(str(files(RESOURCES) / "translations"))
 
 
 def _wheel_qt_dir() -> str:
@@ -47,8 +49,8 @@ def install_translators(app: QCoreApplication, locale: QLocale | None = None) ->
     return those installed (for ``QCoreApplication.removeTranslator``).
 
     Where we have no translation, English (the source language) is loaded for its plural
-    forms. Qt's own are installed either way, so
-    that standard buttons follow the system even in a language we do not ship."""
+    forms. Qt's own are installed either way, so that standard buttons follow the system
+    even in a language we do not ship."""
     locale = QLocale.system() if locale is None else locale
     installed = []
     for directory in (
@@ -60,13 +62,15 @@ def install_translators(app: QCoreApplication, locale: QLocale | None = None) ->
             installed.append(qt)
             break
     try:
-        ours_dir = str(translations_dir())
-    except (ImportError, OSError):  # a broken install: the window still opens, in English
-        log.warning("no translations found", exc_info=True)
+        ours_dir: Path | None = translations_dir()
+    except (ImportError, OSError):
+        ours_dir = None
+    if ours_dir is None or not ours_dir.is_dir():  # a broken install: still opens, in English
+        log.warning("no translations found at %s", ours_dir)
         return installed
-    ours = _load(app, locale, BASENAME, ours_dir)
+    ours = _load(app, locale, BASENAME, str(ours_dir))
     if ours is None:  # English, the source, with its plural forms ("1 key", "2 keys")
-        ours = _load(app, QLocale(QLocale.Language.English), BASENAME, ours_dir)
+        ours = _load(app, QLocale(QLocale.Language.English), BASENAME, str(ours_dir))
     if ours is not None:
         installed.append(ours)
         log.info("translation: %s", ours.language() or locale.name())

@@ -208,3 +208,11 @@ def test_a_broken_install_without_translations_still_starts_in_english(
     translators += install_translators(qapp, QLocale(QLocale.Language.German))
     assert len(translators) == 1  # Qt's own only
     assert QCoreApplication.translate("WindowActions", "Check &all") == "Check &all"
+    for translator in translators:
+        QCoreApplication.removeTranslator(translator)
+    translators.clear()
+    monkeypatch.setattr(
+        "sipstory_desktop.gui.translations.translations_dir", lambda: Path("/no/such/dir")
+    )
+    translators += install_translators(qapp, QLocale(QLocale.Language.German))
+    assert len(translators) == 1
