@@ -18,6 +18,9 @@ pytest_plugins = ["tests.support.real_parts"]
 
 # Widget tests never need a screen; the X11 smoke tests set their own platform.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The window (and the apps the tests start) in English, whatever the developer's language;
+# tests of other languages ask for them.
+os.environ["LANGUAGE"] = "en"
 
 
 @pytest.fixture(autouse=True)
