@@ -9,11 +9,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSize, QTranslator
+from PySide6.QtCore import QCoreApplication, QSize, QTimer, QTranslator
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
+from sipstory_desktop import APP_ID, APP_NAME, __version__
 from sipstory_desktop.core.dotenv_keys import scan_files
 from sipstory_desktop.core.entries import Entry, EntryKind
 from sipstory_desktop.core.env_import import plan_env_import
@@ -215,3 +223,26 @@ def test_the_watch_dialog(qtbot: QtBot, tray: bool) -> None:
         )
     )
     assert_fine(opened(qtbot, WatchDialog(WatchSettings(), answer)))
+
+
+@pytest.mark.usefixtures("pseudo")
+@pytest.mark.parametrize("action", ["remove", "about"])
+def test_the_message_boxes(
+    qtbot: QtBot, window: MakeWindow, server: SipstoryTestServer, known_key: KnownKey, seed: Seed,
+    action: str,
+) -> None:  # fmt: skip
+    [entry] = seed([("Acme", server.api_base, known_key())])
+    shown = window()
+    select(shown, entry.id)
+    found: list[str] = []
+
+    def look_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        found.extend(problems(box, [*DATA, server.api_base, f"{APP_NAME} {__version__}", APP_ID]))
+        found.append("looked")
+        box.reject()
+
+    QTimer.singleShot(0, look_and_close)
+    shown.window_actions[action].trigger()
+    assert found == ["looked"], "\n".join(found)
