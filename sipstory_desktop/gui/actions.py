@@ -78,7 +78,7 @@ ACTIONS = (
         per_entry=True,
     ),
     ActionSpec(
-        "channels", "C&hannels…", "The channels this key's organization can post to", per_entry=True
+        "channels", "Cha&nnels…", "The channels this key's organization can post to", per_entry=True
     ),
     ActionSpec(
         "find_url",

@@ -142,7 +142,7 @@ class DetailsPane(QWidget):
                 ("remove", self.tr("Re&move…")),
             ),
             (
-                ("channels", self.tr("C&hannels…")),
+                ("channels", self.tr("Cha&nnels…")),
                 ("find_url", self.tr("Find API &URL…")),
                 ("copy_curl", self.tr("Copy as cur&l")),
             ),

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible, QAction
-from PySide6.QtWidgets import QScrollArea, QToolButton, QWidget
+from PySide6.QtGui import QAccessible, QAction, QKeySequence
+from PySide6.QtWidgets import QAbstractButton, QScrollArea, QToolButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from sipstory_desktop.core.entries import Entry
@@ -152,3 +152,24 @@ def test_the_details_scroll_area_is_no_tab_stop(window: MakeWindow) -> None:
 
     assert len(areas) == 1
     assert areas[0].focusPolicy() == Qt.FocusPolicy.NoFocus
+
+
+def test_the_mnemonics_of_the_window_are_unique(window: MakeWindow, two_keys: list[Entry]) -> None:
+    """Alt+letter reaches one thing only: the menu bar's menus and the visible buttons
+    (a clash makes Alt+H cycle between Channels and the Help menu, never opening it)."""
+    shown = window()
+    select(shown, two_keys[0].id)
+    texts = [action.text() for action in shown.menuBar().actions()]
+    texts += [
+        button.text()
+        for button in shown.findChildren(QAbstractButton)
+        if button.isVisibleTo(shown) and button.window() is shown
+    ]
+    keys: dict[str, list[str]] = {}
+    for text in texts:
+        key = QKeySequence.mnemonic(text).toString()
+        if key:
+            keys.setdefault(key, []).append(text)
+
+    assert len(keys) >= 10  # the menus and the details' buttons
+    assert {key: found for key, found in keys.items() if len(found) > 1} == {}
