@@ -279,6 +279,7 @@ class MainWindow(QMainWindow):
             self.model.result(entry.id),
             self.model.history(entry.id),
             checking=self.session.is_checking(entry.id),
+            queued=entry.id not in self.session.running_checks,
             requests_last_hour=self.model.requests_last_hour(entry.id),
             keyring_name=self.keyring.name,
         )

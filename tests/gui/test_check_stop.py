@@ -21,7 +21,7 @@ from sipstory_desktop.demo.fake_api import SipstoryTestServer
 from sipstory_desktop.gui.check_session import CheckSession
 from sipstory_desktop.gui.roles import Column, Role
 from sipstory_desktop.gui.window import MainWindow
-from tests.support.window import WAIT_MS, KnownKey, MakeWindow, Seed
+from tests.support.window import WAIT_MS, KnownKey, MakeWindow, Seed, select
 
 pytestmark = [
     pytest.mark.qt_log_level_fail("WARNING"),
@@ -148,6 +148,11 @@ def test_check_all_shows_queued_and_running_rows_and_esc_stops_it(
             assert light(shown, entry_id, Qt.ItemDataRole.AccessibleTextRole) == "Checking…"
             assert icon_key(shown, entry_id) != waiting
         assert action.text().replace("&", "") == "Stop"
+        status = shown.details._status.text
+        select(shown, queued[0])
+        assert status() == "Queued"
+        select(shown, next(iter(running)))
+        assert status() == "Checking…"
         assert action.shortcut() == QKeySequence(Qt.Key.Key_Escape)
 
         shown.activateWindow()
