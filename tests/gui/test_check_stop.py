@@ -51,6 +51,13 @@ class Gate:
     def release(self) -> None:
         self._open.set()
 
+    def wait_running(self, qtbot: QtBot, session: CheckSession, count: int) -> None:
+        """Until ``count`` checks are held here and the GUI thread was told they run."""
+        qtbot.waitUntil(
+            lambda: len(self.began) == count and len(session.running_checks) == count,
+            timeout=WAIT_MS,
+        )
+
 
 @pytest.fixture
 def six(server: SipstoryTestServer, known_key: KnownKey, seed: Seed) -> list[Entry]:
@@ -68,7 +75,7 @@ def test_stopping_drops_the_queued_checks_and_lets_the_running_ones_finish(
     session.delivered.connect(lambda batch: delivered.extend(i for i, _ in batch))
     try:
         assert session.check(six) == 6
-        qtbot.waitUntil(lambda: len(session.running_checks) == 2, timeout=WAIT_MS)
+        gate.wait_running(qtbot, session, 2)
         running = set(gate.began)
         assert session.running_checks == running and set(told_running) == running
         assert session.checking == {e.id for e in six}  # four wait their turn
@@ -131,7 +138,7 @@ def test_check_all_shows_queued_and_running_rows_and_esc_stops_it(
     assert action.text().replace("&", "") == "Check all"
     try:
         shown.check_all()
-        qtbot.waitUntil(lambda: len(shown.session.running_checks) == 2, timeout=WAIT_MS)
+        gate.wait_running(qtbot, shown.session, 2)
         running = set(gate.began)
         queued = [e.id for e in six if e.id not in running]
         waiting = shown.model.art.waiting().cacheKey()  # no spinner, the room of one
@@ -181,7 +188,7 @@ def test_the_stop_button_stops_a_run(qtbot: QtBot, window: MakeWindow, six: list
     gate = Gate(shown.session, max_threads=1)
     try:
         shown.window_actions["check_all"].trigger()
-        qtbot.waitUntil(lambda: len(shown.session.running_checks) == 1, timeout=WAIT_MS)
+        gate.wait_running(qtbot, shown.session, 1)
         with qtbot.waitSignal(shown.session.idle, timeout=WAIT_MS):
             shown.window_actions["check_all"].trigger()  # now Stop
             gate.release()
