@@ -155,24 +155,38 @@ def test_the_details_scroll_area_is_no_tab_stop(window: MakeWindow) -> None:
     assert areas[0].focusPolicy() == Qt.FocusPolicy.NoFocus
 
 
-def test_the_mnemonics_of_the_window_are_unique(window: MakeWindow, two_keys: list[Entry]) -> None:
-    """Alt+letter reaches one thing only: the menu bar's menus and the visible buttons
-    (a clash makes Alt+H cycle between Channels and the Help menu, never opening it)."""
-    shown = window()
-    select(shown, two_keys[0].id)
-    texts = [action.text() for action in shown.menuBar().actions()]
+def mnemonics(window: MainWindow) -> dict[str, list[str]]:
+    """Alt+letter -> the texts of the menu bar's menus and the window's visible buttons
+    that have it."""
+    texts = [action.text() for action in window.menuBar().actions()]
     texts += [
         button.text()
-        for button in shown.findChildren(QAbstractButton)
-        if button.isVisibleTo(shown) and button.window() is shown
+        for button in window.findChildren(QAbstractButton)
+        if button.isVisibleTo(window) and button.window() is window
     ]
     keys: dict[str, list[str]] = {}
     for text in texts:
         key = QKeySequence.mnemonic(text).toString()
         if key:
             keys.setdefault(key, []).append(text)
+    return keys
+
+
+def test_the_mnemonics_of_the_window_are_unique(window: MakeWindow, two_keys: list[Entry]) -> None:
+    """Alt+letter reaches one thing only: the menu bar's menus and the visible buttons
+    (a clash makes Alt+H cycle between Channels and the Help menu, never opening it)."""
+    shown = window()
+    select(shown, two_keys[0].id)
+    keys = mnemonics(shown)
 
     assert len(keys) >= 10  # the menus and the details' buttons
+    assert {key: found for key, found in keys.items() if len(found) > 1} == {}
+
+
+def test_the_mnemonics_of_the_empty_window_are_unique(window: MakeWindow) -> None:
+    keys = mnemonics(window())
+
+    assert {"Alt+F", "Alt+H", "Alt+A"} <= keys.keys()  # the menus, "Add a key…"
     assert {key: found for key, found in keys.items() if len(found) > 1} == {}
 
 
