@@ -124,6 +124,10 @@
         <source>Nothing to check yet: add a key first.</source>
         <translation>Noch nichts zu prüfen: Fügen Sie zuerst einen Schlüssel hinzu.</translation>
     </message>
+    <message>
+        <source>Stopping: %d check(s) not sent, waiting for %d on their way…</source>
+        <translation>Wird angehalten: %d Prüfung(en) nicht gesendet, warte auf %d laufende…</translation>
+    </message>
     <message numerus="yes">
         <source>%n key(s) held back after a 429 Too Many Requests: no request sent.</source>
         <translation>
@@ -162,6 +166,10 @@
     <message>
         <source>Checking… %d of %d done</source>
         <translation>Wird geprüft… %d von %d fertig</translation>
+    </message>
+    <message>
+        <source>Stopped: %d key(s) not checked</source>
+        <translation>Angehalten: %d Schlüssel nicht geprüft</translation>
     </message>
     <message>
         <source>Checked “%s”: %s</source>
@@ -251,7 +259,7 @@
     </message>
     <message>
         <source>E&amp;dit…</source>
-        <translation>Bear&amp;beiten…</translation>
+        <translation>Be&amp;arbeiten…</translation>
     </message>
     <message>
         <source>Re&amp;place key…</source>
@@ -263,15 +271,15 @@
     </message>
     <message>
         <source>Re&amp;veal</source>
-        <translation>&amp;Anzeigen</translation>
+        <translation>An&amp;zeigen</translation>
     </message>
     <message>
         <source>Re&amp;move…</source>
         <translation>&amp;Entfernen…</translation>
     </message>
     <message>
-        <source>C&amp;hannels…</source>
-        <translation>&amp;Kanäle…</translation>
+        <source>Cha&amp;nnels…</source>
+        <translation>Kanä&amp;le…</translation>
     </message>
     <message>
         <source>Find API &amp;URL…</source>
@@ -279,7 +287,7 @@
     </message>
     <message>
         <source>Copy as cur&amp;l</source>
-        <translation>Als cur&amp;l kopieren</translation>
+        <translation>Als curl k&amp;opieren</translation>
     </message>
     <message>
         <source>Use in a &amp;terminal…</source>
@@ -288,6 +296,10 @@
     <message>
         <source>Checking…</source>
         <translation>Wird geprüft…</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>In der Warteschlange</translation>
     </message>
     <message>
         <source>Not checked yet. Press Test (Ctrl+T) to check this key; each check may count against the organization&apos;s 30 requests per hour.</source>
@@ -338,7 +350,7 @@
     </message>
     <message>
         <source>&amp;Add a key…</source>
-        <translation>Schlüssel &amp;hinzufügen…</translation>
+        <translation>Schlüssel hinzu&amp;fügen…</translation>
     </message>
     <message>
         <source>Add a key</source>
@@ -346,7 +358,7 @@
     </message>
     <message>
         <source>Try the &amp;demo</source>
-        <translation>&amp;Demo ausprobieren</translation>
+        <translation>Demo &amp;ausprobieren</translation>
     </message>
     <message>
         <source>Try the demo</source>
@@ -542,6 +554,10 @@
     <message>
         <source>Checking…</source>
         <translation>Wird geprüft…</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>In der Warteschlange</translation>
     </message>
     <message>
         <source>%s; worst: %s</source>
@@ -1628,6 +1644,26 @@
         <translation>&amp;Höchstens:</translation>
     </message>
     <message>
+        <source>Type the minutes between rounds: a number from %d to %d.</source>
+        <translation>Geben Sie die Minuten zwischen den Runden ein: eine Zahl von %d bis %d.</translation>
+    </message>
+    <message>
+        <source>Type the checks per key per hour: a number from 1 to %d.</source>
+        <translation>Geben Sie die Prüfungen pro Schlüssel und Stunde ein: eine Zahl von 1 bis %d.</translation>
+    </message>
+    <message>
+        <source>A round every %d min makes %d rounds an hour, but each key may be checked at most %d time(s) an hour: most rounds would skip every key. Check every %d min or more, or allow more checks per hour.</source>
+        <translation>Eine Runde alle %d Min. ergibt %d Runden pro Stunde, aber jeder Schlüssel darf höchstens %d-mal pro Stunde geprüft werden: Die meisten Runden würden jeden Schlüssel überspringen. Prüfen Sie alle %d Min. oder seltener, oder erlauben Sie mehr Prüfungen pro Stunde.</translation>
+    </message>
+    <message>
+        <source>%d entries hold the same key (one organization): a single round would send more than its %d requests an hour.</source>
+        <translation>%d Einträge haben denselben Schlüssel (eine Organisation): Schon eine Runde würde mehr als ihre %d Anfragen pro Stunde senden.</translation>
+    </message>
+    <message>
+        <source>%d entries hold the same key (one organization): a round every %d min sends it up to %d requests an hour, over its limit of %d. Check every %d min or more.</source>
+        <translation>%d Einträge haben denselben Schlüssel (eine Organisation): Eine Runde alle %d Min. sendet bis zu %d Anfragen pro Stunde, über ihrer Grenze von %d. Prüfen Sie alle %d Min. oder seltener.</translation>
+    </message>
+    <message>
         <source>Watching still works while the window is open. Closing the window while watching minimises it the first time; closing it again quits.</source>
         <translation>Die Überwachung funktioniert weiter, solange das Fenster offen ist. Wird das Fenster während der Überwachung geschlossen, wird es beim ersten Mal minimiert; beim zweiten Mal wird beendet.</translation>
     </message>
@@ -1750,7 +1786,7 @@
         <translation>Die Zeilen, die diesen Schlüssel aus einer Shell, einem Skript oder einer CI verwenden (ohne Schlüssel darin)</translation>
     </message>
     <message>
-        <source>C&amp;hannels…</source>
+        <source>Cha&amp;nnels…</source>
         <translation>&amp;Kanäle…</translation>
     </message>
     <message>
@@ -1840,6 +1876,14 @@
     <message>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;Stop</source>
+        <translation>&amp;Anhalten</translation>
+    </message>
+    <message>
+        <source>Stop checking: keys still waiting their turn are not checked</source>
+        <translation>Prüfen anhalten: Schlüssel, die noch warten, werden nicht geprüft</translation>
     </message>
     <message>
         <source>Main</source>

@@ -19,6 +19,7 @@ from .status_texts import QT_TRANSLATE_NOOP
 
 _CONTEXT = "WindowActions"
 Shortcut = QKeySequence.StandardKey | Qt.Key | str | None
+_NATIVE = QKeySequence.SequenceFormat.NativeText
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ ACTIONS = (
     ),
     ActionSpec(
         "channels",
-        QT_TRANSLATE_NOOP("WindowActions", "C&hannels…"),
+        QT_TRANSLATE_NOOP("WindowActions", "Cha&nnels…"),
         QT_TRANSLATE_NOOP("WindowActions", "The channels this key's organization can post to"),
         per_entry=True,
     ),
@@ -256,6 +257,20 @@ class WindowActions(QObject):
         for action in self.per_entry:
             action.setEnabled(selected)
 
+    def show_run(self, running: bool) -> None:
+        """While checks run, Check all is Stop, on Esc; afterwards Check all again, on F5."""
+        action = self._actions["check_all"]
+        if running:
+            action.setText(QCoreApplication.translate("WindowActions", "&Stop"))
+            action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+            tip = QCoreApplication.translate(
+                "WindowActions", "Stop checking: keys still waiting their turn are not checked"
+            )
+            action.setStatusTip(tip)
+            action.setToolTip(f"{tip} ({action.shortcut().toString(_NATIVE)})")
+        else:
+            self._describe(next(s for s in ACTIONS if s.name == "check_all"), action)
+
     def fill_menu_bar(self, menu_bar: QMenuBar) -> None:
         for title, names in MENUS:
             self._fill(menu_bar.addMenu(_tr(title)), names)
@@ -293,15 +308,20 @@ class WindowActions(QObject):
 
     @staticmethod
     def _make(spec: ActionSpec, parent: QWidget) -> QAction:
-        action = QAction(_tr(spec.text), parent)
+        action = QAction(parent)
         action.setObjectName(f"action-{spec.name}")
-        if spec.shortcut is not None:
-            action.setShortcut(QKeySequence(spec.shortcut))
-        if spec.tip:
-            tip = _tr(spec.tip)
-            action.setStatusTip(tip)
-            native = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            action.setToolTip(f"{tip} ({native})" if spec.shortcut is not None else tip)
+        WindowActions._describe(spec, action)
         if spec.list_only:
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         return action
+
+    @staticmethod
+    def _describe(spec: ActionSpec, action: QAction) -> None:
+        """The text, shortcut and tips of ``spec`` on ``action``."""
+        action.setText(_tr(spec.text))
+        action.setShortcut(QKeySequence(spec.shortcut) if spec.shortcut is not None else "")
+        if spec.tip:
+            tip = _tr(spec.tip)
+            action.setStatusTip(tip)
+            native = action.shortcut().toString(_NATIVE)
+            action.setToolTip(f"{tip} ({native})" if spec.shortcut is not None else tip)

@@ -42,6 +42,11 @@ def checking_text() -> str:
     return QCoreApplication.translate("EntryModel", "Checking…")
 
 
+def queued_text() -> str:
+    """What the light of a row says while its check waits for its turn."""
+    return QCoreApplication.translate("EntryModel", "Queued")
+
+
 def group_light_text(working_text: str, worst_status: Status) -> str:
     """The light of an instance's row in words: "1 of 5 working; worst: Invalid key"."""
     if worst_status in (Status.CONNECTED, Status.UNCHECKED):

@@ -21,7 +21,7 @@ from ..core.status import CheckResult
 from .desktop_services import Notifier, TrayAnswer, find_tray, when_tray_leaves
 from .entry_model import EntryModel
 from .status_texts import status_label
-from .watch import Tray, WatchDialog, Watcher, WatchSettings
+from .watch import Tray, WatchDialog, Watcher, WatchSettings, largest_shared_budget
 
 NOTIFIER_WAIT_MS = 2000
 MESSAGE_MS = 15_000
@@ -60,7 +60,8 @@ class WatchMode(QObject):
         self.apply(WatchSettings.load(settings))
 
     def edit(self) -> None:
-        dialog = WatchDialog(self.watcher.settings, self._probe_tray(), self._window)
+        shared = largest_shared_budget(self._model.entries(), self._model.state)
+        dialog = WatchDialog(self.watcher.settings, self._probe_tray(), self._window, shared=shared)
         if dialog.exec() == WatchDialog.DialogCode.Accepted:
             settings = dialog.value()
             settings.save(self._settings)

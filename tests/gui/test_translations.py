@@ -16,8 +16,11 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
+from sipstory_desktop.demo.fake_api import SipstoryTestServer
 from sipstory_desktop.gui.translations import install_translators, translations_dir
+from tests.gui.test_accessible_names import mnemonics
 from tests.support.untranslated import ALLOWED, findings_in, untranslated
+from tests.support.window import KnownKey, MakeWindow, Seed, select
 
 ROOT = Path(__file__).resolve().parents[2]
 GUI = ROOT / "sipstory_desktop" / "gui"
@@ -67,6 +70,7 @@ def test_every_allowed_exception_is_still_there() -> None:
         "def f():\n    return tr('Check')",
         "QCoreApplication.translate('Ctx', text)",
         "self.tr(text)",
+        'action.setText(_tr("&Stop"))',
     ],
 )
 def test_the_checker_flags_literals_outside_tr(source: str) -> None:
@@ -216,3 +220,29 @@ def test_a_broken_install_without_translations_still_starts_in_english(
     )
     translators += install_translators(qapp, QLocale(QLocale.Language.German))
     assert len(translators) == 1
+
+
+@pytest.fixture
+def german(qapp: QApplication, translators: list[QTranslator]) -> None:
+    translators += install_translators(qapp, QLocale(QLocale.Language.German))
+
+
+@pytest.mark.usefixtures("german")
+def test_the_german_mnemonics_of_the_window_are_unique(
+    window: MakeWindow, server: SipstoryTestServer, known_key: KnownKey, seed: Seed
+) -> None:
+    [entry] = seed([("Acme", server.api_base, known_key())])
+    shown = window()
+    select(shown, entry.id)
+    keys = mnemonics(shown)
+
+    assert "Alt+D" in keys  # &Datei: German indeed
+    assert {key: found for key, found in keys.items() if len(found) > 1} == {}
+
+
+@pytest.mark.usefixtures("german")
+def test_the_german_mnemonics_of_the_empty_window_are_unique(window: MakeWindow) -> None:
+    keys = mnemonics(window())
+
+    assert "Alt+D" in keys
+    assert {key: found for key, found in keys.items() if len(found) > 1} == {}

@@ -126,6 +126,14 @@ def _shown_arguments(node: ast.Call) -> list[ast.expr]:
 def _translate_problem(node: ast.Call) -> str | None:
     """Why lupdate cannot see the text of a tr()/translate() call, or None."""
     name = _callee(node)
+    if (
+        isinstance(node.func, ast.Name)
+        and name.lstrip("_") in TRANSLATE_FUNCTIONS
+        and name != "tr"
+        and node.args
+        and _literal_text(node.args[0]) is not None
+    ):
+        return f"a literal through {name}(), which lupdate does not know"
     if name not in TRANSLATE_FUNCTIONS:
         return None
     func = node.func
