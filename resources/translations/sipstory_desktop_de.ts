@@ -124,9 +124,12 @@
         <source>Nothing to check yet: add a key first.</source>
         <translation>Noch nichts zu prüfen: Fügen Sie zuerst einen Schlüssel hinzu.</translation>
     </message>
-    <message>
-        <source>Stopping: %d check(s) not sent, waiting for %d on their way…</source>
-        <translation>Wird angehalten: %d Prüfung(en) nicht gesendet, warte auf %d laufende…</translation>
+    <message numerus="yes">
+        <source>Stopping: %n check(s) not sent, waiting for %s on their way…</source>
+        <translation>
+            <numerusform>Wird angehalten: %n Prüfung nicht gesendet, warte auf %s laufende…</numerusform>
+            <numerusform>Wird angehalten: %n Prüfungen nicht gesendet, warte auf %s laufende…</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n key(s) held back after a 429 Too Many Requests: no request sent.</source>
@@ -167,9 +170,12 @@
         <source>Checking… %d of %d done</source>
         <translation>Wird geprüft… %d von %d fertig</translation>
     </message>
-    <message>
-        <source>Stopped: %d key(s) not checked</source>
-        <translation>Angehalten: %d Schlüssel nicht geprüft</translation>
+    <message numerus="yes">
+        <source>Stopped: %n key(s) not checked</source>
+        <translation>
+            <numerusform>Angehalten: %n Schlüssel nicht geprüft</numerusform>
+            <numerusform>Angehalten: %n Schlüssel nicht geprüft</numerusform>
+        </translation>
     </message>
     <message>
         <source>Checked “%s”: %s</source>

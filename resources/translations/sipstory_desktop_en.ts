@@ -4,10 +4,24 @@
 <context>
     <name>CheckController</name>
     <message numerus="yes">
+        <source>Stopping: %n check(s) not sent, waiting for %s on their way…</source>
+        <translation>
+            <numerusform>Stopping: %n check not sent, waiting for %s on their way…</numerusform>
+            <numerusform>Stopping: %n checks not sent, waiting for %s on their way…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n key(s) held back after a 429 Too Many Requests: no request sent.</source>
         <translation>
             <numerusform>%n key held back after a 429 Too Many Requests: no request sent.</numerusform>
             <numerusform>%n keys held back after a 429 Too Many Requests: no request sent.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Stopped: %n key(s) not checked</source>
+        <translation>
+            <numerusform>Stopped: %n key not checked</numerusform>
+            <numerusform>Stopped: %n keys not checked</numerusform>
         </translation>
     </message>
 </context>

@@ -91,8 +91,10 @@ class CheckController(QObject):
         self.rows_changed.emit(dropped)
         if self._context.session.active:
             self._context.say(
-                self.tr("Stopping: %d check(s) not sent, waiting for %d on their way…")
-                % (len(dropped), len(self._context.session.checking))
+                self.tr(
+                    "Stopping: %n check(s) not sent, waiting for %s on their way…", "", len(dropped)
+                )
+                % len(self._context.session.checking)
             )
 
     def _run(self, plan: CheckPlan) -> None:
@@ -187,7 +189,7 @@ class CheckController(QObject):
         self._context.entries.refresh_view()
         summary = self.run_summary()
         if self._dropped:
-            stopped = self.tr("Stopped: %d key(s) not checked") % self._dropped
+            stopped = self.tr("Stopped: %n key(s) not checked", "", self._dropped)
             summary = f"{summary}. {stopped}" if summary else stopped
         self._run_results.clear()
         self._dropped = 0

@@ -177,7 +177,7 @@ def test_check_all_shows_queued_and_running_rows_and_esc_stops_it(
         gate.release()
     assert all(light(shown, i, Role.STATUS) == Status.CONNECTED.value for i in running)
     assert shown.statusBar().currentMessage() == (
-        "Checked 2 keys: 2 working. Stopped: 4 key(s) not checked"
+        "Checked 2 keys: 2 working. Stopped: 4 keys not checked"
     )
     assert action.text().replace("&", "") == "Check all"
     assert action.shortcut() == QKeySequence(Qt.Key.Key_F5)
