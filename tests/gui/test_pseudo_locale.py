@@ -37,6 +37,7 @@ from sipstory_desktop.gui.entry.dialog import EntryDialog
 from sipstory_desktop.gui.entry.draft import DialogMode
 from sipstory_desktop.gui.env_import_dialog import EnvImportDialog
 from sipstory_desktop.gui.find_url_dialog import FindUrlDialog
+from sipstory_desktop.gui.flow_layout import flow_box
 from sipstory_desktop.gui.import_dialog import ImportDialog
 from sipstory_desktop.gui.orphans_dialog import OrphansDialog
 from sipstory_desktop.gui.terminal_use_dialog import TerminalUseDialog
@@ -246,3 +247,15 @@ def test_the_message_boxes(
     QTimer.singleShot(0, look_and_close)
     shown.window_actions[action].trigger()
     assert found == ["looked"], "\n".join(found)
+
+
+def test_a_flow_layout_wraps_its_buttons_when_narrow(qtbot: QtBot) -> None:
+    box, flow = flow_box()
+    qtbot.addWidget(box)
+    buttons = [QPushButton(f"Button number {n}") for n in range(3)]
+    for button in buttons:
+        flow.addWidget(button)
+    one_line = flow.sizeHint().width()
+    assert flow.heightForWidth(one_line) == buttons[0].sizeHint().height()
+    assert flow.heightForWidth(one_line // 2) > 2 * buttons[0].sizeHint().height()
+    assert flow.minimumSize().width() == max(b.minimumSizeHint().width() for b in buttons)
