@@ -22,8 +22,10 @@ from ..core.entries import Entry
 from ..core.keys import masked
 from ..core.status import CheckResult, Status
 from ..core.times import utc_now
-from .entry_texts import colour_since, status_text
+from .entry_texts import since_text, status_text
 from .lights import light_icon, light_label_pixmap
+from .moments import date_time_text
+from .pane_labels import SecondaryLabel, WrapAnywhereLabel
 
 REVEAL_SECONDS = 10
 RECENT_RESULTS = 10
@@ -83,7 +85,8 @@ class DetailsPane(QWidget):
     def _build_heading(self) -> QHBoxLayout:
         self._icon = QLabel()
         self._icon.setFixedSize(36, 36)
-        self._title = _label(selectable=True)
+        self._title = WrapAnywhereLabel()  # a long name wraps, it never widens the pane
+        self._title.setObjectName("detailsTitle")
         title_font = QFont(self._title.font())
         title_font.setPointSizeF(title_font.pointSizeF() * 1.35)
         title_font.setBold(True)
@@ -92,8 +95,8 @@ class DetailsPane(QWidget):
         status_font = QFont(self._status.font())
         status_font.setBold(True)
         self._status.setFont(status_font)
-        self._since = _label()
-        self._since.setEnabled(False)
+        self._since = SecondaryLabel()  # enabled: a screen reader reads it as it is
+        self._since.setObjectName("detailsSince")
         titles = QVBoxLayout()
         titles.setSpacing(2)
         for widget in (self._title, self._status, self._since):
@@ -105,13 +108,15 @@ class DetailsPane(QWidget):
 
     def _build_figures(self) -> QFormLayout:
         self._base_url = _label(wrap=True, selectable=True)
-        self._key = _label(selectable=True)
+        self._key = WrapAnywhereLabel(tooltip=False)  # a revealed key wraps, never widens
+        self._key.setObjectName("detailsKey")
         self._key.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self._http = _label()
         self._latency = _label()
         self._checked = _label()
         self._budget = _label(wrap=True)
-        self._keyring = _label(wrap=True)
+        self._keyring = WrapAnywhereLabel()
+        self._keyring.setObjectName("detailsKeyring")
         self._note = _label(wrap=True, selectable=True)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -186,7 +191,7 @@ class DetailsPane(QWidget):
         now = utc_now()
         status = result.status if result else Status.UNCHECKED
         self._icon.setPixmap(light_label_pixmap(status.light, 32, self))
-        self._title.setText(entry.name)
+        self._title.set_text(entry.name)
         self._status.setText(self.tr("Checking…") if checking else status_text(result, now))
         self._icon.setAccessibleName(self._status.text())  # the light, in words
         self._message.setText(
@@ -199,19 +204,18 @@ class DetailsPane(QWidget):
         )
         self._hint.setText(result.hint if result and not result.ok else "")
         self._hint.setVisible(bool(self._hint.text()))
-        self._since.setText(_since_text(history or []))
+        self._since.setText(since_text(history or []))
         self._base_url.setText(entry.base_url)
         if not self._reveal_timer.isActive():
-            self._key.setText(masked(entry.key_hint))
+            self._key.set_text(masked(entry.key_hint))
         self._http.setText(str(result.http_status) if result and result.http_status else "—")
         self._latency.setText(
             f"{result.latency_ms} ms" if result and result.latency_ms is not None else "—"
         )
-        self._checked.setText(
-            f"{result.checked_at.astimezone():%Y-%m-%d %H:%M:%S}" if result else self.tr("never")
-        )
+        checked = date_time_text(result.checked_at, now) if result else self.tr("never")
+        self._checked.setText(checked)
         self._budget.setText(_budget_text(result, requests_last_hour))
-        self._keyring.setText(keyring_name or "—")
+        self._keyring.set_text(keyring_name or "—")
         self._note.setText(entry.note or "—")
         self.buttons["check"].setEnabled(not checking)
         self._fill_recent(history or [])
@@ -219,28 +223,28 @@ class DetailsPane(QWidget):
     def _clear(self) -> None:
         self._icon.clear()
         self._icon.setAccessibleName(self.tr("No key selected"))
-        self._title.setText(self.tr("No key selected"))
+        self._title.set_text(self.tr("No key selected"))
         self._status.setText("")
         self._message.setText(self.tr("Select a key in the list to see its details."))
         self._hint.setVisible(False)
         self._since.setText("")
         for field in (
             self._base_url,
-            self._key,
             self._http,
             self._latency,
             self._checked,
             self._budget,
-            self._keyring,
             self._note,
         ):
             field.setText("—")
+        self._key.set_text("—")
+        self._keyring.set_text("—")
         self._recent.clear()
 
     def _fill_recent(self, history: list[CheckResult]) -> None:
         self._recent.clear()
         for result in reversed(history[-RECENT_RESULTS:]):
-            when = f"{result.checked_at.astimezone():%d %b %H:%M}"
+            when = date_time_text(result.checked_at)
             latency = f" · {result.latency_ms} ms" if result.latency_ms is not None else ""
             item = QListWidgetItem(
                 light_icon(result.light), f"{when}  {result.status.label}{latency}"
@@ -250,20 +254,12 @@ class DetailsPane(QWidget):
 
     def reveal_key(self, key: str) -> None:
         """Show the key itself for :data:`REVEAL_SECONDS`, then mask it again."""
-        self._key.setText(key)
+        self._key.set_text(key)
         self._reveal_timer.start()
 
     def hide_key(self) -> None:
         self._reveal_timer.stop()
-        self._key.setText(masked(self._entry.key_hint) if self._entry else "—")
-
-
-def _since_text(history: list[CheckResult]) -> str:
-    """ "Green since 28 Nov 18:47": how long the latest colour has lasted."""
-    if not history:
-        return ""
-    light, since = colour_since(history)
-    return f"{light.value.capitalize()} since {since.astimezone():%d %b %H:%M}"
+        self._key.set_text(masked(self._entry.key_hint) if self._entry else "—")
 
 
 def _budget_text(result: CheckResult | None, used: int) -> str:

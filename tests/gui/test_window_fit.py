@@ -1,0 +1,162 @@
+"""The window fits what it shows (issue 15): the details pane never scrolls sideways, its
+secondary line reads at normal contrast and says a state, and every pane writes a moment
+in local time, in one format. Pixels and geometry are measured on the real window."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QColor, QImage, QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
+from pytestqt.qtbot import QtBot
+
+from sipstory_desktop.core.entries import MAX_NAME_LENGTH, Entry
+from sipstory_desktop.core.status import CheckResult, Status
+from sipstory_desktop.core.times import utc_now
+from sipstory_desktop.core.vault import Vault
+from sipstory_desktop.demo.fake_api import SipstoryTestServer
+from sipstory_desktop.gui.color_scheme import dark_palette
+from sipstory_desktop.gui.lights import contrast
+from sipstory_desktop.gui.moments import date_time_text
+from sipstory_desktop.gui.roles import Column
+from sipstory_desktop.gui.window import MainWindow
+from tests.support.window import MakeWindow, Seed, select
+
+pytestmark = pytest.mark.qt_log_level_fail("WARNING")
+
+LONG_NAME = "N" * MAX_NAME_LENGTH  # one word: nowhere to wrap it at a space
+FAKE_KEY = "0123456789abcdef" * 4  # 64 hex characters, shaped as a key; known to no server
+LONG_KEYRING = "SecretServiceKeyring(org.freedesktop.secrets/collection/login)"
+
+
+@pytest.fixture(params=["light", "dark"])
+def palette_shade(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
+    """The application in its light (standard) palette, or in the app's dark one."""
+    before = QPalette(qapp.palette())
+    if request.param == "dark":
+        qapp.setPalette(dark_palette())
+    yield str(request.param)
+    qapp.setPalette(before)
+
+
+def _record(vault: Vault, entry: Entry, statuses: list[Status]) -> list[CheckResult]:
+    now = utc_now()
+    results = [
+        CheckResult(status, status.label, checked_at=now - timedelta(minutes=15 * (9 - n)))
+        for n, status in enumerate(statuses)
+    ]
+
+    def write(state: object) -> None:
+        for result in results:
+            state.record_result(entry.id, result)  # type: ignore[attr-defined]
+
+    vault.state.update(write)
+    return results
+
+
+def _area(window: MainWindow) -> QScrollArea:
+    area = window.details.parentWidget().parentWidget()
+    assert isinstance(area, QScrollArea)
+    return area
+
+
+def _on_window(window: MainWindow, widget: QWidget) -> QRect:
+    return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+
+
+def _pixels(image: QImage) -> list[QColor]:
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    return [image.pixelColor(x, y) for y in range(image.height()) for x in range(image.width())]
+
+
+# --- item 2: the details pane never scrolls sideways ---------------------------------------
+
+
+def test_a_long_name_a_revealed_key_and_a_long_keyring_never_widen_the_details(
+    qtbot: QtBot, window: MakeWindow, server: SipstoryTestServer, seed: Seed
+) -> None:
+    entry = seed([(LONG_NAME, server.api_base, "k" * 20)])[0]
+    shown = window()
+    shown.resize(800, 600)
+    select(shown, entry.id)
+    shown.details.show_entry(entry, keyring_name=LONG_KEYRING)
+    shown.details.reveal_key(FAKE_KEY)
+    area = _area(shown)
+    viewport = area.viewport()
+    qtbot.waitUntil(lambda: shown.details.width() <= viewport.width())
+    QApplication.processEvents()
+
+    assert not area.horizontalScrollBar().isVisible()
+    assert shown.details.minimumSizeHint().width() <= viewport.width()
+    visible = QRect(QPoint(0, 0), viewport.size())
+    for name in ("edit", "replace_key", "remove", "find_url", "copy_curl"):
+        button = shown.details.buttons[name]
+        where = QRect(button.mapTo(viewport, QPoint(0, 0)), button.size())
+        assert visible.left() <= where.left() and where.right() <= visible.right(), name
+    for label_name in ("detailsTitle", "detailsKey", "detailsKeyring"):
+        label = shown.details.findChild(QLabel, label_name)
+        assert label is not None
+        where = QRect(label.mapTo(viewport, QPoint(0, 0)), label.size())
+        assert where.right() <= visible.right(), label_name
+        assert label.height() >= label.heightForWidth(label.width()), label_name  # not cut
+    title = shown.details.findChild(QLabel, "detailsTitle")
+    assert title is not None and title.text() == LONG_NAME and title.toolTip() == LONG_NAME
+    assert shown.details.findChild(QLabel, "detailsKey").toolTip() == ""  # never the key
+
+
+# --- item 4: "Working since ...", enabled, at normal contrast --------------------------------
+
+
+def test_the_since_line_says_a_state_and_is_an_enabled_label(
+    window: MakeWindow, server: SipstoryTestServer, seed: Seed, vault: Vault
+) -> None:
+    entry = seed([("Acme", server.api_base, "k" * 20)])[0]
+    results = _record(vault, entry, [Status.INVALID_KEY, Status.CONNECTED, Status.CONNECTED])
+    shown = window()
+    select(shown, entry.id)
+    since = shown.details.findChild(QLabel, "detailsSince")
+    assert since is not None
+    assert since.isEnabled()
+    assert since.text() == f"Working since {date_time_text(results[1].checked_at)}"
+
+
+def test_the_since_line_has_a_contrast_of_at_least_4_5_measured_on_its_pixels(
+    palette_shade: str, window: MakeWindow, server: SipstoryTestServer, seed: Seed, vault: Vault
+) -> None:
+    entry = seed([("Acme", server.api_base, "k" * 20)])[0]
+    _record(vault, entry, [Status.CONNECTED])
+    shown = window()
+    select(shown, entry.id)
+    since = shown.details.findChild(QLabel, "detailsSince")
+    assert since is not None and since.text().startswith("Working since")
+    pixels = _pixels(shown.grab(_on_window(shown, since)).toImage())
+    background = Counter(c.rgb() for c in pixels).most_common(1)[0][0]
+    strongest = max(contrast(c, QColor.fromRgb(background)) for c in pixels)
+    assert strongest >= 4.5, palette_shade
+    # secondary: quieter than the status line above it, not the same black or white
+    text = since.palette().color(QPalette.ColorRole.WindowText)
+    assert text != shown.details.palette().color(QPalette.ColorRole.WindowText)
+
+
+# --- item 7: one time zone, one format -----------------------------------------------------
+
+
+def test_every_pane_writes_a_moment_in_one_format(
+    window: MakeWindow, server: SipstoryTestServer, seed: Seed, vault: Vault
+) -> None:
+    entry = seed([("Acme", server.api_base, "k" * 20)])[0]
+    results = _record(vault, entry, [Status.CONNECTED, Status.INVALID_KEY])
+    shown = window()
+    select(shown, entry.id)
+    latest = date_time_text(results[-1].checked_at)
+    assert shown.details._checked.text() == latest
+    assert shown.details._recent.item(0).text().startswith(latest + "  ")
+    assert shown.details._since.text().endswith(date_time_text(results[-1].checked_at))
+    tooltip = shown.model.tooltip(shown.model.index_of(entry.id, Column.CHECKED))
+    assert tooltip == latest
+    history = shown.model.tooltip(shown.model.index_of(entry.id, Column.HISTORY))
+    assert str(history).endswith(f"failing since {latest}")
