@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
@@ -20,6 +20,7 @@ from sipstory_desktop.core.times import utc_now
 from sipstory_desktop.core.vault import Vault
 from sipstory_desktop.demo.fake_api import SipstoryTestServer
 from sipstory_desktop.gui.color_scheme import dark_palette
+from sipstory_desktop.gui.entry_list import COLUMN_WIDTHS
 from sipstory_desktop.gui.lights import contrast
 from sipstory_desktop.gui.moments import date_time_text
 from sipstory_desktop.gui.roles import Column
@@ -160,3 +161,67 @@ def test_every_pane_writes_a_moment_in_one_format(
     assert tooltip == latest
     history = shown.model.tooltip(shown.model.index_of(entry.id, Column.HISTORY))
     assert str(history).endswith(f"failing since {latest}")
+
+
+# --- item 7: at 800 x 600 every column of the list is in view -------------------------------
+
+
+def _wait_laid_out(qtbot: QtBot, shown: MainWindow, width: int, height: int) -> None:
+    shown.resize(width, height)
+    qtbot.waitUntil(lambda: (shown.width(), shown.height()) == (width, height))
+    QApplication.processEvents()
+
+
+def test_at_800_by_600_every_column_is_in_view_without_scrolling_sideways(
+    qtbot: QtBot, window: MakeWindow, server: SipstoryTestServer, seed: Seed, vault: Vault
+) -> None:
+    entries = seed(
+        [
+            ("Acme Agency with a rather long name", server.api_base, "a" * 20),
+            ("Globex (rotated)", server.api_base, "g" * 20),
+        ]
+    )
+    _record(vault, entries[0], [Status.CONNECTED] * 5)
+    shown = window()
+    _wait_laid_out(qtbot, shown, 800, 600)
+    view = shown.entry_list
+    header = view.header()
+    viewport = view.viewport().width()
+    assert view.horizontalScrollBar().maximum() == 0
+    metrics = view.fontMetrics()
+    for column in Column:
+        left = header.sectionViewportPosition(column)
+        width = header.sectionSize(column)
+        assert left >= 0 and left + width <= viewport, column.name
+        index = view.proxy.mapFromSource(shown.model.index_of(entries[0].id, column))
+        text = index.data()
+        if column in (Column.KEY, Column.CHECKED, Column.LATENCY, Column.BUDGET) and text:
+            assert metrics.horizontalAdvance(str(text)) < width, column.name  # not elided
+    assert header.sectionSize(Column.ACTION) >= view.button_delegate.button_size.width()
+    assert header.sectionSize(Column.LIGHT) < 240  # the Status column gives way
+
+
+def test_a_wide_window_keeps_the_details_beside_the_list_and_the_first_widths(
+    qtbot: QtBot, window: MakeWindow, server: SipstoryTestServer, seed: Seed
+) -> None:
+    seed([("Acme", server.api_base, "a" * 20)])
+    shown = window()
+    _wait_laid_out(qtbot, shown, 1480, 740)
+    assert shown.splitter.orientation() == Qt.Orientation.Horizontal
+    assert shown.entry_list.columnWidth(Column.LIGHT) == dict(COLUMN_WIDTHS)[Column.LIGHT]
+    _wait_laid_out(qtbot, shown, 800, 600)
+    assert shown.splitter.orientation() == Qt.Orientation.Vertical  # the details under it
+    _wait_laid_out(qtbot, shown, 1480, 740)
+    assert shown.splitter.orientation() == Qt.Orientation.Horizontal
+    assert shown.entry_list.columnWidth(Column.LIGHT) == dict(COLUMN_WIDTHS)[Column.LIGHT]
+
+
+def test_a_column_the_user_widened_keeps_its_width(
+    qtbot: QtBot, window: MakeWindow, server: SipstoryTestServer, seed: Seed
+) -> None:
+    seed([("Acme", server.api_base, "a" * 20)])
+    shown = window()
+    _wait_laid_out(qtbot, shown, 800, 600)
+    shown.entry_list.setColumnWidth(Column.NAME, 300)
+    _wait_laid_out(qtbot, shown, 780, 600)
+    assert shown.entry_list.columnWidth(Column.NAME) == 300
