@@ -21,11 +21,12 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from sipstory_desktop.core.entries import Entry, EntryKind
+from sipstory_desktop.core.entries import MAX_NAME_LENGTH, Entry, EntryKind
 from sipstory_desktop.core.status import CheckResult, Status
 from sipstory_desktop.core.urls import CLOUD_BASE_URL, instance_address_of
 from sipstory_desktop.gui.entry.dialog import EntryDialog
 from sipstory_desktop.gui.entry.draft import DialogMode, EntryDraft
+from sipstory_desktop.gui.entry.name import NameSection
 from sipstory_desktop.gui.lights import light_icon
 
 pytestmark = [
@@ -263,6 +264,26 @@ def test_an_empty_name_is_an_error_once_typed_into(qtbot: QtBot, open_dialog: Op
 
     type_into(qtbot, line_edit(dialog, "nameEdit"), "   ")
     assert shown_text(dialog, "nameMessage") == "The name is empty."
+
+
+def test_the_name_field_says_so_as_the_user_reaches_its_limit(
+    qtbot: QtBot, open_dialog: OpenDialog
+) -> None:
+    dialog = open_dialog()
+    edit = line_edit(dialog, "nameEdit")
+    type_into(qtbot, edit, "N" * (MAX_NAME_LENGTH - 11))
+    assert shown_text(dialog, "nameMessage") == ""  # no count far from the limit
+    qtbot.keyClicks(edit, "N")
+    assert shown_text(dialog, "nameMessage") == f"70 of at most {MAX_NAME_LENGTH} characters."
+
+    edit.clear()
+    edit.insert("P" * (MAX_NAME_LENGTH + 20))  # a paste: the field keeps 80 characters
+    assert len(edit.text()) == MAX_NAME_LENGTH
+    said = shown_text(dialog, "nameMessage")
+    assert f"at most {MAX_NAME_LENGTH} characters" in said and "cut" in said
+    assert edit.accessibleDescription() == said
+    assert label(dialog, "nameMessage").property("tone") == "warning"  # a hint, not an error
+    assert dialog.findChild(NameSection).value() == "P" * MAX_NAME_LENGTH  # the name is valid
 
 
 # --- key ----------------------------------------------------------------------------------
