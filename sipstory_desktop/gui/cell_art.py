@@ -44,6 +44,16 @@ _HEIGHTS = {Light.GREEN: 1.0, Light.AMBER: 2 / 3, Light.RED: 1 / 3, Light.GREY: 
 _BUTTON_PADDING = 12  # logical pixels each side of the button's label
 
 
+def sharp_side(side: int, ratio: float) -> int:
+    """``side``, or the next larger side that is a whole number of device pixels at
+    ``ratio`` (a 15-pixel light at 1.5 is 22.5 device pixels: Qt would resample it to show
+    it, and blur its edges)."""
+    for candidate in range(side, side + 4):
+        if abs(candidate * ratio - round(candidate * ratio)) < 1e-6:
+            return candidate
+    return side
+
+
 class CellArt:
     """The decorations of one look: a palette, a font and a device pixel ratio.
 
@@ -64,7 +74,7 @@ class CellArt:
         self.ratio = ratio
         self.bars = bars
         metrics = QFontMetrics(font)
-        self.light_side = metrics.height() + 2
+        self.light_side = sharp_side(metrics.height() + 2, ratio)
         self.bar_height = metrics.height()
         self._lights: dict[Light, QIcon] = {}
         self._spinner: dict[int, QIcon] = {}
