@@ -30,6 +30,7 @@ from .lights import (
     cached_spinner_pixmap,
     is_dark_palette,
     light_colour,
+    light_pixmap_in,
 )
 
 DEFAULT_BARS = 20
@@ -121,14 +122,19 @@ class CellArt:
 
     def light(self, light: Light) -> QIcon:
         """The light, and on a selected row the light on a disc of the row's base colour
-        (no light contrasts with every highlight)."""
+        (no light contrasts with every highlight); the grey one, hollow, in the highlighted
+        text's colour instead (on a dark palette a dark disc is under 3:1 on the highlight)."""
         icon = self._lights.get(light)
         if icon is None:
             side, ratio, palette = self.light_side, self.ratio, self.palette
             icon = self._lights[light] = QIcon(cached_light_pixmap(light, side, ratio, palette))
-            base = palette.color(QPalette.ColorRole.Base)
-            backed = cached_light_pixmap(light, side, ratio, palette, backing=base)
-            icon.addPixmap(backed, QIcon.Mode.Selected)
+            if light is Light.GREY:  # hollow: in the highlighted text's colour, no disc
+                selected_text = palette.color(QPalette.ColorRole.HighlightedText)
+                selected = light_pixmap_in(light, side, ratio, selected_text)
+            else:
+                base = palette.color(QPalette.ColorRole.Base)
+                selected = cached_light_pixmap(light, side, ratio, palette, backing=base)
+            icon.addPixmap(selected, QIcon.Mode.Selected)
         return icon
 
     def spinner(self, frame: int) -> QIcon:

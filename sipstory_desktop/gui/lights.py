@@ -146,6 +146,19 @@ def light_pixmap(
     return pixmap
 
 
+def light_pixmap_in(light: Light, size: int, device_pixel_ratio: float, fill: QColor) -> QPixmap:
+    """``light``'s shape painted in ``fill`` rather than its own colour: the grey (unchecked)
+    light on a selected row, in the highlighted text's colour, which stands out on the
+    highlight (no grey does on every highlight)."""
+    pixmap, painter = _pixmap(size, device_pixel_ratio)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        _PAINTERS[light](painter, _shape_square(QRectF(0, 0, size, size)), fill)
+    finally:
+        painter.end()
+    return pixmap
+
+
 def _pixmap(size: int, device_pixel_ratio: float) -> tuple[QPixmap, QPainter]:
     side = max(1, round(size * device_pixel_ratio))
     pixmap = QPixmap(side, side)

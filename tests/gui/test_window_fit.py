@@ -225,3 +225,33 @@ def test_a_column_the_user_widened_keeps_its_width(
     shown.entry_list.setColumnWidth(Column.NAME, 300)
     _wait_laid_out(qtbot, shown, 780, 600)
     assert shown.entry_list.columnWidth(Column.NAME) == 300
+
+
+# --- item 7: the grey light on a selected row -----------------------------------------------
+
+
+def test_the_grey_light_stands_out_on_a_selected_row(
+    palette_shade: str, window: MakeWindow, server: SipstoryTestServer, seed: Seed
+) -> None:
+    """The unchecked light on the selection's highlight: a shape of at least 3:1 against
+    the highlight (WCAG's minimum for graphics), measured on the row's pixels."""
+    entry = seed([("Never checked", server.api_base, "k" * 20)])[0]
+    shown = window()
+    select(shown, entry.id)
+    view = shown.entry_list
+    view.setFocus()
+    view.viewport().repaint()
+    image = view.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    ratio = image.devicePixelRatio()
+    cell = view.visualRect(view.proxy.mapFromSource(shown.model.index_of(entry.id)))
+    side = shown.model.art.light_side
+    box = QRect(
+        round(cell.left() * ratio), round(cell.top() * ratio),
+        round((side + 10) * ratio), round(cell.height() * ratio),
+    )  # fmt: skip
+    pixels = _pixels(image.copy(box))
+    highlight = view.palette().color(QPalette.ColorRole.Highlight)
+    background = QColor.fromRgb(Counter(c.rgb() for c in pixels).most_common(1)[0][0])
+    assert contrast(background, highlight) < 1.1  # the row is selected: that is its colour
+    standing_out = [c for c in pixels if contrast(c, highlight) >= 3.0]
+    assert len(standing_out) >= side, palette_shade  # a ring and a dash, not a speck
