@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -69,18 +70,60 @@ class DetailsPane(QWidget):
         line.setFrameShape(QFrame.Shape.HLine)
         line.setFrameShadow(QFrame.Shadow.Sunken)
 
-        layout = QVBoxLayout(self)
-        layout.addLayout(self._build_heading())
-        layout.addWidget(self._message)
-        layout.addWidget(self._hint)
-        layout.addWidget(line)
-        layout.addLayout(self._build_figures())
-        layout.addWidget(_label(self.tr("Recent results")))
-        layout.addWidget(self._recent)
-        layout.addStretch(1)
-        layout.addLayout(self._build_buttons())
+        # Two parts: what is known (left), then the recent results and the actions. Stacked
+        # in a tall pane (beside the list); side by side in a wide one (under the list), with
+        # the actions first, so that they are in view without scrolling (set_wide).
+        known = QVBoxLayout()
+        known.setContentsMargins(0, 0, 0, 0)
+        known.addLayout(self._build_heading())
+        known.addWidget(self._message)
+        known.addWidget(self._hint)
+        known.addWidget(line)
+        known.addLayout(self._build_figures())
+        known.addStretch(1)
+        self._history = QWidget()
+        history = QVBoxLayout(self._history)
+        history.setContentsMargins(0, 0, 0, 0)
+        history.addWidget(_label(self.tr("Recent results")))
+        history.addWidget(self._recent)
+        self._actions = QWidget()
+        buttons = self._build_buttons()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        self._actions.setLayout(buttons)
+        self._rest = QVBoxLayout()
+        self._rest.setContentsMargins(0, 0, 0, 0)
+        self._rest.addWidget(self._history)
+        self._rest.addStretch(1)
+        self._rest.addWidget(self._actions)
+        self._parts = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self._parts.addLayout(known)
+        self._parts.addLayout(self._rest)
+        self._wide = False
+        self.set_wide(False)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.show_entry(None)
+
+    @property
+    def wide(self) -> bool:
+        return self._wide
+
+    def set_wide(self, wide: bool) -> None:
+        """Side by side, the actions first (a wide, short pane under the list), or stacked,
+        the actions last (a tall pane beside it)."""
+        self._wide = wide
+        self._rest.removeWidget(self._history)
+        self._rest.removeWidget(self._actions)
+        if wide:  # [actions, history, stretch]
+            self._rest.insertWidget(0, self._actions)
+            self._rest.insertWidget(1, self._history)
+        else:  # [history, stretch, actions]
+            self._rest.insertWidget(0, self._history)
+            self._rest.addWidget(self._actions)
+        self._parts.setDirection(
+            QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        )
+        self._parts.setStretch(0, 1 if wide else 0)  # stacked: the room goes above the actions
+        self._parts.setStretch(1, 1)
 
     def _build_heading(self) -> QHBoxLayout:
         self._icon = QLabel()

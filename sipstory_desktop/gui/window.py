@@ -121,7 +121,9 @@ class MainWindow(QMainWindow):
         )
         self.layout_kept.restore()
         self.column_fit = ColumnFit(self.entry_list, self._settings, dict(COLUMN_WIDTHS))
-        self.splitter_fit = SplitterFit(self.splitter, self.column_fit, self._details_area)
+        self.splitter_fit = SplitterFit(
+            self.splitter, self.column_fit, self._details_area, self.details.set_wide
+        )
         # Until the list is read (on a worker, from the first paint on), the page is a
         # guess: the list if there is a config, else the empty state.
         self.pages.setCurrentWidget(

@@ -158,12 +158,20 @@ class ColumnFit(QObject):
 class SplitterFit(QObject):
     """The details beside the list where both fit, else under it (see the module)."""
 
-    def __init__(self, splitter: QSplitter, columns: ColumnFit, details: QWidget) -> None:
+    def __init__(
+        self,
+        splitter: QSplitter,
+        columns: ColumnFit,
+        details: QWidget,
+        on_stacked: Callable[[bool], None],
+    ) -> None:
         super().__init__(splitter)
         self._splitter = splitter
         self._columns = columns
         self._details = details
+        self._on_stacked = on_stacked  # told True when the details go under the list
         splitter.installEventFilter(self)
+        on_stacked(splitter.orientation() == Qt.Orientation.Vertical)
 
     def side_by_side_width(self) -> int:
         """The least width at which the list (every column in view) and the details fit
@@ -181,6 +189,7 @@ class SplitterFit(QObject):
         if self._splitter.orientation() == wanted:
             return
         self._splitter.setOrientation(wanted)
+        self._on_stacked(wanted == Qt.Orientation.Vertical)
         if wanted == Qt.Orientation.Horizontal:
             details = max(self._details.minimumWidth(), round(width * _DETAILS_SHARE))
             self._splitter.setSizes([width - details, details])

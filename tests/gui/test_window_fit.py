@@ -199,6 +199,17 @@ def test_at_800_by_600_every_column_is_in_view_without_scrolling_sideways(
             assert metrics.horizontalAdvance(str(text)) < width, column.name  # not elided
     assert header.sectionSize(Column.ACTION) >= view.button_delegate.button_size.width()
     assert header.sectionSize(Column.LIGHT) < 240  # the Status column gives way
+    # the details under the list, their actions in view without scrolling either way
+    select(shown, entries[0].id)
+    QApplication.processEvents()
+    assert shown.details.wide
+    area = _area(shown)
+    assert area.verticalScrollBar().value() == 0
+    seen = area.viewport().rect()
+    for name in ("check", "edit", "replace_key", "remove", "find_url", "copy_curl"):
+        button = shown.details.buttons[name]
+        where = QRect(button.mapTo(area.viewport(), QPoint(0, 0)), button.size())
+        assert seen.contains(where), name
 
 
 def test_a_wide_window_keeps_the_details_beside_the_list_and_the_first_widths(
@@ -208,9 +219,11 @@ def test_a_wide_window_keeps_the_details_beside_the_list_and_the_first_widths(
     shown = window()
     _wait_laid_out(qtbot, shown, 1480, 740)
     assert shown.splitter.orientation() == Qt.Orientation.Horizontal
+    assert not shown.details.wide
     assert shown.entry_list.columnWidth(Column.LIGHT) == dict(COLUMN_WIDTHS)[Column.LIGHT]
     _wait_laid_out(qtbot, shown, 800, 600)
     assert shown.splitter.orientation() == Qt.Orientation.Vertical  # the details under it
+    assert shown.details.wide
     _wait_laid_out(qtbot, shown, 1480, 740)
     assert shown.splitter.orientation() == Qt.Orientation.Horizontal
     assert shown.entry_list.columnWidth(Column.LIGHT) == dict(COLUMN_WIDTHS)[Column.LIGHT]
