@@ -63,7 +63,7 @@ class ColumnFit(QObject):
         self._preferred = {c: defaults.get(c, self._header.sectionSize(c)) for c in _SHRINKABLE}
         self._pinned: set[Column] = set()
         self._fitting = False
-        self._restore_pinned()
+        self._restore_pinned(defaults)
         self._header.sectionResized.connect(self._resized)
         view.viewport().installEventFilter(self)
         model = view.model()
@@ -144,9 +144,14 @@ class ColumnFit(QObject):
         pinned = [f"{int(c)}:{self._preferred[c]}" for c in sorted(self._pinned)]
         self._settings.setValue(_PINNED_KEY, ",".join(pinned))
 
-    def _restore_pinned(self) -> None:
+    def _restore_pinned(self, defaults: dict[Column, int]) -> None:
         value = self._settings.value(_PINNED_KEY)
-        if not isinstance(value, str):
+        if not isinstance(value, str):  # kept by a version without fitting: the user's widths
+            for shrinkable in _SHRINKABLE:
+                restored = self._header.sectionSize(shrinkable)
+                if shrinkable in defaults and restored != defaults[shrinkable]:
+                    self._preferred[shrinkable] = restored
+                    self._pinned.add(shrinkable)
             return
         for item in value.split(","):
             column, _, width = item.partition(":")

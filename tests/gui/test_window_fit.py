@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QPoint, QRect, QSettings, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
@@ -268,3 +268,20 @@ def test_the_grey_light_stands_out_on_a_selected_row(
     assert contrast(background, highlight) < 1.1  # the row is selected: that is its colour
     standing_out = [c for c in pixels if contrast(c, highlight) >= 3.0]
     assert len(standing_out) >= side, palette_shade  # a ring and a dash, not a speck
+
+
+def test_widths_kept_by_a_version_without_fitting_stay_the_users(
+    qtbot: QtBot, window: MakeWindow, server: SipstoryTestServer, seed: Seed, vault: Vault
+) -> None:
+    seed([("Acme", server.api_base, "a" * 20)])
+    first = window()
+    _wait_laid_out(qtbot, first, 1480, 740)  # room for every width: nothing narrowed
+    first.entry_list.setColumnWidth(Column.KEY, 140)
+    first.close()
+    settings = QSettings(str(vault.paths.data_dir / "window.ini"), QSettings.Format.IniFormat)
+    settings.remove("window/pinned_columns")  # as an older version left window.ini
+    settings.sync()
+    second = window()
+    _wait_laid_out(qtbot, second, 1480, 740)
+    assert second.entry_list.columnWidth(Column.KEY) == 140
+    assert second.entry_list.columnWidth(Column.NAME) == dict(COLUMN_WIDTHS)[Column.NAME]
