@@ -44,16 +44,16 @@ class SecondaryLabel(QLabel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._recolouring = False  # our own palette change is no cause to recolour
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(True)
         self._recolour()
 
     def changeEvent(self, event: QEvent) -> None:
+        """Follow palette changes (a switch to dark mode)."""
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and not self._recolouring:
             self._recolour()
-
-    _recolouring = False
 
     def _recolour(self) -> None:
         self._recolouring = True

@@ -285,3 +285,25 @@ def test_widths_kept_by_a_version_without_fitting_stay_the_users(
     _wait_laid_out(qtbot, second, 1480, 740)
     assert second.entry_list.columnWidth(Column.KEY) == 140
     assert second.entry_list.columnWidth(Column.NAME) == dict(COLUMN_WIDTHS)[Column.NAME]
+
+
+def test_the_since_line_keeps_its_contrast_when_the_desktop_turns_dark(
+    qtbot: QtBot, qapp: QApplication, window: MakeWindow, server: SipstoryTestServer,
+    seed: Seed, vault: Vault,
+) -> None:  # fmt: skip
+    entry = seed([("Acme", server.api_base, "k" * 20)])[0]
+    _record(vault, entry, [Status.CONNECTED])
+    shown = window()
+    select(shown, entry.id)
+    since = shown.details.findChild(QLabel, "detailsSince")
+    assert since is not None
+    before = QPalette(qapp.palette())
+    try:
+        qapp.setPalette(dark_palette())
+        dark_window = dark_palette().color(QPalette.ColorRole.Window)
+        qtbot.waitUntil(lambda: since.palette().color(QPalette.ColorRole.Window) == dark_window)
+        QApplication.processEvents()
+        text = since.palette().color(QPalette.ColorRole.WindowText)
+        assert contrast(text, dark_window) >= 4.5
+    finally:
+        qapp.setPalette(before)
