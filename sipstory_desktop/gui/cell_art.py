@@ -30,7 +30,7 @@ from .lights import (
     cached_spinner_pixmap,
     is_dark_palette,
     light_colour,
-    light_pixmap_in,
+    selection_backing,
 )
 
 DEFAULT_BARS = 20
@@ -122,18 +122,14 @@ class CellArt:
 
     def light(self, light: Light) -> QIcon:
         """The light, and on a selected row the light on a disc of the row's base colour
-        (no light contrasts with every highlight); the grey one, hollow, in the highlighted
-        text's colour instead (on a dark palette a dark disc is under 3:1 on the highlight)."""
+        (no light contrasts with every highlight), made lighter or darker where it would
+        not stand out from the highlight (:func:`selection_backing`)."""
         icon = self._lights.get(light)
         if icon is None:
             side, ratio, palette = self.light_side, self.ratio, self.palette
             icon = self._lights[light] = QIcon(cached_light_pixmap(light, side, ratio, palette))
-            if light is Light.GREY:  # hollow: in the highlighted text's colour, no disc
-                selected_text = palette.color(QPalette.ColorRole.HighlightedText)
-                selected = light_pixmap_in(light, side, ratio, selected_text)
-            else:
-                base = palette.color(QPalette.ColorRole.Base)
-                selected = cached_light_pixmap(light, side, ratio, palette, backing=base)
+            backing = selection_backing(palette)
+            selected = cached_light_pixmap(light, side, ratio, palette, backing=backing)
             icon.addPixmap(selected, QIcon.Mode.Selected)
         return icon
 
