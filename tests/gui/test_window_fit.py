@@ -4,9 +4,11 @@ in local time, in one format. Pixels and geometry are measured on the real windo
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import shiboken6
@@ -20,6 +22,7 @@ from sipstory_desktop.core.status import CheckResult, Status
 from sipstory_desktop.core.times import utc_now
 from sipstory_desktop.core.vault import Vault
 from sipstory_desktop.demo.fake_api import SipstoryTestServer
+from sipstory_desktop.gui import moments
 from sipstory_desktop.gui.color_scheme import dark_palette
 from sipstory_desktop.gui.entry_list import COLUMN_WIDTHS
 from sipstory_desktop.gui.lights import contrast
@@ -366,3 +369,18 @@ def test_a_window_deleted_right_after_its_list_is_shown_leaves_nothing_to_run(
         while not deadline.hasExpired():  # the settle would have run by now
             QApplication.processEvents()
     assert [str(error[1]) for error in raised] == []
+
+
+def test_every_pane_writes_its_moments_through_one_module() -> None:
+    """No pane formats a time itself (a second format, or UTC beside local time, would
+    come back): they all call gui/moments.py."""
+    gui = Path(moments.__file__).parent
+    own_formats = re.compile(r"astimezone\(|strftime|%H|QDateTime|\"d MMM")
+    offenders = [
+        f"{path.relative_to(gui)}:{number}"
+        for path in sorted(gui.rglob("*.py"))
+        if path.name != "moments.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if own_formats.search(line)
+    ]
+    assert offenders == []
