@@ -328,10 +328,6 @@
         <translation>Wählen Sie einen Schlüssel in der Liste, um seine Details zu sehen.</translation>
     </message>
     <message>
-        <source>%s since %s</source>
-        <translation>%s seit %s</translation>
-    </message>
-    <message>
         <source>%1 of %2 checks sent in the last hour</source>
         <translation>%1 von %2 Prüfungen in der letzten Stunde gesendet</translation>
     </message>
@@ -580,6 +576,26 @@
     <message>
         <source>No results yet</source>
         <translation>Noch keine Ergebnisse</translation>
+    </message>
+    <message>
+        <source>Working</source>
+        <translation>Funktionsfähig</translation>
+    </message>
+    <message>
+        <source>Rate limited</source>
+        <translation>Gedrosselt</translation>
+    </message>
+    <message>
+        <source>Failing</source>
+        <translation>Fehlerhaft</translation>
+    </message>
+    <message>
+        <source>Unchecked</source>
+        <translation>Ungeprüft</translation>
+    </message>
+    <message>
+        <source>%s since %s</source>
+        <translation>%s seit %s</translation>
     </message>
     <message>
         <source>Last %d results: %s; %s since %s</source>
@@ -963,6 +979,18 @@
         <translation>Konflikt</translation>
     </message>
     <message>
+        <source>Choose below</source>
+        <translation>Unten auswählen</translation>
+    </message>
+    <message>
+        <source>What to do with {name}:</source>
+        <translation>Was mit {name} geschehen soll:</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>Konflikte</translation>
+    </message>
+    <message>
         <source>What to do with {name}</source>
         <translation>Was mit {name} geschehen soll</translation>
     </message>
@@ -1197,6 +1225,14 @@
         <translation>&amp;Name:</translation>
     </message>
     <message>
+        <source>A name has at most {limit} characters: the field takes no more, and a longer name pasted here is cut.</source>
+        <translation>Ein Name hat höchstens {limit} Zeichen: Das Feld nimmt nicht mehr an, und ein längerer eingefügter Name wird gekürzt.</translation>
+    </message>
+    <message>
+        <source>{length} of at most {limit} characters.</source>
+        <translation>{length} von höchstens {limit} Zeichen.</translation>
+    </message>
+    <message>
         <source>There is already a key called “{name}”.</source>
         <translation>Es gibt schon einen Schlüssel namens „{name}“.</translation>
     </message>
@@ -1426,22 +1462,6 @@
     <message>
         <source>Not checked</source>
         <translation>Nicht geprüft</translation>
-    </message>
-    <message>
-        <source>green</source>
-        <translation>grün</translation>
-    </message>
-    <message>
-        <source>amber</source>
-        <translation>gelb</translation>
-    </message>
-    <message>
-        <source>red</source>
-        <translation>rot</translation>
-    </message>
-    <message>
-        <source>grey</source>
-        <translation>grau</translation>
     </message>
     <message>
         <source>never</source>

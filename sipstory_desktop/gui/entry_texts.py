@@ -13,8 +13,9 @@ from ..core.entries import Entry
 from ..core.state import State
 from ..core.status import CheckResult, Light, Status
 from ..core.urls import CLOUD_BASE_URL, Origin, origin_of
+from .moments import date_time_text, time_text
 from .roles import Column
-from .status_texts import ago, light_name, short_moment, status_label
+from .status_texts import ago, status_label
 
 _CLOUD_ORIGIN = origin_of(CLOUD_BASE_URL)
 
@@ -29,10 +30,9 @@ def status_text(result: CheckResult | None, now: datetime) -> str:
     if result is None:
         return status_label(Status.UNCHECKED)
     if result.status is Status.RATE_LIMITED and result.retry_at and result.retry_at > now:
-        local = result.retry_at.astimezone()
         return QCoreApplication.translate("EntryModel", "%s · again at %s") % (
             status_label(result.status),
-            f"{local:%H:%M}",
+            time_text(result.retry_at),
         )
     return status_label(result.status)
 
@@ -83,6 +83,29 @@ def spoken_texts() -> SpokenTexts:
     )
 
 
+def light_state(light: Light) -> str:
+    """What a light means, as a state: "Working", "Rate limited", "Failing", "Unchecked"."""
+    if light is Light.GREEN:
+        return QCoreApplication.translate("EntryModel", "Working")
+    if light is Light.AMBER:
+        return QCoreApplication.translate("EntryModel", "Rate limited")
+    if light is Light.RED:
+        return QCoreApplication.translate("EntryModel", "Failing")
+    return QCoreApplication.translate("EntryModel", "Unchecked")
+
+
+def since_text(history: list[CheckResult]) -> str:
+    """ "Working since 28 Nov 18:47": the state of the latest light and since when it has
+    lasted; "" without history."""
+    if not history:
+        return ""
+    light, since = colour_since(history)
+    return QCoreApplication.translate("EntryModel", "%s since %s") % (
+        light_state(light),
+        date_time_text(since),
+    )
+
+
 def colour_since(history: list[CheckResult]) -> tuple[Light, datetime]:
     """The latest light of a (non-empty) history and since when it has lasted."""
     light, since = history[-1].light, history[-1].checked_at
@@ -94,7 +117,7 @@ def colour_since(history: list[CheckResult]) -> tuple[Light, datetime]:
 
 
 def history_summary(history: list[CheckResult]) -> str | None:
-    """ "Last 12 results: 10 connected, 2 invalid key; green since 28 Nov 18:47"."""
+    """ "Last 12 results: 10 connected, 2 invalid key; working since 28 Nov 18:47"."""
     if not history:
         return None
     counts: dict[str, int] = {}
@@ -105,8 +128,8 @@ def history_summary(history: list[CheckResult]) -> str | None:
     return QCoreApplication.translate("EntryModel", "Last %d results: %s; %s since %s") % (
         len(history),
         parts,
-        light_name(light),
-        short_moment(since),
+        light_state(light).lower(),
+        date_time_text(since),
     )
 
 
@@ -126,7 +149,7 @@ def cell_tooltip(column: Column, entry: Entry, state: State, now: datetime) -> s
     if column == Column.INSTANCE:
         return entry.base_url
     if column == Column.CHECKED:
-        return f"{result.checked_at.astimezone():%Y-%m-%d %H:%M:%S %Z}" if result else None
+        return date_time_text(result.checked_at, now) if result else None
     if column == Column.BUDGET:
         return QCoreApplication.translate(
             "EntryModel",

@@ -1,4 +1,5 @@
-"""What the window calls each status and light, translated (context "StatusTexts").
+"""What the window calls each status, and how long ago a moment was, translated
+(context "StatusTexts").
 
 The status names (``invalid_key``) and core's English labels stay as they are for the
 command line and the JSON output, which are contracts; only the window says these.
@@ -10,9 +11,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6 import QtCore
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
+from PySide6.QtCore import QCoreApplication
 
-from ..core.status import Light, Status
+from ..core.status import Status
 
 # Marks a text for lupdate (under this very name) and returns it untranslated; typed here
 # (PySide6 says it returns ``object``).
@@ -37,22 +38,10 @@ _LABELS = {
     Status.UNCHECKED: QT_TRANSLATE_NOOP("StatusTexts", "Not checked"),
 }
 
-_LIGHTS = {
-    Light.GREEN: QT_TRANSLATE_NOOP("StatusTexts", "green"),
-    Light.AMBER: QT_TRANSLATE_NOOP("StatusTexts", "amber"),
-    Light.RED: QT_TRANSLATE_NOOP("StatusTexts", "red"),
-    Light.GREY: QT_TRANSLATE_NOOP("StatusTexts", "grey"),
-}
-
 
 def status_label(status: Status) -> str:
     """ "Invalid key" in the window's language (``status.label`` stays English)."""
     return QCoreApplication.translate(_CONTEXT, _LABELS[status])
-
-
-def light_name(light: Light) -> str:
-    """ "green", "amber", ... in the window's language."""
-    return QCoreApplication.translate(_CONTEXT, _LIGHTS[light])
 
 
 def ago(moment: datetime | None, now: datetime) -> str:
@@ -73,9 +62,3 @@ def ago(moment: datetime | None, now: datetime) -> str:
     return QCoreApplication.translate("StatusTexts", "%1 d ago").replace(
         "%1", str(seconds // 86400)
     )
-
-
-def short_moment(moment: datetime) -> str:
-    """ "03 Dec 18:47" in local time, with the month as the user's locale names it."""
-    shown = QDateTime.fromSecsSinceEpoch(int(moment.timestamp()))  # in local time
-    return QLocale().toString(shown, "dd MMM HH:mm")

@@ -26,7 +26,7 @@ _BRACKETED = re.compile(r"\[[^\[\]]*\]")
 # Key names in a tooltip, "(Ctrl+T)": Qt's own (QShortcut), translated by qtbase.
 _SHORTCUT = re.compile(r"\((?:(?:Ctrl|Alt|Shift|Meta)\+)*(?:F\d+|Del|Esc|[A-Z0-9])\)")
 # A moment as QLocale writes it ("03 Dec 18:47"): the locale's month names, not ours.
-_MOMENT = re.compile(r"\b\d\d \w{3,5}\.? \d\d:\d\d\b")
+_MOMENT = re.compile(r"\b\d{1,2}\.? \w{3,5}\.?(?: \d{4})? \d\d:\d\d\b")
 _URL = re.compile(r"\bhttps?://[^\s“”\"')\[]+")  # addresses are data
 # Qt's own standard buttons, translated by qtbase (not by the pseudo-locale).
 QT_OWN = frozenset({"OK", "Cancel", "Close", "Apply", "Yes", "No", "Discard", "Reset"})
@@ -103,22 +103,6 @@ def _view_texts(view: QAbstractItemView) -> Iterable[tuple[str, str]]:
             todo.append(model.index(row, 0, parent))
 
 
-def _cut_titles(header: QHeaderView) -> list[str]:
-    """Column titles narrower than they need; a stretched column takes what is left (its
-    cells elide), so only the others are held to their titles."""
-    found = []
-    stretched = QHeaderView.ResizeMode.Stretch
-    for section in range(header.count()):
-        title = header.model().headerData(section, header.orientation())
-        if not title or header.isSectionHidden(section):
-            continue
-        if header.sectionResizeMode(section) == stretched:
-            continue
-        if header.sectionSize(section) < header.sectionSizeHint(section):
-            found.append(f"cut column title {title!r}: {header.sectionSize(section)} px")
-    return found
-
-
 def _inside_top(widget: QWidget, top: QWidget) -> bool:
     """Whether ``widget`` lies within ``top``'s area (not scrolled out of a list's view)."""
     origin = widget.mapTo(top, widget.rect().topLeft())
@@ -162,8 +146,6 @@ def problems(top: QWidget, data: Iterable[str]) -> list[str]:
             english(f"group {name}", widget.title())
         elif isinstance(widget, QLineEdit):
             english(f"placeholder of {name}", widget.placeholderText())
-        elif isinstance(widget, QHeaderView):
-            found += _cut_titles(widget)
         elif isinstance(widget, QTabWidget):
             for index in range(widget.count()):
                 english(f"tab of {name}", widget.tabText(index))

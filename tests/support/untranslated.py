@@ -47,9 +47,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("status_texts.py", "QCoreApplication.translate(_CONTEXT, _LABELS[status])"): (
         "the status labels of _LABELS, each marked with QT_TRANSLATE_NOOP"
     ),
-    ("status_texts.py", "QCoreApplication.translate(_CONTEXT, _LIGHTS[light])"): (
-        "the light names of _LIGHTS, each marked with QT_TRANSLATE_NOOP"
-    ),
     ("find_url_dialog.py", "sipstory.example.com"): "an example address, the same in any language",
     (
         "find_url_dialog.py",
