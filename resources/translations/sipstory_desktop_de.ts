@@ -528,7 +528,7 @@
     </message>
     <message>
         <source>Last checked</source>
-        <translation>Zuletzt geprüft</translation>
+        <translation>Geprüft</translation>
     </message>
     <message>
         <source>Latency</source>
@@ -536,7 +536,7 @@
     </message>
     <message>
         <source>Last hour</source>
-        <translation>Letzte Stunde</translation>
+        <translation>Stunde</translation>
     </message>
     <message>
         <source>History</source>

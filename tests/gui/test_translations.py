@@ -13,8 +13,9 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTranslator
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QHeaderView
+from pytestqt.qtbot import QtBot
 
 from sipstory_desktop.demo.fake_api import SipstoryTestServer
 from sipstory_desktop.gui.translations import install_translators, translations_dir
@@ -246,3 +247,32 @@ def test_the_german_mnemonics_of_the_empty_window_are_unique(window: MakeWindow)
 
     assert "Alt+D" in keys
     assert {key: found for key, found in keys.items() if len(found) > 1} == {}
+
+
+TITLE_MARGIN = 8  # the style's padding either side (the sort arrow shows on one column)
+
+
+def text_width(header: QHeaderView, column: int) -> int:
+    title = str(header.model().headerData(column, Qt.Orientation.Horizontal))
+    return header.fontMetrics().horizontalAdvance(title)
+
+
+@pytest.mark.usefixtures("german")
+def test_the_german_column_titles_fit_a_laptop_window(
+    qtbot: QtBot, window: MakeWindow, server: SipstoryTestServer, known_key: KnownKey, seed: Seed
+) -> None:
+    """At 1280x720 the list's titles are whole in German (the stretched Instance column
+    takes what is left, and elides its cells)."""
+    seed([("Acme", server.api_base, known_key())])
+    shown = window()
+    shown.resize(1280, 720)
+    qtbot.waitUntil(lambda: shown.entry_list.viewport().width() > 600)
+    header = shown.entry_list.header()
+    cut = [
+        (header.model().headerData(c, Qt.Orientation.Horizontal), header.sectionSize(c))
+        for c in range(header.count())
+        if header.model().headerData(c, Qt.Orientation.Horizontal)
+        and header.sectionResizeMode(c) != QHeaderView.ResizeMode.Stretch
+        and header.sectionSize(c) < text_width(header, c) + TITLE_MARGIN
+    ]
+    assert cut == []
