@@ -111,6 +111,11 @@ LOCKED_MESSAGE = "{provider} is locked."
 CLOSED_MESSAGE = "{provider} has no database open (or shares none over the Secret Service)."
 
 
+def is_locked_message(message: str) -> bool:
+    """Whether a keyring error's message says locked or closed (the Unlock action helps)."""
+    return message.endswith(" is locked.") or " has no database open " in message
+
+
 def locked_error(provider: str, closed: bool = False) -> SecretStoreError:
     """The keyring is locked, or KeePassXC's database closed: not "no key"."""
     who = provider or "The keyring"
@@ -245,6 +250,10 @@ class SecretStore:
         self._probe_lock = threading.Lock()
         self.on_prompt = on_prompt
         self.cancel = threading.Event()  # set: a wait for a prompt ends (dismissing it)
+
+    def known_info(self) -> BackendInfo | None:
+        """The backend as probed already, or None before the probe (never blocks)."""
+        return self._info
 
     def backend_info(self) -> BackendInfo:
         """Which backend holds the keys (probed once; may block: never on a GUI thread)."""
