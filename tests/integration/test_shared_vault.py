@@ -282,3 +282,60 @@ def test_an_unanswered_unlock_prompt_ends_at_its_limit(provider: SecretProvider)
     assert on_bus(provider, code) == "timeout"
     threading.Thread(target=provider.answer_unlock).start()
     assert on_bus(provider, code.replace("timeout=2", "timeout=60")) is True
+
+
+def answer_access_requests(provider: SecretProvider, until: subprocess.Popen[str]) -> set[str]:
+    """Press Return ("Allow Selected") on every access request KeePassXC shows while
+    ``until`` runs; the ids of the dialogs seen."""
+    assert provider.display is not None
+    env = {**provider.env, "DISPLAY": provider.display}
+    seen: set[str] = set()
+    while until.poll() is None:
+        found = subprocess.run(
+            ["xdotool", "search", "--name", "Access Request"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        ).stdout.split()
+        for window in found:
+            if window not in seen:
+                seen.add(window)
+                for step in (
+                    ["windowfocus", "--sync", window],
+                    ["key", "--window", window, "Return"],
+                ):
+                    subprocess.run(["xdotool", *step], env=env, timeout=20, check=False)
+        try:
+            until.wait(timeout=0.2)
+        except subprocess.TimeoutExpired:
+            continue
+    return seen
+
+
+def test_with_access_confirmation_a_check_all_meets_one_prompt_and_says_why_it_waits(
+    tmp_path: Path, x_display: str, server: SipstoryTestServer
+):
+    """KeePassXC's default: each client asks for each item. A run asks for all at once."""
+    with running_keepassxc(tmp_path / "kp", x_display, confirm_access=True) as keepassxc:
+        cli = home_cli(tmp_path, keepassxc, "home")
+        for n in range(4):
+            key = new_key()
+            server.add_key(key, org=f"org{n}")
+            added = cli("add", f"Org {n}", "--instance", server.url, stdin=key + "\n")
+            assert added.code == 0, added.err
+        run = subprocess.Popen(
+            [sys.executable, "-m", "sipstory_desktop.cli", "check", "--json"],
+            env=cli.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        prompts = answer_access_requests(keepassxc, run)
+        out, err = run.communicate(timeout=60)
+    assert len(prompts) == 1
+    assert "Waiting for KeePassXC (Secret Service): answer its prompt" in err
+    results = json.loads(out)
+    assert [r["status"] for r in results] == ["connected"] * 4
