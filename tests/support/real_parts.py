@@ -766,8 +766,11 @@ class SecretProvider:
             time.sleep(0.2)
 
     def lock(self) -> None:
-        """Lock the collection, as the user's "Lock database" does (over the bus)."""
-        _in_env(self.env, "from sipstory_desktop.core import secret_service as s; s.lock()")
+        """Lock the collection, as the user's "Lock database" does (over the bus).
+
+        KeePassXC refuses (dismisses the lock's prompt) while a change is not saved yet: it
+        saves after each change, on its own time; then the lock is asked again."""
+        _in_env(self.env, LOCK)
 
     def answer_unlock(self, timeout: float = 30) -> None:
         """Answer the unlock prompt the app asked for, as the user would: type the
@@ -788,6 +791,20 @@ class SecretProvider:
         _xdotool("type", "--delay", "20", "--window", window, KEEPASSXC_PASSWORD, env=env)
         _xdotool("key", "--window", window, "Return", env=env)
 
+
+LOCK = """
+import time
+from sipstory_desktop.core import secret_service as s
+deadline = time.monotonic() + 30
+while True:
+    try:
+        s.lock()
+        break
+    except s.PromptDismissed:
+        if time.monotonic() > deadline:
+            raise
+        time.sleep(0.2)
+"""
 
 # gnome-keyring's own way to unlock without its prompt (what its PAM module does): the
 # password over a "plain" session to its internal interface.
