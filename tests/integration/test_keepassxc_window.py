@@ -29,10 +29,8 @@ WAIT_MS = 30_000
 
 
 @pytest.fixture
-def keepassxc(
-    tmp_path: Path, x_display: str, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[SecretProvider]:
-    with running_keepassxc(tmp_path / "keepassxc", x_display) as running:
+def keepassxc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SecretProvider]:
+    with running_keepassxc(tmp_path / "keepassxc") as running:
         monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", running.env["DBUS_SESSION_BUS_ADDRESS"])
         yield running
 

@@ -150,9 +150,7 @@ def test_keys_stored_by_keyring_and_by_the_app_find_each_other(provider: SecretP
 
 
 @contextlib.contextmanager
-def second_machine(
-    provider: SecretProvider, tmp_path: Path, x_display: str
-) -> Iterator[SecretProvider]:
+def second_machine(provider: SecretProvider, tmp_path: Path) -> Iterator[SecretProvider]:
     """The other person's machine: KeePassXC opens a copy of the synced database file (a
     bus of its own); with gnome-keyring, the same keyring stands in for a shared one."""
     if provider.kind != "keepassxc":
@@ -163,12 +161,12 @@ def second_machine(
     synced = tmp_path / "synced" / "team.kdbx"
     synced.parent.mkdir()
     shutil.copy2(provider.database, synced)
-    with running_keepassxc(tmp_path / "machine-b", x_display, database=synced) as other:
+    with running_keepassxc(tmp_path / "machine-b", database=synced) as other:
         yield other
 
 
 def test_export_on_one_home_import_on_another_finds_the_keys(
-    tmp_path: Path, provider: SecretProvider, server: SipstoryTestServer, x_display: str
+    tmp_path: Path, provider: SecretProvider, server: SipstoryTestServer
 ):
     alice = home_cli(tmp_path, provider, "alice")
     keys = {"Acme": new_key(), "Globex": new_key()}
@@ -179,7 +177,7 @@ def test_export_on_one_home_import_on_another_finds_the_keys(
     assert alice("export", str(export)).code == 0
     assert not any(k in export.read_text() for k in keys.values())
 
-    with second_machine(provider, tmp_path, x_display) as theirs:
+    with second_machine(provider, tmp_path) as theirs:
         bob = home_cli(tmp_path, theirs, "bob")
         imported = bob("import", str(export))
         assert imported.code == 0, imported.err
@@ -244,9 +242,9 @@ def test_a_locked_vault_mid_run_says_locked_loses_nothing_and_unlock_brings_keys
     assert len(items_of(provider)) == 3
 
 
-def test_keepassxc_with_no_database_open_is_locked_not_no_key(tmp_path: Path, x_display: str):
+def test_keepassxc_with_no_database_open_is_locked_not_no_key(tmp_path: Path):
     """KeePassXC running with its database closed: the keys are unreachable, not missing."""
-    with running_keepassxc(tmp_path / "kp", x_display, open_database=False) as keepassxc:
+    with running_keepassxc(tmp_path / "kp", open_database=False) as keepassxc:
         found = on_bus(keepassxc, READ)
     assert found == [
         "locked",
@@ -292,7 +290,16 @@ def answer_access_requests(provider: SecretProvider, until: subprocess.Popen[str
     seen: set[str] = set()
     while until.poll() is None:
         found = subprocess.run(
-            ["xdotool", "search", "--name", "Access Request"],
+            [
+                "xdotool",
+                "search",
+                "--onlyvisible",
+                "--all",
+                "--pid",
+                str(provider.pid),
+                "--name",
+                "Access Request",
+            ],
             env=env,
             capture_output=True,
             text=True,
@@ -315,10 +322,10 @@ def answer_access_requests(provider: SecretProvider, until: subprocess.Popen[str
 
 
 def test_with_access_confirmation_a_check_all_meets_one_prompt_and_says_why_it_waits(
-    tmp_path: Path, x_display: str, server: SipstoryTestServer
+    tmp_path: Path, server: SipstoryTestServer
 ):
     """KeePassXC's default: each client asks for each item. A run asks for all at once."""
-    with running_keepassxc(tmp_path / "kp", x_display, confirm_access=True) as keepassxc:
+    with running_keepassxc(tmp_path / "kp", confirm_access=True) as keepassxc:
         cli = home_cli(tmp_path, keepassxc, "home")
         for n in range(4):
             key = new_key()

@@ -743,6 +743,7 @@ class SecretProvider:
     env: dict[str, str]
     database: Path | None = None
     display: str | None = None
+    pid: int | None = None  # KeePassXC's: its windows, not another instance's on the display
 
     def saved_items(self) -> list[str]:
         """The titles of the entries in the database *file* (what a sync would copy)."""
@@ -782,7 +783,12 @@ class SecretProvider:
         assert self.display is not None
         env = {**self.env, "DISPLAY": self.display}
         deadline = time.monotonic() + timeout
-        while not (window := _xdotool("search", "--name", "Unlock Database", env=env)):
+        mine = ["--pid", str(self.pid)] if self.pid else []
+        while not (
+            window := _xdotool(
+                "search", "--onlyvisible", "--all", *mine, "--name", "Unlock Database", env=env
+            )
+        ):
             if time.monotonic() > deadline:
                 pytest.fail("KeePassXC showed no unlock dialog")
             time.sleep(0.1)
@@ -854,16 +860,26 @@ def _keepassxc_unlocked(env: dict[str, str]) -> bool:
 @contextlib.contextmanager
 def running_keepassxc(
     root: Path,
-    display: str,
+    display: str | None = None,
     database: Path | None = None,
     confirm_access: bool = False,
     open_database: bool = True,
 ) -> Iterator[SecretProvider]:
-    """KeePassXC on a private session bus (its own: gnome-keyring is not on it), on the X
-    server ``display``, with ``database`` (a new one when None) open and unlocked, or
-    with no database open at all (``open_database=False``)."""
+    """KeePassXC on a private session bus (its own: gnome-keyring is not on it), on an X
+    server of its own (or ``display``), with ``database`` (a new one when None) open and
+    unlocked, or with no database open at all (``open_database=False``).
+
+    Its own X server: its dialogs (unlock, access request) are answered with xdotool,
+    whose keys go to the focused window; another instance's dialog must not take them."""
     if shutil.which("keepassxc") is None:
         _missing("keepassxc (Debian package keepassxc)")
+    if display is None:
+        with contextlib.ExitStack() as stack:
+            own = stack.enter_context(running_x_server())
+            yield stack.enter_context(
+                running_keepassxc(root, own, database, confirm_access, open_database)
+            )
+        return
     with running_session_bus(root) as env:
         if database is None:
             database = root / "team.kdbx"
@@ -897,7 +913,7 @@ def running_keepassxc(
                 if program.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"KeePassXC did not open the database: {log.read_text()[-2000:]}")
                 time.sleep(0.1)
-            yield SecretProvider("keepassxc", "KeePassXC", bus_env, database, display)
+            yield SecretProvider("keepassxc", "KeePassXC", bus_env, database, display, program.pid)
         finally:
             _stop(program)
 
@@ -905,7 +921,6 @@ def running_keepassxc(
 @contextlib.contextmanager
 def running_provider(kind: str, root: Path, display: str | None) -> Iterator[SecretProvider]:
     if kind == "keepassxc":
-        assert display is not None
         with running_keepassxc(root, display) as provider:
             yield provider
     else:
@@ -923,6 +938,5 @@ def secret_provider(
     """Each Secret Service provider in turn (gnome-keyring, then KeePassXC with a real
     database), each on a private bus of its own: only one can own the bus name."""
     kind: str = request.param
-    display = request.getfixturevalue("x_display") if kind == "keepassxc" else None
-    with running_provider(kind, tmp_path_factory.mktemp(kind), display) as provider:
+    with running_provider(kind, tmp_path_factory.mktemp(kind), None) as provider:
         yield provider
