@@ -330,20 +330,29 @@ class SecretServiceKeys:
             for duplicate in duplicates:  # left by an older version or a race
                 duplicate.delete()
 
-    def describe(self, entry_id: str, description: ItemDescription) -> bool:
-        """Give the item of ``entry_id`` its label and attributes (an entry renamed or
-        moved, an item stored by an older version); False when there is none."""
+    def describe(self, descriptions: Mapping[str, ItemDescription]) -> int:
+        """Give the items of these entry ids their label and attributes (an entry renamed
+        or moved; an item stored by an older version, or by keyring itself), over one
+        connection; only items that differ are written. How many were."""
+        written = 0
         with self._collection() as collection:
-            existing = _items_of(collection, self._service_name, entry_id)
-            for item in existing[:1]:
-                attributes = {
-                    **_own_attributes(item),
+            for item in _items_of(collection, self._service_name):
+                attributes = item.get_attributes()
+                description = descriptions.get(attributes.get(ID_ATTRIBUTE, ""))
+                if description is None:
+                    continue
+                wanted = {
                     NAME_ATTRIBUTE: description.entry_name,
                     URL_ATTRIBUTE: description.base_url,
                 }
-                item.set_attributes(attributes)
+                if all(attributes.get(k) == v for k, v in wanted.items()) and (
+                    item.get_label() == description.label
+                ):
+                    continue
+                item.set_attributes({**_own_attributes(item), **wanted})
                 item.set_label(description.label)
-            return bool(existing)
+                written += 1
+        return written
 
     def delete(self, entry_id: str) -> bool:
         with self._collection() as collection:

@@ -381,16 +381,12 @@ class SecretStore:
 
         self._call("store", store, timeout=self._timeout * 2)
 
-    def describe(self, entry_id: str, description: secret_service.ItemDescription) -> bool:
-        """Label the key of ``entry_id`` for people (Secret Service only); False when the
-        keyring holds no such item or cannot label one."""
-
-        def label(backend: keyring.backend.KeyringBackend) -> bool:
-            return _is_secret_service(backend) and self._keys(backend).describe(
-                entry_id, description
-            )
-
-        return self._call("store", label)
+    def describe(self, descriptions: Mapping[str, secret_service.ItemDescription]) -> int:
+        """Label the keys of these entry ids for people, where they are not yet (Secret
+        Service only: other keyrings have no labels to give); how many were labelled."""
+        if not descriptions or not _is_secret_service(self._resolve_or_none()):
+            return 0
+        return self._call("store", lambda b: self._keys(b).describe(descriptions))
 
     def find_shared(self, wanted: Mapping[str, tuple[str, str]]) -> dict[str, str]:
         """Ids of keys already in the keyring for entries known as ``(name, base_url)``,

@@ -165,7 +165,7 @@ class Vault:
         self.config.update(apply)
         if "name" in changes or "base_url" in changes:
             try:  # what people find the key by in the keyring follows the entry
-                self.secrets.describe(entry_id, item_description(edited[0]))
+                self.secrets.describe({entry_id: item_description(edited[0])})
             except SecretStoreError as exc:
                 log.warning("key not relabelled: %s", exc.message)
         if moved and moved[0]:
@@ -301,10 +301,24 @@ class Vault:
         self.state.update(apply)
 
     def export(self) -> bytes:
-        """The entries as JSON, without their keys."""
+        """The entries as JSON, without their keys. In a shared keyring (KeePassXC), their
+        keys are labelled first, so that a teammate's import finds them (keys stored by
+        an older version had no name or base URL to be found by)."""
         from .export_format import export_entries
 
-        return export_entries(self.entries())
+        entries = self.entries()
+        self.label_keys(entries)
+        return export_entries(entries)
+
+    def label_keys(self, entries: Iterable[Entry] | None = None) -> int:
+        """Give the keys of ``entries`` (all) their label and attributes where they lack
+        them; best effort: a keyring that fails is logged, not raised. How many changed."""
+        described = {e.id: item_description(e) for e in (entries or self.entries())}
+        try:
+            return self.secrets.describe(described)
+        except SecretStoreError as exc:
+            log.warning("keys not labelled: %s", exc.message)
+            return 0
 
     def preview_import(self, data: bytes) -> ImportPlan:
         """What importing ``data`` would do; raises ``TransferError`` on a bad file."""

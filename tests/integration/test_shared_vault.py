@@ -346,3 +346,49 @@ def test_with_access_confirmation_a_check_all_meets_one_prompt_and_says_why_it_w
     assert "Waiting for KeePassXC (Secret Service): answer its prompt" in err
     results = json.loads(out)
     assert [r["status"] for r in results] == ["connected"] * 4
+
+
+AS_AN_OLDER_VERSION = """
+import json, sys, secretstorage, keyring.backends.SecretService as S
+entry_id, key = json.loads(sys.stdin.read())
+c = secretstorage.dbus_init()
+for item in secretstorage.get_default_collection(c).search_items({"username": entry_id}):
+    item.delete()
+S.Keyring().set_password(%r, entry_id, key)  # keyring's own label and attributes only
+print("null")
+"""
+
+
+def test_keys_an_older_version_stored_are_labelled_on_export_and_found_by_the_import(
+    tmp_path: Path, provider: SecretProvider, server: SipstoryTestServer
+):
+    alice = home_cli(tmp_path, provider, "alice")
+    key = new_key()
+    server.add_key(key, org="acme")
+    assert alice("add", "Acme", "--instance", server.url, stdin=key + "\n").code == 0
+    config = json.loads(next(alice.home.rglob("config.json")).read_text())
+    [entry_id] = [e["id"] for e in config["entries"]]
+    done = subprocess.run(
+        [sys.executable, "-c", AS_AN_OLDER_VERSION % SERVICE],
+        input=json.dumps([entry_id, key]),
+        env={**os.environ, **provider.env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.strip() == "null"
+    [(label, attributes)] = items_of(provider)
+    assert "sipstory_entry" not in attributes  # as an older version left it
+    assert alice.check_json()[1]["Acme"]["status"] == "connected"  # still found
+
+    export = tmp_path / "team.json"
+    assert alice("export", str(export)).code == 0
+    [(label, attributes)] = items_of(provider)
+    assert label == f"Sipstory: Acme ({server.url.removeprefix('http://')})"
+    assert attributes["sipstory_base_url"] == server.url + "/api/public/v1"
+
+    bob = home_cli(tmp_path, provider, "bob")
+    imported = bob("import", str(export))
+    assert "Found the keys of 1 of 1 new entries" in imported.out
+    assert bob.check_json()[1]["Acme"]["status"] == "connected"
