@@ -392,3 +392,31 @@ def test_keys_an_older_version_stored_are_labelled_on_export_and_found_by_the_im
     imported = bob("import", str(export))
     assert "Found the keys of 1 of 1 new entries" in imported.out
     assert bob.check_json()[1]["Acme"]["status"] == "connected"
+
+
+def test_keepassxc_closing_its_database_while_in_use_is_not_no_key(
+    tmp_path: Path, server: SipstoryTestServer
+):
+    """Closed in KeePassXC's window while the app uses it: "no database open", the entries
+    kept, the keys still in the file. (Nothing over the bus can open a database again:
+    the Secret Service has no such call; the person opens it in KeePassXC.)"""
+    with running_keepassxc(tmp_path / "kp") as keepassxc:
+        cli = home_cli(tmp_path, keepassxc, "home")
+        key = new_key()
+        server.add_key(key, org="acme")
+        assert cli("add", "Acme", "--instance", server.url, stdin=key + "\n").code == 0
+        assert cli.check_json()[0] == 0
+        keepassxc.wait_saved(1)
+        keepassxc.close_database()
+        closed = cli("check", "--json", "--timeout", "10")
+        [result] = json.loads(closed.out)
+        unlock = cli("unlock", "--timeout", "10")
+        saved = keepassxc.saved_items()
+    assert (closed.code, result["status"]) == (2, "keyring_error")
+    assert result["message"] == (
+        "KeePassXC has no database open (or shares none over the Secret Service)."
+    )
+    assert "Open and unlock the database in KeePassXC" in closed.err
+    assert unlock.code == 2 and "has no database open" in unlock.err
+    assert [e["name"] for e in json.loads(cli("list", "--json").out)] == ["Acme"]
+    assert saved == [f"Sipstory: Acme ({server.url.removeprefix('http://')})"]

@@ -773,6 +773,21 @@ class SecretProvider:
         saves after each change, on its own time; then the lock is asked again."""
         _in_env(self.env, LOCK)
 
+    def close_database(self, timeout: float = 30) -> None:
+        """Close the database in KeePassXC's window (Ctrl+W), as a person does: its
+        collection leaves the bus; the file stays."""
+        assert self.display is not None and self.pid is not None
+        env = {**self.env, "DISPLAY": self.display}
+        mine = ["--onlyvisible", "--all", "--pid", str(self.pid)]
+        window = _xdotool("search", *mine, "--name", "KeePassXC", env=env).split()[-1]
+        _xdotool("windowfocus", "--sync", window, env=env)
+        _xdotool("key", "--clearmodifiers", "ctrl+w", env=env)
+        deadline = time.monotonic() + timeout
+        while _in_env(self.env, HAS_DEFAULT).strip() != "False":
+            if time.monotonic() > deadline:
+                pytest.fail("KeePassXC did not close its database")
+            time.sleep(0.1)
+
     def answer_unlock(self, timeout: float = 30) -> None:
         """Answer the unlock prompt the app asked for, as the user would: type the
         database's password into KeePassXC's unlock dialog (on Xvfb, with xdotool), or
@@ -797,6 +812,14 @@ class SecretProvider:
         _xdotool("type", "--delay", "20", "--window", window, KEEPASSXC_PASSWORD, env=env)
         _xdotool("key", "--window", window, "Return", env=env)
 
+
+HAS_DEFAULT = """
+import secretstorage
+from secretstorage.util import DBusAddressWrapper
+c = secretstorage.dbus_init()
+service = DBusAddressWrapper("/org/freedesktop/secrets", "org.freedesktop.Secret.Service", c)
+print(service.call("ReadAlias", "s", "default")[0] != "/")
+"""
 
 LOCK = """
 import time
