@@ -277,13 +277,37 @@ class SecretServiceKeys:
         self._cancel = cancel
 
     @contextlib.contextmanager
-    def _collection(self) -> Iterator[Collection]:
+    def _collection(self, create: bool = False) -> Iterator[Collection]:
+        """The unlocked collection, over a connection of its own. ``create``: when there
+        is none (a fresh GNOME Keyring without its "login" keyring), ask the service to
+        make the default one (its prompt asks for a password; waited for within the
+        limit). Never for KeePassXC: there it would be a new database, not the team's."""
         import secretstorage.util
 
         with connected() as connection:
-            collection = open_collection(connection, self._provider, self._preferred)
+            try:
+                collection = open_collection(connection, self._provider, self._preferred)
+            except CollectionLocked as locked:
+                if not (create and locked.closed and self._provider != "KeePassXC"):
+                    raise
+                collection = self._create_default(connection)
             collection.session = secretstorage.util.open_session(connection)  # one for all
             yield collection
+
+    def _create_default(self, connection: DBusConnection) -> Collection:
+        from secretstorage.collection import Collection
+
+        properties = {"org.freedesktop.Secret.Collection.Label": ("s", "Default keyring")}
+        path, prompt_path = _service(connection).call(
+            "CreateCollection", "a{sv}s", properties, "default"
+        )
+        if path == "/":  # the service asks the user first (a password for the new keyring)
+            if self._on_prompt is not None:
+                self._on_prompt()
+            _signature, path = run_prompt(
+                connection, prompt_path, self._prompt_timeout, self._cancel
+            )
+        return Collection(connection, path)
 
     def _unlock_items(self, collection: Collection, items: Sequence[Item]) -> None:
         """Items the provider locks one by one (KeePassXC's access confirmation): all in
@@ -315,7 +339,7 @@ class SecretServiceKeys:
         if description is not None:
             attributes[NAME_ATTRIBUTE] = description.entry_name
             attributes[URL_ATTRIBUTE] = description.base_url
-        with self._collection() as collection:
+        with self._collection(create=True) as collection:
             existing = _items_of(collection, self._service_name, entry_id)
             if not existing:
                 label = description.label if description else f"Sipstory key {entry_id}"

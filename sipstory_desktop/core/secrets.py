@@ -109,22 +109,35 @@ def no_keyring_hint() -> str:
 
 LOCKED_MESSAGE = "{provider} is locked."
 CLOSED_MESSAGE = "{provider} has no database open (or shares none over the Secret Service)."
+NO_COLLECTION_MESSAGE = "{provider} has no default keyring to keep keys in."
 
 
 def is_locked_message(message: str) -> bool:
     """Whether a keyring error's message says locked or closed (the Unlock action helps)."""
-    return message.endswith(" is locked.") or " has no database open " in message
+    return (
+        message.endswith(" is locked.")
+        or " has no database open " in message
+        or message.endswith(" has no default keyring to keep keys in.")
+    )
 
 
 def locked_error(provider: str, closed: bool = False) -> SecretStoreError:
     """The keyring is locked, or KeePassXC's database closed: not "no key"."""
     who = provider or "The keyring"
-    if closed:
+    if closed and provider == "KeePassXC":
         return SecretStoreError(
             SecretErrorKind.LOCKED,
             CLOSED_MESSAGE.format(provider=who),
-            "Open and unlock the database in KeePassXC (Unlock asks it to), with its Secret "
-            "Service integration on, then check again. Your entries and keys are kept.",
+            "Open and unlock the database in KeePassXC, with its Secret Service integration "
+            "on and a group shared (Database Settings), then check again. Your entries and "
+            "keys are kept.",
+        )
+    if closed:
+        return SecretStoreError(
+            SecretErrorKind.LOCKED,
+            NO_COLLECTION_MESSAGE.format(provider=who),
+            "Create or unlock its default keyring (for GNOME: Passwords and Keys), then "
+            "check again. Saving a key asks it to create one.",
         )
     return SecretStoreError(
         SecretErrorKind.LOCKED,

@@ -21,6 +21,7 @@ from tests.support.cli import Cli, new_key
 from tests.support.real_parts import (
     SecretProvider,
     running_keepassxc,
+    running_secret_service,
 )
 
 pytestmark = pytest.mark.secret_service
@@ -420,3 +421,32 @@ def test_keepassxc_closing_its_database_while_in_use_is_not_no_key(
     assert unlock.code == 2 and "has no database open" in unlock.err
     assert [e["name"] for e in json.loads(cli("list", "--json").out)] == ["Acme"]
     assert saved == [f"Sipstory: Acme ({server.url.removeprefix('http://')})"]
+
+
+NO_LOGIN = """
+import json
+from sipstory_desktop.core.secrets import SecretStore, SecretStoreError
+store = SecretStore(timeout=10)
+said = []
+for call in (lambda: store.get("an-entry"), lambda: store.set("an-entry", "a-key")):
+    try:
+        call()
+        said.append("no error")
+    except SecretStoreError as e:
+        said.append([e.kind.value, e.message])
+print(json.dumps(said))
+"""
+
+
+def test_gnome_keyring_without_a_login_keyring_is_said_and_saving_asks_to_make_one(
+    tmp_path: Path,
+):
+    """A fresh GNOME Keyring: reading says there is no keyring to read (not "no key");
+    saving asks the service to create one, whose prompt (gcr-prompter, absent headless)
+    is dismissed at once: a clear error, not a hang."""
+    with running_secret_service(tmp_path / "fresh", login=False) as env:
+        said = on_bus(SecretProvider("gnome-keyring", "GNOME Keyring", env), NO_LOGIN)
+    assert said == [
+        ["locked", "GNOME Keyring has no default keyring to keep keys in."],
+        ["locked", "The keyring's prompt was dismissed; the keys stay locked."],
+    ]

@@ -149,20 +149,23 @@ _BUS_VARIABLES = (
 
 
 @contextlib.contextmanager
-def running_secret_service(root: Path) -> Iterator[dict[str, str]]:
-    """Start dbus-daemon and gnome-keyring-daemon under ``root``; stop them on exit."""
+def running_secret_service(root: Path, login: bool = True) -> Iterator[dict[str, str]]:
+    """Start dbus-daemon and gnome-keyring-daemon under ``root``; stop them on exit.
+    ``login=False``: no password given, so no "login" keyring (as on a fresh install)."""
     if shutil.which("gnome-keyring-daemon") is None:
         _missing("gnome-keyring-daemon")
     with running_session_bus(root) as env:
+        unlock = ["--unlock"] if login else []
         keyring_daemon = subprocess.Popen(
-            ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
+            ["gnome-keyring-daemon", "--foreground", *unlock, "--components=secrets"],
             env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         assert keyring_daemon.stdin is not None
-        keyring_daemon.stdin.write(KEYRING_PASSWORD)
+        if login:
+            keyring_daemon.stdin.write(KEYRING_PASSWORD)
         keyring_daemon.stdin.close()
         try:
             _wait_for_name(env, "org.freedesktop.secrets", keyring_daemon)
