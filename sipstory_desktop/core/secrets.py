@@ -137,7 +137,7 @@ def locked_error(provider: str, closed: bool = False) -> SecretStoreError:
             SecretErrorKind.LOCKED,
             NO_COLLECTION_MESSAGE.format(provider=who),
             "Create or unlock its default keyring (for GNOME: Passwords and Keys), then "
-            "check again. Saving a key asks it to create one.",
+            "check again; saving a key asks it to create one. Your entries are kept.",
         )
     return SecretStoreError(
         SecretErrorKind.LOCKED,
