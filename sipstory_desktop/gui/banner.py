@@ -50,7 +50,8 @@ class Banner(QFrame):
         self._retry = QPushButton(self.tr("&Retry"))
         self._retry.setAccessibleName(self.tr("Retry"))
         self._retry.clicked.connect(self.retry_requested.emit)
-        self._action = QPushButton()
+        self._action = QPushButton(self.tr("&Unlock"))  # its text is the message's own
+        self._action.setAccessibleName(self.tr("Unlock"))
         self._action.clicked.connect(lambda: self.action_requested.emit(self.topic))
         self._action.hide()
         close = QToolButton()

@@ -348,11 +348,11 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.watch.shutdown()
+        self.keyring.cancel_unlock()  # a keyring prompt still open is dismissed: no wait
         if self.session.active:
             self.statusBar().showMessage(self.tr("Finishing the running checks…"))
             self.hide()
         self.session.shutdown()
-        self.keyring.cancel_unlock()  # an unlock prompt still open is dismissed
         self.worker.wait()
         self.loader.reader.wait()
         self.key_commands.clipboard.clear()

@@ -3,6 +3,9 @@ truthfully, the database locked while the window runs, and unlocked from the win
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -86,3 +89,38 @@ def test_the_window_names_keepassxc_says_locked_and_unlocks_it(
     window.close()
     for pool in [QThreadPool.globalInstance(), *window.findChildren(QThreadPool)]:
         assert pool.waitForDone(10_000)
+
+
+def test_quitting_while_a_check_waits_for_keepassxcs_access_prompt_ends_the_wait(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: SipstoryTestServer
+) -> None:
+    """KeePassXC asks whether the app may read the keys; nobody answers; the user quits.
+    The prompt's limit here is ten minutes: only the cancellation lets the window close
+    (else the test's own timeout fails it)."""
+    with running_keepassxc(tmp_path / "keepassxc", confirm_access=True) as keepassxc:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", keepassxc.env["DBUS_SESSION_BUS_ADDRESS"])
+        key = new_key()
+        server.add_key(key, org="acme")
+        added = subprocess.run(  # another program (process) stored it: KeePassXC will ask
+            [sys.executable, "-m", "sipstory_desktop.cli", "add", "Acme", "--instance", server.url],
+            input=key + "\n",
+            env={**os.environ, **keepassxc.env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert added.returncode == 0, added.stderr
+        store = SecretStore(backend=keyring.backends.SecretService.Keyring(), timeout=600)
+        window = MainWindow(Vault(app_paths(), store), client=ApiClient(Timeouts(2, 3)))
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.keyring.backend is not None, timeout=WAIT_MS)
+        window.check_all()
+        qtbot.waitUntil(
+            lambda: "Waiting for KeePassXC" in window.statusBar().currentMessage(),
+            timeout=WAIT_MS,
+        )
+        window.close()  # the access request is still open in KeePassXC
+        assert store.cancel.is_set()
+        assert not window.session.active
