@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from sipstory_desktop.core.urls import CLOUD_BASE_URL
 from sipstory_desktop.demo.fake_api import SipstoryTestServer
 from tests.support.cli import Cli, new_key
 from tests.support.real_parts import (
@@ -450,3 +451,27 @@ def test_gnome_keyring_without_a_login_keyring_is_said_and_saving_asks_to_make_o
         ["locked", "GNOME Keyring has no default keyring to keep keys in."],
         ["locked", "The keyring's prompt was dismissed; the keys stay locked."],
     ]
+
+
+def test_an_import_says_when_the_vault_holds_none_of_the_keys(
+    tmp_path: Path, provider: SecretProvider
+):
+    export = tmp_path / "theirs.json"
+    export.write_text(
+        json.dumps(
+            {
+                "format": "sipstory-desktop/entries",
+                "version": 1,
+                "exported_at": "2026-01-01T00:00:00Z",
+                "entries": [
+                    {"name": "Nobody's", "kind": "cloud", "base_url": CLOUD_BASE_URL, "note": ""},
+                ],
+            }
+        )
+    )
+    imported = home_cli(tmp_path, provider, "bob")("import", str(export))
+    assert imported.code == 0, imported.err
+    assert f"Found the keys of 0 of 1 new entries in {provider.name} (Secret Service)." in (
+        imported.out
+    )
+    assert "'Nobody's' has no key yet" in imported.out
