@@ -9,13 +9,19 @@ import pytest
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
+from sipstory_desktop.core.entries import Entry, EntryKind
+from sipstory_desktop.core.export_format import export_entries, read_export
+from sipstory_desktop.core.import_plan import ImportOutcome, plan_import
 from sipstory_desktop.core.secrets import BackendInfo, SecretStore, locked_error
 from sipstory_desktop.core.status import Status
+from sipstory_desktop.core.urls import CLOUD_BASE_URL
 from sipstory_desktop.demo.fake_api import SipstoryTestServer
 from sipstory_desktop.gui.entry.dialog import EntryDialog
 from sipstory_desktop.gui.entry.draft import DialogMode
+from sipstory_desktop.gui.import_dialog import ImportDialog
 from sipstory_desktop.gui.keyring_status import LOCKED_TOPIC
 from sipstory_desktop.gui.window import MainWindow
+from tests.support.dialogs import opened, shown_text
 from tests.support.window import WAIT_MS, KnownKey, MakeWindow, Seed
 
 KEEPASSXC = BackendInfo(
@@ -146,3 +152,16 @@ def test_the_add_dialog_says_where_the_key_will_be_stored(
     label = dialog.findChild(QLabel, "keyStorage")
     assert label is not None
     assert said in label.text()
+
+
+def test_the_import_says_which_keys_the_shared_vault_held(qtbot: QtBot) -> None:
+    made = (
+        Entry("Acme", EntryKind.CLOUD, CLOUD_BASE_URL),
+        Entry("Globex", EntryKind.CLOUD, CLOUD_BASE_URL),
+    )
+    dialog = opened(qtbot, ImportDialog(plan_import([], read_export(export_entries(made)))))
+    dialog.show_outcome(ImportOutcome(added=("Acme", "Globex"), created=made, found_keys=("Acme",)))
+
+    said = shown_text(dialog, "message")
+    assert "Found the keys of 1 of 2 new entries in the keyring (a shared vault): Acme." in said
+    assert "These entries have no key yet: Globex." in said
