@@ -224,8 +224,8 @@ def unlock(
         if not path:
             (path,) = _service(connection).call("ReadAlias", "s", "default")
         if path == "/":
-            # KeePassXC with its database closed: unlocking "the default" still asks it
-            # to open one; the prompt then names the database to open.
+            # KeePassXC with its database closed: the Secret Service has no call that opens
+            # a database, so this asks for nothing and the answer below says "closed".
             path = "/org/freedesktop/secrets/aliases/default"
         try:
             _unlock_paths(connection, [path], timeout, cancel, None)
@@ -249,7 +249,8 @@ def lock(preferred: str | None = None, timeout: float = 10.0) -> None:
 
 
 class SecretServiceKeys:
-    """This app's keys in one collection of the Secret Service, over one connection.
+    """This app's keys in one collection of the Secret Service; each call over one
+    connection and one encrypted session, with one prompt at most.
 
     Args:
         service: the ``service`` attribute of every key (``SERVICE_NAME``).
