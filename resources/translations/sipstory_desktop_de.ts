@@ -19,6 +19,14 @@
         <translation>Erneut versuchen</translation>
     </message>
     <message>
+        <source>&amp;Unlock</source>
+        <translation>&amp;Entsperren</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>Entsperren</translation>
+    </message>
+    <message>
         <source>Dismiss</source>
         <translation>Ausblenden</translation>
     </message>
@@ -951,6 +959,10 @@
         <translation>Schlüssel gehören nicht zu einem Export. Jeder Eintrag, den dieser Import hinzufügt, kommt ohne seinen Schlüssel: Wählen Sie ihn danach aus und verwenden Sie „Schlüssel ersetzen“.</translation>
     </message>
     <message>
+        <source>Found the keys of {n} of {total} new entries in the keyring (a shared vault): {names}.</source>
+        <translation>Die Schlüssel von {n} der {total} neuen Einträge wurden im Schlüsselbund gefunden (ein geteilter Tresor): {names}.</translation>
+    </message>
+    <message>
         <source>S&amp;kip all conflicts</source>
         <translation>Alle Konflikte ü&amp;berspringen</translation>
     </message>
@@ -1113,6 +1125,26 @@
         <translation>Ihren Schlüssel finden Sie in Sipstory unter Settings → Developers → API Key.</translation>
     </message>
     <message>
+        <source>The key will be stored in the system keyring.</source>
+        <translation>Der Schlüssel wird im Schlüsselbund des Systems gespeichert.</translation>
+    </message>
+    <message>
+        <source>No keyring is available: the key cannot be saved until there is one.</source>
+        <translation>Kein Schlüsselbund verfügbar: Der Schlüssel kann erst gespeichert werden, wenn es einen gibt.</translation>
+    </message>
+    <message>
+        <source>The key will be stored in %s, which does NOT encrypt it.</source>
+        <translation>Der Schlüssel wird in %s gespeichert, das ihn NICHT verschlüsselt.</translation>
+    </message>
+    <message>
+        <source>The key will be stored in %s, in the group of the open database that KeePassXC shares: everyone who opens that database can use it.</source>
+        <translation>Der Schlüssel wird in %s gespeichert, in der Gruppe der geöffneten Datenbank, die KeePassXC freigibt: Jeder, der diese Datenbank öffnet, kann ihn verwenden.</translation>
+    </message>
+    <message>
+        <source>The key will be stored in %s, encrypted.</source>
+        <translation>Der Schlüssel wird verschlüsselt in %s gespeichert.</translation>
+    </message>
+    <message>
         <source>The &apos;Bearer &apos; prefix will be removed: Sipstory expects the raw key.</source>
         <translation>Das Präfix „Bearer “ wird entfernt: Sipstory erwartet den reinen Schlüssel.</translation>
     </message>
@@ -1182,6 +1214,46 @@
     <message>
         <source>Your entries are listed, but keys cannot be stored, read or checked until then.</source>
         <translation>Ihre Einträge werden angezeigt, aber Schlüssel können bis dahin nicht gespeichert, gelesen oder geprüft werden.</translation>
+    </message>
+    <message>
+        <source>The keys are kept, but cannot be read until it is unlocked. Unlock asks it to show its own prompt; answer it there.</source>
+        <translation>Die Schlüssel bleiben erhalten, können aber erst nach dem Entsperren gelesen werden. „Entsperren“ bittet ihn, seine eigene Abfrage zu zeigen; beantworten Sie sie dort.</translation>
+    </message>
+    <message>
+        <source>&amp;Unlock</source>
+        <translation>&amp;Entsperren</translation>
+    </message>
+    <message>
+        <source>Asking %s to unlock: answer its prompt (waiting up to %d s)…</source>
+        <translation>Entsperren angefragt (%s): Beantworten Sie dessen Abfrage (bis zu %d s Wartezeit)…</translation>
+    </message>
+    <message>
+        <source>the keyring</source>
+        <translation>Schlüsselbund</translation>
+    </message>
+    <message>
+        <source>%s is unlocked.</source>
+        <translation>%s ist entsperrt.</translation>
+    </message>
+    <message>
+        <source>The keyring</source>
+        <translation>Der Schlüsselbund</translation>
+    </message>
+    <message>
+        <source>The keyring stays locked.</source>
+        <translation>Der Schlüsselbund bleibt gesperrt.</translation>
+    </message>
+    <message>
+        <source>Its prompt was dismissed. Unlock it in its own window, or try again.</source>
+        <translation>Seine Abfrage wurde abgelehnt. Entsperren Sie ihn in seinem eigenen Fenster oder versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>The keyring could not be unlocked.</source>
+        <translation>Der Schlüsselbund konnte nicht entsperrt werden.</translation>
+    </message>
+    <message>
+        <source>Waiting for %s: allow Sipstory Desktop to read the keys in its prompt.</source>
+        <translation>Warte auf %s: Erlauben Sie Sipstory Desktop in dessen Abfrage, die Schlüssel zu lesen.</translation>
     </message>
 </context>
 <context>
@@ -1590,6 +1662,10 @@
     <message>
         <source>Could not read the export</source>
         <translation>Der Export konnte nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>Found the keys of %d of %d new entries in the keyring.</source>
+        <translation>Die Schlüssel von %d der %d neuen Einträge wurden im Schlüsselbund gefunden.</translation>
     </message>
     <message>
         <source>Imported entries have no key yet.</source>
