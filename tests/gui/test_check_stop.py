@@ -196,3 +196,28 @@ def test_the_stop_button_stops_a_run(qtbot: QtBot, window: MakeWindow, six: list
         gate.release()
     assert len(gate.began) == 1
     assert sum(1 for e in six if shown.model.result(e.id) is not None) == 1
+
+
+def test_f5_checks_every_entry_while_a_single_test_runs(
+    qtbot: QtBot, window: MakeWindow, six: list[Entry]
+) -> None:
+    """The keyboard contract: F5 checks every entry, also while one is being tested (the
+    button is Stop then, on Esc; F5 still adds the entries not being checked)."""
+    shown = window()
+    gate = Gate(shown.session, max_threads=1)
+    try:
+        select(shown, six[0].id)
+        shown.window_actions["check"].trigger()
+        gate.wait_running(qtbot, shown.session, 1)
+        assert shown.window_actions["check_all"].text().replace("&", "") == "Stop"
+        shown.activateWindow()
+        qtbot.waitUntil(shown.isActiveWindow, timeout=WAIT_MS)
+        qtbot.keyClick(shown.entry_list, Qt.Key.Key_F5)
+        assert shown.session.checking == {e.id for e in six}
+        assert shown.window_actions["check_all"].text().replace("&", "") == "Stop"
+        with qtbot.waitSignal(shown.session.idle, timeout=WAIT_MS):
+            gate.release()
+    finally:
+        gate.release()
+    assert all(shown.model.result(e.id) is not None for e in six)
+    assert shown.window_actions["check_all"].shortcut() == QKeySequence(Qt.Key.Key_F5)
