@@ -116,7 +116,13 @@ class EntryCommands(QObject):
 
         context = self._context
         others = [e.name for e in context.model.entries() if entry is None or e.id != entry.id]
-        dialog = EntryDialog(mode, context.window, entry=entry, existing_names=others)
+        dialog = EntryDialog(
+            mode,
+            context.window,
+            entry=entry,
+            existing_names=others,
+            storage=context.vault.secrets.known_info(),
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def saved(outcome: Saved) -> None:
