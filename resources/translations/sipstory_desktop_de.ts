@@ -1980,6 +1980,10 @@
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
+        <source>Check all</source>
+        <translation>Alle prüfen</translation>
+    </message>
+    <message>
         <source>&amp;Stop</source>
         <translation>&amp;Anhalten</translation>
     </message>

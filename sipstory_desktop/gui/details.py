@@ -61,8 +61,10 @@ class DetailsPane(QWidget):
         self._reveal_timer = QTimer(self, singleShot=True, interval=REVEAL_SECONDS * 1000)
         self._reveal_timer.timeout.connect(self.hide_key)
 
-        self._message = _label(wrap=True, selectable=True)
-        self._hint = _label(wrap=True, selectable=True)
+        # Wrapped anywhere, as the title: a URL in them has no space to wrap at, and a
+        # QLabel would widen the pane to its width (the buttons out of view).
+        self._message = WrapAnywhereLabel(tooltip=False)
+        self._hint = WrapAnywhereLabel(tooltip=False)
         self._hint.setObjectName("hint")
         self._recent = QListWidget()
         self._recent.setAccessibleName(self.tr("Recent results"))
@@ -152,7 +154,7 @@ class DetailsPane(QWidget):
         return heading
 
     def _build_figures(self) -> QFormLayout:
-        self._base_url = _label(wrap=True, selectable=True)
+        self._base_url = WrapAnywhereLabel()  # an address has no space to wrap at
         self._key = WrapAnywhereLabel(tooltip=False)  # a revealed key wraps, never widens
         self._key.setObjectName("detailsKey")
         self._key.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -162,7 +164,7 @@ class DetailsPane(QWidget):
         self._budget = _label(wrap=True)
         self._keyring = WrapAnywhereLabel()
         self._keyring.setObjectName("detailsKeyring")
-        self._note = _label(wrap=True, selectable=True)
+        self._note = WrapAnywhereLabel(tooltip=False)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for caption, field in (
@@ -244,7 +246,7 @@ class DetailsPane(QWidget):
         else:
             self._status.setText(status_text(result, now))
         self._icon.setAccessibleName(self._status.text())  # the light, in words
-        self._message.setText(
+        self._message.set_text(
             result.message
             if result
             else self.tr(
@@ -252,10 +254,10 @@ class DetailsPane(QWidget):
                 "against the organization's 30 requests per hour."
             )
         )
-        self._hint.setText(result.hint if result and not result.ok else "")
+        self._hint.set_text(result.hint if result and not result.ok else "")
         self._hint.setVisible(bool(self._hint.text()))
         self._since.setText(since_text(history or []))
-        self._base_url.setText(entry.base_url)
+        self._base_url.set_text(entry.base_url)
         if not self._reveal_timer.isActive():
             self._key.set_text(masked(entry.key_hint))
         self._http.setText(str(result.http_status) if result and result.http_status else "—")
@@ -268,7 +270,7 @@ class DetailsPane(QWidget):
         self._checked.setText(checked)
         self._budget.setText(_budget_text(result, requests_last_hour))
         self._keyring.set_text(keyring_name or "—")
-        self._note.setText(entry.note or "—")
+        self._note.set_text(entry.note or "—")
         self.buttons["check"].setEnabled(not checking)
         self._fill_recent(history or [])
 
@@ -277,7 +279,7 @@ class DetailsPane(QWidget):
         self._icon.setAccessibleName(self.tr("No key selected"))
         self._title.set_text(self.tr("No key selected"))
         self._status.setText("")
-        self._message.setText(self.tr("Select a key in the list to see its details."))
+        self._message.set_text(self.tr("Select a key in the list to see its details."))
         self._hint.setVisible(False)
         self._since.setText("")
         for field in (
