@@ -84,9 +84,12 @@ def group_budgets(pairs: Iterable[tuple[Entry, str]]) -> dict[str, str]:
 
 
 def _budget_results(state: State, entry_id: str) -> Iterator[CheckResult]:
-    """Every kept result of every entry that shares ``entry_id``'s budget."""
+    """Every kept result of every entry that shares ``entry_id``'s budget, and the outcome
+    of its last check if that sent no request (a check held back keeps holding)."""
     for member in sorted(state.budget_members(state.budget_of(entry_id))):
         yield from state.results.get(member, ())
+        if member in state.unsent:
+            yield state.unsent[member]
 
 
 def _server_window_open(result: CheckResult, now: datetime) -> bool:

@@ -18,7 +18,15 @@ from typing import Any
 
 import requests
 
-from .client import MAX_BODY_BYTES, Answer, ApiClient, proxy_for, shown_proxy
+from .client import (
+    MAX_BODY_BYTES,
+    Answer,
+    ApiClient,
+    DeadlineExceeded,
+    Timeouts,
+    proxy_for,
+    shown_proxy,
+)
 from .status import CheckResult, RateLimit, Status
 from .text import one_line
 from .times import utc_now
@@ -273,8 +281,24 @@ def get_or_failure(client: ApiClient, base_url: str, path: str, key: str) -> Ans
         elapsed = round((time.monotonic() - started) * 1000)
         log.debug("GET %s on %s failed: %s", path, base_url, type(exc).__name__)
         return classify_failure(
-            exc, base_url, client.timeouts.total, latency_ms=elapsed, proxy=proxy_for(base_url)
+            exc,
+            base_url,
+            timeout_of(exc, client.timeouts),
+            latency_ms=elapsed,
+            proxy=proxy_for(base_url),
         )
+
+
+def timeout_of(exc: BaseException, timeouts: Timeouts) -> float:
+    """The timeout that ``exc`` ran into, to be named in its message: the connect timeout
+    for a connection not made in time, the overall deadline (``total``) for an answer cut
+    by it, else the read timeout (a socket waiting that long for the next bytes)."""
+    chain = _chain(exc)
+    if any(isinstance(e, DeadlineExceeded) for e in chain):
+        return timeouts.total
+    if any(isinstance(e, requests.exceptions.ConnectTimeout) for e in chain):
+        return timeouts.connect
+    return timeouts.read
 
 
 def unreadable_answer(answer: Answer, error: Exception, base_url: str) -> CheckResult:

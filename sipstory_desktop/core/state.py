@@ -49,25 +49,46 @@ class State:
     """Entry id -> the id of the rate budget it shares; absent means its own id."""
     channels: dict[str, ChannelCache] = field(default_factory=dict)
     """Entry id -> its organization's channels as last fetched."""
+    unsent: dict[str, CheckResult] = field(default_factory=dict)
+    """Entry id -> the outcome of its last check when that check sent no request (no key,
+    a keyring error, held back after a 429) and nothing was sent since: shown, never
+    part of the history nor of the state file (this process's memory only)."""
 
     def latest(self, entry_id: str) -> CheckResult | None:
+        """The latest result of a check that sent a request (the history's last)."""
         history = self.results.get(entry_id)
         return history[-1] if history else None
 
+    def shown(self, entry_id: str) -> CheckResult | None:
+        """What to show as the entry's status: the outcome of its last check, even one that
+        sent no request (:attr:`unsent`), else its latest result."""
+        return self.unsent.get(entry_id) or self.latest(entry_id)
+
     def record_result(self, entry_id: str, result: CheckResult) -> None:
+        """Keep ``result`` in the entry's history; one that sent no request only as
+        :attr:`unsent` (no history point, no new "last checked")."""
+        if not result.request_sent:
+            self.unsent[entry_id] = result
+            return
+        self.unsent.pop(entry_id, None)
         history = self.results.setdefault(entry_id, [])
         history.append(result)
         del history[:-HISTORY_LENGTH]
 
     def with_newer_results_of(self, ours: State) -> State:
         """This state (as read from disk), plus the results of ``ours`` newer than what it
-        holds (they came after the last save), with their cost; returns itself."""
+        holds (they came after the last save), with their cost, and the outcomes of
+        ``ours`` that sent no request, unless a newer result is known; returns itself."""
         for entry_id in ours.results:
             mine, saved = ours.latest(entry_id), self.latest(entry_id)
             if mine is not None and (saved is None or saved.checked_at < mine.checked_at):
                 self.record_result(entry_id, mine)
                 if mine.counted:
                     self.record_request(self.budget_of(entry_id), mine.checked_at)
+        for entry_id, outcome in ours.unsent.items():
+            saved = self.latest(entry_id)
+            if saved is None or saved.checked_at < outcome.checked_at:
+                self.unsent.setdefault(entry_id, outcome)
         return self
 
     def record_request(self, budget_id: str, when: datetime | None = None) -> None:
@@ -146,6 +167,7 @@ class State:
         gone = set(entry_ids)
         for entry_id in gone:
             self.results.pop(entry_id, None)
+            self.unsent.pop(entry_id, None)
             self.channels.pop(entry_id, None)
         self._release(gone, drop_unused=True)
 

@@ -69,10 +69,22 @@ class Vault:
             notes.append(f"The keyring in use, {info.name}, does not encrypt your keys.")
         return tuple(notes)
 
-    def add(self, name: str, kind: EntryKind, address: str, key_text: str, note: str = "") -> Saved:
+    def add(
+        self,
+        name: str,
+        kind: EntryKind,
+        address: str,
+        key_text: str,
+        note: str = "",
+        *,
+        first_check: CheckResult | None = None,
+    ) -> Saved:
         """Store a new key and its entry. Raises ``EntryError``, ``UrlError``,
         ``InvalidKeyText``, ``ConfigError`` or ``SecretStoreError``; nothing is left
-        half-saved when it does."""
+        half-saved when it does.
+
+        ``first_check`` is a check of this key and base URL made before adding it (the
+        Add dialog's test): it is kept as the entry's first result, with its request."""
         name = check_name(name)
         base_url = resolve_base_url(kind, address)
         cleaned = clean_key(key_text)
@@ -104,6 +116,11 @@ class Vault:
         except BaseException:
             self._forget_secret(entry.id)
             raise
+        if first_check is not None:
+            try:
+                self.record([(entry.id, first_check)])
+            except StateError as exc:  # the entry is saved; only its first result is lost
+                log.warning("first result not kept: %s", exc)
         return Saved(entry, notes)
 
     def edit(

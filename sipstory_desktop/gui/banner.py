@@ -23,9 +23,12 @@ class Banner(QFrame):
 
     Signals:
         retry_requested(): the user pressed Retry.
+        action_requested(str): the user pressed the action button of the message shown
+            with ``action``; the argument is that message's topic.
     """
 
     retry_requested = Signal()
+    action_requested = Signal(str)
 
     def __init__(self) -> None:
         super().__init__()
@@ -47,6 +50,11 @@ class Banner(QFrame):
         self._retry = QPushButton(self.tr("&Retry"))
         self._retry.setAccessibleName(self.tr("Retry"))
         self._retry.clicked.connect(self.retry_requested.emit)
+        self._action = QPushButton()
+        self._action.setObjectName("bannerAction")
+        self._action.setAccessibleName(self.tr("What the message offers"))  # until shown
+        self._action.clicked.connect(lambda: self.action_requested.emit(self.topic))
+        self._action.hide()
         close = QToolButton()
         close.setText("✕")
         close.setAccessibleName(self.tr("Dismiss"))
@@ -61,6 +69,7 @@ class Banner(QFrame):
         layout.setContentsMargins(12, 8, 8, 8)
         layout.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(texts, 1)
+        layout.addWidget(self._action, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self._retry, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
         self.hide()
@@ -74,14 +83,28 @@ class Banner(QFrame):
         return self._text.text()
 
     def show_message(
-        self, light: Light, title: str, text: str, *, retry: bool = True, topic: str = ""
+        self,
+        light: Light,
+        title: str,
+        text: str,
+        *,
+        retry: bool = True,
+        topic: str = "",
+        action: str = "",
     ) -> None:
-        """Show ``title`` and ``text``; ``topic`` lets :meth:`hide_message` hide only this."""
+        """Show ``title`` and ``text``; ``topic`` lets :meth:`hide_message` hide only this.
+
+        With ``action`` (a translated button text), a button that emits
+        :attr:`action_requested` with ``topic``."""
         self.topic = topic
         self._light = light
         self._title.setText(title)
         self._text.setText(text)
         self._retry.setVisible(retry)
+        self._action.setText(action)
+        if action:
+            self._action.setAccessibleName(action.replace("&", ""))
+        self._action.setVisible(bool(action))
         self._tint()
         self.setAccessibleName(f"{title} {text}")
         self.show()

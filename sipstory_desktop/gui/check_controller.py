@@ -87,13 +87,12 @@ class CheckController(QObject):
                 announce(self._context.window, held)
 
     def _hold_back(self, plan: CheckPlan) -> str:
-        """Show (and keep) that the held entries were not checked, and until when; what
-        the status bar said ("" when nothing was held back)."""
+        """Show that the held entries were not checked, and until when (no request: no
+        history point, nothing saved); what the status bar said ("" when none was held)."""
         if not plan.held:
             return ""
         results = [(entry.id, result) for entry, result in plan.held]
-        self._context.model.set_results(results)
-        self._context.session.keep(results)
+        self._context.model.set_results(results)  # shown, not recorded (State.unsent)
         self._run_results.update(results)
         self.rows_changed.emit([entry_id for entry_id, _ in results])
         text = self.tr("%d key(s) held back after a 429 Too Many Requests: no request sent.") % len(

@@ -207,8 +207,11 @@ class DetailsPane(QWidget):
         self._latency.setText(
             f"{result.latency_ms} ms" if result and result.latency_ms is not None else "—"
         )
+        last_sent = history[-1] if history else None  # a check that sent nothing is not one
         self._checked.setText(
-            f"{result.checked_at.astimezone():%Y-%m-%d %H:%M:%S}" if result else self.tr("never")
+            f"{last_sent.checked_at.astimezone():%Y-%m-%d %H:%M:%S}"
+            if last_sent
+            else self.tr("never")
         )
         self._budget.setText(_budget_text(result, requests_last_hour))
         self._keyring.setText(keyring_name or "—")

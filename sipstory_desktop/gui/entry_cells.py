@@ -68,7 +68,8 @@ def fill_entry_row(
 ) -> None:
     """What the cells of ``entry``'s row paint, and what they sort by (but the spinner:
     :func:`show_checking`)."""
-    result = state.latest(entry.id)
+    result = state.shown(entry.id)  # a check that sent nothing shows, but is not history
+    checked_at = _checked_at(state, entry.id)
     status = result.status if result else Status.UNCHECKED
     used = used_last_hour(state, entry.id, now)
     limit = limit_of(state, entry.id, now)
@@ -84,8 +85,8 @@ def fill_entry_row(
         (path, path.casefold()),
         (key, key),
         (
-            relative_time(result.checked_at if result else None, now),
-            result.checked_at.timestamp() if result else 0.0,
+            relative_time(checked_at, now),
+            checked_at.timestamp() if checked_at else 0.0,
         ),
         (f"{latency} ms" if latency is not None else "", -1 if latency is None else latency),
         (f"{used}/{limit}", used),
@@ -152,6 +153,12 @@ def fill_group_row(group: Group, state: State, art: CellArt) -> None:
         item.setData(False, Role.CHECKING)
 
 
+def _checked_at(state: State, entry_id: str) -> datetime | None:
+    """When a request was last sent to check the entry (a check that sent none is not one)."""
+    latest = state.latest(entry_id)
+    return latest.checked_at if latest else None
+
+
 def _status(state: State, entry_id: str) -> Status:
-    result = state.latest(entry_id)
+    result = state.shown(entry_id)
     return result.status if result else Status.UNCHECKED

@@ -425,7 +425,8 @@ class EntryModel(QStandardItemModel):
         return self.indexFromItem(row[column]) if row else QModelIndex()
 
     def result(self, entry_id: str) -> CheckResult | None:
-        return self._state.latest(entry_id)
+        """What the entry's last check found, even one that sent no request (not history)."""
+        return self._state.shown(entry_id)
 
     def history(self, entry_id: str) -> list[CheckResult]:
         return list(self._state.results.get(entry_id, []))

@@ -112,7 +112,8 @@ def cell_tooltip(column: Column, entry: Entry, state: State, now: datetime) -> s
     """The tooltip of a cell of ``entry``'s row."""
     result = state.latest(entry.id)
     if column == Column.LIGHT:
-        return f"{result.message}\n{result.hint}".strip() if result else None
+        shown = state.shown(entry.id)
+        return f"{shown.message}\n{shown.hint}".strip() if shown else None
     if column == Column.NAME:
         return entry.note or None
     if column == Column.INSTANCE:

@@ -168,7 +168,8 @@ class ListLoader(QObject):
         follow in the next turn of the event loop (1000 new rows take one to lay out)."""
         self.shown.emit(reselect)
         self._settling = True
-        QTimer.singleShot(1, lambda: self._settle(reselect, read))  # 1 ms: after a paint
+        # 1 ms: after a paint; with self as context: dropped if the window is gone by then
+        QTimer.singleShot(1, self, lambda: self._settle(reselect, read))
 
     def _settle(self, reselect: bool, read: bool) -> None:
         self._settling = False

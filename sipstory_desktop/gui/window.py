@@ -327,4 +327,5 @@ class MainWindow(QMainWindow):
         self.worker.wait()
         self.loader.reader.wait()
         self.key_commands.clipboard.clear()
+        self.entry_commands.replaced.wipe()  # the keys kept for Undo replace: memory only
         super().closeEvent(event)
