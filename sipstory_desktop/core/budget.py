@@ -145,6 +145,17 @@ def used_last_hour(state: State, entry_id: str, now: datetime | None = None) -> 
     return counted if server is None else max(counted, server)
 
 
+def shown_used(state: State, entry_id: str, now: datetime | None = None) -> int:
+    """The "used" figure to show beside the limit (the list's "1/30"): what the budget used
+    in the last hour, or the whole limit while a 429 holds it back; the server said none
+    is left, and the 429's own message says the same figures (``classify``)."""
+    now = now or utc_now()
+    used = used_last_hour(state, entry_id, now)
+    if held_back_until(state, entry_id, now) is not None:
+        return max(used, limit_of(state, entry_id, now))
+    return used
+
+
 def remaining(state: State, entry_id: str, now: datetime | None = None) -> int:
     """Requests the entry's budget has left this hour (never below 0)."""
     now = now or utc_now()

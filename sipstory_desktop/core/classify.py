@@ -18,6 +18,7 @@ from typing import Any
 
 import requests
 
+from .budget import RATE_LIMIT
 from .client import (
     MAX_BODY_BYTES,
     Answer,
@@ -142,12 +143,16 @@ def classify_answer(answer: Answer, base_url: str, *, now: datetime | None = Non
         )
     if status == 429:
         retry_at = _retry_at(answer, now)
+        figures = common["rate_limit"]
+        limit = figures.limit if figures and figures.limit and figures.limit > 0 else RATE_LIMIT
+        # The figures of the list's "Last hour" column while a 429 holds a budget back
+        # (budget.shown_used): used/limit, all of it used.
         return result(
             Status.RATE_LIMITED,
             "The key is valid, but the organization has used up its requests for this hour "
-            f"(HTTP 429). {_describe_wait(retry_at, now)}",
-            "Wait until then. Each check may count against the organization's 30 requests "
-            "per hour, so avoid checking again and again.",
+            f"({limit}/{limit} used; HTTP 429). {_describe_wait(retry_at, now)}",
+            f"Wait until then. Each check may count against the organization's {limit} "
+            "requests per hour, so avoid checking again and again.",
             retry_at=retry_at,
         )
     if status in (401, 403):

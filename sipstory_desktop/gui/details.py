@@ -172,6 +172,7 @@ class DetailsPane(QWidget):
         *,
         checking: bool = False,
         requests_last_hour: int = 0,
+        hourly_limit: int = RATE_LIMIT,
         keyring_name: str = "",
     ) -> None:
         """Fill the pane for ``entry``, or show a prompt to pick one when it is None."""
@@ -213,7 +214,7 @@ class DetailsPane(QWidget):
             if last_sent
             else self.tr("never")
         )
-        self._budget.setText(_budget_text(result, requests_last_hour))
+        self._budget.setText(_budget_text(result, requests_last_hour, hourly_limit))
         self._keyring.setText(keyring_name or "—")
         self._note.setText(entry.note or "—")
         self.buttons["check"].setEnabled(not checking)
@@ -269,11 +270,12 @@ def _since_text(history: list[CheckResult]) -> str:
     return f"{light.value.capitalize()} since {since.astimezone():%d %b %H:%M}"
 
 
-def _budget_text(result: CheckResult | None, used: int) -> str:
-    text = f"{used} of {RATE_LIMIT} checks sent in the last hour"
+def _budget_text(result: CheckResult | None, used: int, limit: int = RATE_LIMIT) -> str:
+    """The list's "Last hour" figures (used/limit) in words, and what the server said."""
+    text = f"{used}/{limit} used in the last hour"
     if result and result.rate_limit and result.rate_limit.remaining is not None:
         text += f"; the server said {result.rate_limit.remaining} of "
-        text += f"{result.rate_limit.limit or RATE_LIMIT} left"
+        text += f"{result.rate_limit.limit or limit} left"
         if result.rate_limit.reset_seconds is not None:
             text += f", resetting in {max(1, result.rate_limit.reset_seconds // 60)} min"
     return text

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem
 
-from ..core.budget import limit_of, used_last_hour
+from ..core.budget import limit_of, shown_used
 from ..core.entries import Entry
 from ..core.keys import masked
 from ..core.state import State
@@ -71,7 +71,7 @@ def fill_entry_row(
     result = state.shown(entry.id)  # a check that sent nothing shows, but is not history
     checked_at = _checked_at(state, entry.id)
     status = result.status if result else Status.UNCHECKED
-    used = used_last_hour(state, entry.id, now)
+    used = shown_used(state, entry.id, now)  # after a 429: the limit, as its message says
     limit = limit_of(state, entry.id, now)
     light_text = status_text(result, now)
     path = urlsplit(entry.base_url).path or "/"  # the group row shows the host

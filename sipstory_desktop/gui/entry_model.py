@@ -16,7 +16,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
-from ..core.budget import used_last_hour
+from ..core.budget import limit_of, shown_used
 from ..core.entries import Entry
 from ..core.state import State
 from ..core.status import CheckResult, Status
@@ -432,5 +432,10 @@ class EntryModel(QStandardItemModel):
         return list(self._state.results.get(entry_id, []))
 
     def requests_last_hour(self, entry_id: str) -> int:
-        """Requests this entry's key (and any entry sharing it) sent in the last hour."""
-        return used_last_hour(self._state, entry_id, self._now)
+        """Requests this entry's key (and any entry sharing it) used in the last hour, as the
+        "Last hour" column shows it (the whole limit while a 429 holds it back)."""
+        return shown_used(self._state, entry_id, self._now)
+
+    def hourly_limit(self, entry_id: str) -> int:
+        """The hourly limit of the entry's budget, as the "Last hour" column shows it."""
+        return limit_of(self._state, entry_id, self._now)

@@ -266,6 +266,7 @@ class MainWindow(QMainWindow):
             self.model.history(entry.id),
             checking=self.session.is_checking(entry.id),
             requests_last_hour=self.model.requests_last_hour(entry.id),
+            hourly_limit=self.model.hourly_limit(entry.id),
             keyring_name=self.keyring.name,
         )
 

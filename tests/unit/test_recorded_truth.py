@@ -45,3 +45,38 @@ def test_the_timeout_of_each_failure() -> None:
             raise DeadlineExceeded("cut") from exc
     except DeadlineExceeded as cut:
         assert timeout_of(cut, timeouts) == 15.0  # the overall deadline is what ran out
+
+
+def test_after_a_429_its_message_and_the_last_hour_figures_agree(vault: Vault) -> None:
+    from requests.structures import CaseInsensitiveDict
+
+    from sipstory_desktop.core.budget import limit_of, shown_used
+    from sipstory_desktop.core.classify import classify_answer
+    from sipstory_desktop.core.client import Answer
+
+    entry = vault.add("Acme", EntryKind.CLOUD, "", KEY).entry
+    body = b'{"statusCode":429,"message":"ThrottlerException: Too Many Requests"}'
+    headers = CaseInsensitiveDict({"Retry-After": "1200", "Content-Type": "application/json"})
+    throttled = classify_answer(Answer(429, headers, body, False, 9), entry.base_url)
+    state = vault.record([(entry.id, throttled)])  # the app itself sent one request
+
+    shown = f"{shown_used(state, entry.id)}/{limit_of(state, entry.id)}"
+    assert shown == "30/30"  # not "1/30": the server said the hour's requests are used up
+    assert f"({shown} used; HTTP 429)" in throttled.message
+    assert "30 requests per hour" in throttled.hint
+
+
+def test_a_429_with_the_servers_figures_names_its_limit() -> None:
+    from requests.structures import CaseInsensitiveDict
+
+    from sipstory_desktop.core.classify import classify_answer
+    from sipstory_desktop.core.client import Answer
+
+    headers = CaseInsensitiveDict(
+        {"Retry-After": "60", "X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "0"}
+    )
+    throttled = classify_answer(
+        Answer(429, headers, b"{}", False, 9), "https://api.sipstory.tech/public/v1"
+    )
+    assert "(100/100 used; HTTP 429)" in throttled.message
+    assert "100 requests per hour" in throttled.hint
