@@ -161,6 +161,13 @@ class State:
         """
         self._release(set(entry_ids), drop_unused=False)
 
+    def forget_results(self, entry_ids: Iterable[str]) -> None:
+        """Drop the entries' results (their base URL changed: what was found of the old one
+        says nothing of the new one). The requests they sent still count."""
+        for entry_id in entry_ids:
+            self.results.pop(entry_id, None)
+            self.unsent.pop(entry_id, None)
+
     def forget(self, entry_ids: Iterable[str]) -> None:
         """Drop the entries' results and budget mappings; a budget's requests go only when no
         remaining entry counts against it (one named after a removed entry is renamed)."""

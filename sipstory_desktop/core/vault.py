@@ -140,6 +140,7 @@ class Vault:
             changes["note"] = note.strip()
         edited: list[Entry] = []
         moved: list[bool] = []
+        relocations: list[bool] = []
 
         def apply(entries: list[Entry]) -> list[Entry]:
             current = next((e for e in entries if e.id == entry_id), None)
@@ -147,6 +148,7 @@ class Vault:
                 raise EntryError("This entry no longer exists; it was removed elsewhere.")
             edited.clear()
             moved.clear()
+            relocations.clear()
             if kind is not None or address is not None:
                 changes["kind"] = kind or current.kind
                 changes["base_url"] = resolve_base_url(kind or current.kind, address or "")
@@ -157,15 +159,24 @@ class Vault:
                     raise EntryError(f"An entry called '{new_name}' already exists.")
             edited.append(current.edited(**changes))
             moved.append(origin_of(current.base_url) != origin_of(edited[0].base_url))
+            relocations.append(current.base_url != edited[0].base_url)
             return [edited[0] if e.id == entry_id else e for e in entries]
 
         self.config.update(apply)
-        if moved and moved[0]:
-            # Another instance, another organization's budget: it no longer shares the old one.
+        relocated = bool(relocations and relocations[0])
+        if relocated:
+
+            def follow(state: State) -> None:
+                # The results were of the old base URL ("Not the API", "use <the new
+                # one>"): they no longer say anything about the entry.
+                state.forget_results([entry_id])
+                if moved[0]:  # another instance, another organization's budget
+                    state.leave_budgets([entry_id])
+
             try:
-                self.state.update(lambda s: s.leave_budgets([entry_id]))
+                self.state.update(follow)
             except StateError as exc:
-                log.warning("rate budget not updated: %s", exc)
+                log.warning("results and rate budget not updated: %s", exc)
         return Saved(edited[0], self._notes_for(edited[0].base_url))
 
     def replace_key(self, entry_id: str, key_text: str) -> Saved:
@@ -317,6 +328,12 @@ class Vault:
             for before, after in outcome.updated
             if origin_of(before.base_url) != origin_of(after.base_url)
         ]
-        if moved:
-            self.state.update(lambda s: s.leave_budgets(moved))
+        relocated = [a.id for b, a in outcome.updated if b.base_url != a.base_url]
+        if moved or relocated:
+
+            def follow(state: State) -> None:
+                state.forget_results(relocated)  # results of the old base URLs
+                state.leave_budgets(moved)
+
+            self.state.update(follow)
         return outcome

@@ -77,3 +77,31 @@ def test_without_a_keyring_test_shows_the_error_but_records_nothing(
     shown.session.shutdown()
     assert entry.id not in keyless.load_state().results
     assert len(server.requests) == 0
+
+
+def test_use_this_url_leaves_no_not_the_api_behind(
+    qtbot: QtBot,
+    window: MakeWindow,
+    server: SipstoryTestServer,
+    known_key: KnownKey,
+    seed: Seed,
+    vault: Vault,
+) -> None:
+    (entry,) = seed([("Acme", server.url, known_key())])  # the web app, not the API
+    shown = window()
+    select(shown, entry.id)
+    with qtbot.waitSignal(shown.session.idle, timeout=WAIT_MS):
+        shown.check_selected()
+    qtbot.waitUntil(lambda: vault.load_state().latest(entry.id) is not None, timeout=WAIT_MS)
+    assert shown.model.result(entry.id).status is Status.NOT_API  # type: ignore[union-attr]
+
+    shown.entry_commands.use_base_url(entry, server.api_base)  # Find API URL's Use this URL
+
+    qtbot.waitUntil(lambda: vault.entries()[0].base_url == server.api_base, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: shown.model.result(entry.id) is None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not shown.loading, timeout=WAIT_MS)
+    assert shown.model.index_of(entry.id).data(Role.STATUS) == Status.UNCHECKED.value
+    assert shown.model.history(entry.id) == []
+    select(shown, entry.id)
+    assert server.api_base not in shown.details._hint.text()  # no "use <its own URL>"
+    assert vault.load_state().latest(entry.id) is None

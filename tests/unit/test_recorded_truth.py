@@ -80,3 +80,25 @@ def test_a_429_with_the_servers_figures_names_its_limit() -> None:
     )
     assert "(100/100 used; HTTP 429)" in throttled.message
     assert "100 requests per hour" in throttled.hint
+
+
+# --- item 5: a result is of the base URL it was found at ----------------------------------
+
+
+def test_a_new_base_url_drops_the_results_of_the_old_one(vault: Vault) -> None:
+    wrong = vault.add("Acme", EntryKind.CUSTOM, "https://acme.example.com/public/v1", KEY).entry
+    not_api = CheckResult(
+        Status.NOT_API,
+        "This URL answers with a web page.",
+        "Use https://acme.example.com/api/public/v1",
+        http_status=200,
+        suggested_base_url="https://acme.example.com/api/public/v1",
+    )
+    vault.record([(wrong.id, not_api)])
+    vault.edit(wrong.id, name="Acme (renamed)")  # same URL: its results still hold
+    assert vault.load_state().latest(wrong.id) == not_api
+
+    vault.edit(wrong.id, kind=EntryKind.CUSTOM, address="https://acme.example.com/api/public/v1")
+
+    state = vault.load_state()
+    assert state.latest(wrong.id) is None  # "Not checked", not "Not the API"
