@@ -185,7 +185,12 @@ class Vault:
         entry = next((e for e in self.entries() if e.id == entry_id), None)
         if entry is None:
             raise EntryError("This entry no longer exists; it was removed elsewhere.")
-        self.state.update(lambda s: s.secret_ids.add(entry_id))  # findable if we stop here
+
+        def note(state: State) -> None:
+            state.secret_ids.add(entry_id)  # findable if we stop here
+            state.unsent.pop(entry_id, None)  # "no key stored" no longer holds
+
+        self.state.update(note)
         self.secrets.set(entry_id, cleaned.key)
         saved = self.edit_hint(entry_id, key_hint(cleaned.key))
         return Saved(saved, self._notes_for(saved.base_url, cleaned.notes))

@@ -53,6 +53,7 @@ class DetailsPane(QWidget):
         self.setObjectName("details")
         self.setAccessibleName(self.tr("Details of the selected key"))
         self._entry: Entry | None = None
+        self._no_key = False
         self._reveal_timer = QTimer(self, singleShot=True, interval=REVEAL_SECONDS * 1000)
         self._reveal_timer.timeout.connect(self.hide_key)
 
@@ -174,11 +175,17 @@ class DetailsPane(QWidget):
         requests_last_hour: int = 0,
         hourly_limit: int = RATE_LIMIT,
         keyring_name: str = "",
+        no_key: bool = False,
     ) -> None:
-        """Fill the pane for ``entry``, or show a prompt to pick one when it is None."""
+        """Fill the pane for ``entry``, or show a prompt to pick one when it is None.
+
+        ``no_key``: the entry is known to have no key saved (an imported entry): the pane
+        says so instead of showing a masked key, and Replace key becomes Add the key."""
         if entry is None or self._entry is None or entry.id != self._entry.id:
             self.hide_key()
         self._entry = entry
+        self._no_key = entry is not None and no_key
+        self._set_key_action_text()
         for button in self.buttons.values():
             button.setEnabled(entry is not None)
         if entry is None:
@@ -203,7 +210,7 @@ class DetailsPane(QWidget):
         self._since.setText(_since_text(history or []))
         self._base_url.setText(entry.base_url)
         if not self._reveal_timer.isActive():
-            self._key.setText(masked(entry.key_hint))
+            self._key.setText(self._masked_key())
         self._http.setText(str(result.http_status) if result and result.http_status else "—")
         self._latency.setText(
             f"{result.latency_ms} ms" if result and result.latency_ms is not None else "—"
@@ -215,7 +222,7 @@ class DetailsPane(QWidget):
             else self.tr("never")
         )
         self._budget.setText(_budget_text(result, requests_last_hour, hourly_limit))
-        self._keyring.setText(keyring_name or "—")
+        self._keyring.setText("—" if self._no_key else keyring_name or "—")
         self._note.setText(entry.note or "—")
         self.buttons["check"].setEnabled(not checking)
         self._fill_recent(history or [])
@@ -259,7 +266,19 @@ class DetailsPane(QWidget):
 
     def hide_key(self) -> None:
         self._reveal_timer.stop()
-        self._key.setText(masked(self._entry.key_hint) if self._entry else "—")
+        self._key.setText(self._masked_key())
+
+    def _masked_key(self) -> str:
+        if self._entry is None:
+            return "—"
+        return self.tr("No key saved") if self._no_key else masked(self._entry.key_hint)
+
+    def _set_key_action_text(self) -> None:
+        """Replace key, or Add the key for an entry that has none saved."""
+        text = self.tr("&Add the key…") if self._no_key else self.tr("Re&place key…")
+        button = self.buttons["replace_key"]
+        button.setText(text)
+        button.setAccessibleName(text.replace("&", "").rstrip("…"))
 
 
 def _since_text(history: list[CheckResult]) -> str:

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem
 
 from ..core.budget import limit_of, shown_used
+from ..core.checker import has_no_key
 from ..core.entries import Entry
 from ..core.keys import masked
 from ..core.state import State
@@ -75,7 +76,7 @@ def fill_entry_row(
     limit = limit_of(state, entry.id, now)
     light_text = status_text(result, now)
     path = urlsplit(entry.base_url).path or "/"  # the group row shows the host
-    key = masked(entry.key_hint)
+    key = tr("No key saved") if has_no_key(state, entry) else masked(entry.key_hint)
     history = state.results.get(entry.id, [])
     working = sum(1 for r in history if r.ok)
     latency = result.latency_ms if result else None

@@ -133,9 +133,12 @@ class EntryModel(QStandardItemModel):
     def set_entries(self, entries: list[Entry], state: State) -> None:
         """Show ``entries`` and the results in ``state``: the rows already shown stay
         until the new ones are all made (``filled``); a few entries are shown at once."""
-        known = {e.id: e.base_url for e in self.entries()}
-        moved = [e.id for e in entries if known.get(e.id, e.base_url) != e.base_url]
+        known = {e.id: e for e in self.entries()}
+        moved = [e.id for e in entries if e.id in known and known[e.id].base_url != e.base_url]
         self._state.forget_results(moved)  # of their old base URLs: stale (Vault.edit)
+        for entry in entries:  # a new key: what a check found without one no longer holds
+            if entry.id in known and known[entry.id].key_hint != entry.key_hint:
+                self._state.unsent.pop(entry.id, None)
         self._state = state.with_newer_results_of(self._state)
         self._now = utc_now()
         groups: dict[Origin, Group] = {}

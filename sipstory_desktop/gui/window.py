@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME
+from ..core.checker import has_no_key
 from ..core.entries import Entry
 from ..core.vault import Vault
 from .actions import WindowActions
@@ -267,6 +268,7 @@ class MainWindow(QMainWindow):
             checking=self.session.is_checking(entry.id),
             requests_last_hour=self.model.requests_last_hour(entry.id),
             hourly_limit=self.model.hourly_limit(entry.id),
+            no_key=has_no_key(self.model.state, entry),
             keyring_name=self.keyring.name,
         )
 
