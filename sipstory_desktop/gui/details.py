@@ -197,14 +197,19 @@ class DetailsPane(QWidget):
         self._title.setText(entry.name)
         self._status.setText(self.tr("Checking…") if checking else status_text(result, now))
         self._icon.setAccessibleName(self._status.text())  # the light, in words
-        self._message.setText(
-            result.message
-            if result
-            else self.tr(
+        if result:
+            message = result.message
+        elif self._no_key:
+            message = self.tr(
+                "No key is saved for this entry yet (an imported entry comes without its "
+                "key): add it with Add the key."
+            )
+        else:
+            message = self.tr(
                 "Not checked yet. Press Test (Ctrl+T) to check this key; each check may count "
                 "against the organization's 30 requests per hour."
             )
-        )
+        self._message.setText(message)
         self._hint.setText(result.hint if result and not result.ok else "")
         self._hint.setVisible(bool(self._hint.text()))
         self._since.setText(_since_text(history or []))
@@ -225,6 +230,8 @@ class DetailsPane(QWidget):
         self._keyring.setText("—" if self._no_key else keyring_name or "—")
         self._note.setText(entry.note or "—")
         self.buttons["check"].setEnabled(not checking)
+        for needs_key in ("copy_key", "reveal_key", "copy_curl"):  # no key to use
+            self.buttons[needs_key].setEnabled(not self._no_key)
         self._fill_recent(history or [])
 
     def _clear(self) -> None:

@@ -52,6 +52,8 @@ def test_an_imported_entry_says_it_has_no_key_and_test_says_so(
     assert shown.details._keyring.text() == "—"  # not "Stored in <keyring>"
     add = shown.details.buttons["replace_key"]
     assert add.accessibleName() == "Add the key"
+    assert "No key is saved" in shown.details._message.text()
+    assert not shown.details.buttons["copy_key"].isEnabled()  # nothing to copy
 
     with qtbot.waitSignal(shown.session.idle, timeout=WAIT_MS):
         shown.check_selected()
