@@ -102,3 +102,63 @@ def test_a_new_base_url_drops_the_results_of_the_old_one(vault: Vault) -> None:
 
     state = vault.load_state()
     assert state.latest(wrong.id) is None  # "Not checked", not "Not the API"
+
+
+# --- item 5: checks that sent nothing (sipstory-keys check goes the same way) -------------
+
+
+def test_an_imported_entry_is_said_to_have_no_key_and_nothing_is_recorded(vault: Vault) -> None:
+    from sipstory_desktop.core.checker import check_entries, has_no_key
+    from sipstory_desktop.core.client import ApiClient
+    from sipstory_desktop.core.entries import Entry
+    from sipstory_desktop.core.export_format import export_entries
+
+    data = export_entries([Entry("Acme", EntryKind.CLOUD, "https://api.sipstory.tech/public/v1")])
+    vault.import_entries(vault.preview_import(data), {})
+    (entry,) = vault.entries()
+    state = vault.load_state()
+    assert has_no_key(state, entry)
+
+    (result,) = check_entries(ApiClient(), vault.secrets, [entry], state=state)
+    assert result.status is Status.NO_SECRET
+    assert result.message == "No key is saved for this entry yet."
+    assert "another program" not in result.hint
+    vault.record([(entry.id, result)])
+    assert entry.id not in vault.load_state().results  # nothing was sent: no history
+
+
+def test_a_deleted_key_still_says_another_program_may_have_deleted_it(vault: Vault) -> None:
+    from sipstory_desktop.core.checker import check_entries, has_no_key
+
+    entry = vault.add("Acme", EntryKind.CLOUD, "", KEY).entry
+    vault.secrets.delete(entry.id)  # as another program would
+    state = vault.load_state()
+    assert not has_no_key(state, entry)  # it had one: not known to be missing until checked
+
+    from sipstory_desktop.core.client import ApiClient
+
+    (result,) = check_entries(ApiClient(), vault.secrets, [entry], state=state)
+    assert result.status is Status.NO_SECRET
+    assert "another program" in result.hint
+
+
+def test_a_held_back_check_is_not_recorded(vault: Vault) -> None:
+    from datetime import timedelta
+
+    from sipstory_desktop.core.checker import plan_checks
+    from sipstory_desktop.core.times import utc_now
+
+    entry = vault.add("Acme", EntryKind.CLOUD, "", KEY).entry
+    throttled = CheckResult(
+        Status.RATE_LIMITED, "429", http_status=429, retry_at=utc_now() + timedelta(minutes=20)
+    )
+    vault.record([(entry.id, throttled)])
+    plan = plan_checks(vault.load_state(), [entry])
+    held = plan.result_of(entry)
+    assert held is not None and not held.request_sent
+
+    state = vault.record([(entry.id, held)])
+    assert state.results[entry.id] == [throttled]  # no history point, no new "last checked"
+    assert state.latest(entry.id) == throttled
+    assert state.shown(entry.id) is held  # but shown
+    assert state.requests_last_hour(entry.id) == 1
