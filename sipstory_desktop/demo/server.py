@@ -113,14 +113,40 @@ def main(argv: list[str] | None = None) -> int:
     for org, limit in args.rate_limit:
         server.set_rate_limit(org, limit)
     server.fault = args.fault
+    done = threading.Event()
+    previous = _stop_on_signals(done)
+    try:
+        return _serve_until(done, server, args.port, keys=len(args.key))
+    finally:
+        for stop, handler in previous.items():
+            if handler is not None:
+                signal.signal(stop, handler)
+
+
+def _stop_on_signals(
+    done: threading.Event,
+) -> dict[signal.Signals, Callable[[int, FrameType | None], Any] | int | None]:
+    """Make SIGINT and SIGTERM set `done`; returns the handlers they had.
+
+    SIGINT as SIGTERM: a process started by a script that ignores SIGINT (a background
+    job) inherits that, and Python then raises no KeyboardInterrupt on Ctrl+C. Called
+    before the URL is printed, as a script that reads it may signal at once.
+    """
+    previous: dict[signal.Signals, Callable[[int, FrameType | None], Any] | int | None] = {}
+    if threading.current_thread() is threading.main_thread():
+        for stop in (signal.SIGINT, signal.SIGTERM):
+            previous[stop] = signal.signal(stop, lambda _signum, _frame: done.set())
+    return previous
+
+
+def _serve_until(done: threading.Event, server: SipstoryTestServer, port: int, keys: int) -> int:
     try:
         server.start()
     except OSError as error:
         reason = error.strerror or error
-        print(f"error: cannot listen on port {args.port}: {reason}", file=sys.stderr)
+        print(f"error: cannot listen on port {port}: {reason}", file=sys.stderr)
         return 1
     print(server.api_base, flush=True)
-    keys = len(args.key)
     note = "" if keys else "; no keys given, so every API request gets 401"
     print(
         f"Sipstory test server ({server.layout} layout) on {server.url}, "
@@ -128,14 +154,6 @@ def main(argv: list[str] | None = None) -> int:
         file=sys.stderr,
         flush=True,
     )
-    done = threading.Event()
-    # SIGINT as SIGTERM: a process started by a script that ignores SIGINT (a background
-    # job) inherits that, and Python then raises no KeyboardInterrupt on Ctrl+C.
-    stopping = (signal.SIGINT, signal.SIGTERM)
-    previous: dict[signal.Signals, Callable[[int, FrameType | None], Any] | int | None] = {}
-    if threading.current_thread() is threading.main_thread():
-        for stop in stopping:
-            previous[stop] = signal.signal(stop, lambda _signum, _frame: done.set())
     try:
         while not done.wait(0.5):
             pass
@@ -143,9 +161,6 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         server.stop()
-        for stop, handler in previous.items():
-            if handler is not None:
-                signal.signal(stop, handler)
     return 0
 
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMenu, QMenuBar, QSizePolicy, QToolBar, QToolButto
 
 _CONTEXT = "WindowActions"
 Shortcut = QKeySequence.StandardKey | Qt.Key | str | None
+_NATIVE = QKeySequence.SequenceFormat.NativeText
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ ACTIONS = (
         per_entry=True,
     ),
     ActionSpec(
-        "channels", "C&hannels…", "The channels this key's organization can post to", per_entry=True
+        "channels", "Cha&nnels…", "The channels this key's organization can post to", per_entry=True
     ),
     ActionSpec(
         "find_url",
@@ -181,6 +182,18 @@ class WindowActions(QObject):
         for action in self.per_entry:
             action.setEnabled(selected)
 
+    def show_run(self, running: bool) -> None:
+        """While checks run, Check all is Stop, on Esc; afterwards Check all again, on F5."""
+        action = self._actions["check_all"]
+        if running:
+            action.setText(_tr("&Stop"))
+            action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+            tip = _tr("Stop checking: keys still waiting their turn are not checked")
+            action.setStatusTip(tip)
+            action.setToolTip(f"{tip} ({action.shortcut().toString(_NATIVE)})")
+        else:
+            self._describe(next(s for s in ACTIONS if s.name == "check_all"), action)
+
     def fill_menu_bar(self, menu_bar: QMenuBar) -> None:
         for title, names in MENUS:
             self._fill(menu_bar.addMenu(_tr(title)), names)
@@ -218,15 +231,20 @@ class WindowActions(QObject):
 
     @staticmethod
     def _make(spec: ActionSpec, parent: QWidget) -> QAction:
-        action = QAction(_tr(spec.text), parent)
+        action = QAction(parent)
         action.setObjectName(f"action-{spec.name}")
-        if spec.shortcut is not None:
-            action.setShortcut(QKeySequence(spec.shortcut))
-        if spec.tip:
-            tip = _tr(spec.tip)
-            action.setStatusTip(tip)
-            native = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            action.setToolTip(f"{tip} ({native})" if spec.shortcut is not None else tip)
+        WindowActions._describe(spec, action)
         if spec.list_only:
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         return action
+
+    @staticmethod
+    def _describe(spec: ActionSpec, action: QAction) -> None:
+        """The text, shortcut and tips of ``spec`` on ``action``."""
+        action.setText(_tr(spec.text))
+        action.setShortcut(QKeySequence(spec.shortcut) if spec.shortcut is not None else "")
+        if spec.tip:
+            tip = _tr(spec.tip)
+            action.setStatusTip(tip)
+            native = action.shortcut().toString(_NATIVE)
+            action.setToolTip(f"{tip} ({native})" if spec.shortcut is not None else tip)

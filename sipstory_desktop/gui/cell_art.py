@@ -121,6 +121,18 @@ class CellArt:
             icon.addPixmap(backed, QIcon.Mode.Selected)
         return icon
 
+    def waiting(self) -> QIcon:
+        """Nothing, the light's size: a check waiting its turn (its text says "Queued")
+        keeps its text where the spinner's rows have theirs."""
+        icon = self._spinner.get(-1)
+        if icon is None:
+            side = round(self.light_side * self.ratio)
+            blank = QPixmap(side, side)
+            blank.setDevicePixelRatio(self.ratio)
+            blank.fill(Qt.GlobalColor.transparent)
+            icon = self._spinner[-1] = QIcon(blank)
+        return icon
+
     def spinner(self, frame: int) -> QIcon:
         """Frame ``frame`` of the spinner (any integer; it turns 30 degrees a frame).
 

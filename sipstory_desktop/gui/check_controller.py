@@ -39,10 +39,12 @@ class CheckController(QObject):
         self._progress = (0, 0)  # checks done and asked for in this run
         self._run_results: dict[str, CheckResult] = {}  # this run's, by entry id
         self._announce_end = False  # the user asked for this run: announce its end
+        self._dropped = 0  # checks of this run that stop() took off the queue
         self._spinner = QTimer(self, interval=SPINNER_INTERVAL_MS)
         self._spinner.timeout.connect(self._spin)
         session = context.session
         session.started.connect(self._started)
+        session.running.connect(self._running)
         session.delivered.connect(self._delivered)
         session.progress.connect(self._noted_progress)
         session.idle.connect(self._idle)
@@ -75,6 +77,22 @@ class CheckController(QObject):
     def watch_round(self, entries: list[Entry]) -> int:
         """A round of watching: never a key held back after a 429 (and nothing said)."""
         return self._context.session.check(plan_checks(self._context.model.state, entries).send)
+
+    def stop(self) -> None:
+        """Stop the run: the checks waiting their turn are not sent (their rows show their
+        last result again); those on their way finish, and the summary says how many
+        were not checked."""
+        dropped = self._context.session.stop()
+        if not dropped:
+            return
+        self._dropped += len(dropped)
+        self._context.model.show_checking(dropped)
+        self.rows_changed.emit(dropped)
+        if self._context.session.active:
+            self._context.say(
+                self.tr("Stopping: %d check(s) not sent, waiting for %d on their way…")
+                % (len(dropped), len(self._context.session.checking))
+            )
 
     def _run(self, plan: CheckPlan) -> None:
         held = self._hold_back(plan)
@@ -135,6 +153,10 @@ class CheckController(QObject):
             self._spinner.start()
         self.rows_changed.emit(entry_ids)
 
+    def _running(self, entry_ids: list[str]) -> None:
+        self._context.model.show_running(entry_ids)
+        self.rows_changed.emit(entry_ids)
+
     def _delivered(self, results: list[tuple[str, CheckResult]]) -> None:
         model = self._context.model
         results = [(entry_id, self._explained(entry_id, result)) for entry_id, result in results]
@@ -170,7 +192,11 @@ class CheckController(QObject):
         self._spinner.stop()
         self._context.entries.refresh_view()
         summary = self.run_summary()
+        if self._dropped:
+            stopped = self.tr("Stopped: %d key(s) not checked") % self._dropped
+            summary = f"{summary}. {stopped}" if summary else stopped
         self._run_results.clear()
+        self._dropped = 0
         if summary:
             self._context.say(summary, 8000)
             if self._announce_end:

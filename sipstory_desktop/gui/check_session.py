@@ -7,6 +7,7 @@ this object only runs what it is given, on a bounded pool, and keeps the record.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections.abc import Iterable, Set
@@ -43,9 +44,11 @@ class CheckSession(QObject):
     Signals:
         started(list): checks of the entries with these ids began (queued): one signal
             per :meth:`check`.
+        running(list): the checks of these entries left the queue: their requests are
+            on their way (a pool has room for only so many at once).
         delivered(list): results arrived, as (entry id, :class:`CheckResult`) pairs; those
             entries are no longer being checked.
-        idle(): nothing is being checked any more.
+        idle(): nothing is being checked any more (the run ended, or was stopped).
         progress(int, int): checks done and checks asked for in this run.
         saved(object): a batch of results was written to the state file, which then had
             this identity (``core.fileio.file_identity``; None when someone else had
@@ -53,6 +56,7 @@ class CheckSession(QObject):
     """
 
     started = Signal(list)
+    running = Signal(list)
     delivered = Signal(list)
     idle = Signal()
     saved = Signal(object)
@@ -76,6 +80,10 @@ class CheckSession(QObject):
         self._worker = Worker(max_threads, self)
         self._saver = Worker(1, self)
         self._checking: set[str] = set()  # queued or running: the one record of it
+        self._running: set[str] = set()  # of those, the ones whose check began (as told)
+        self._tokens: dict[str, int] = {}  # entry id -> its queued check, while checking
+        self._next_token = itertools.count(1)
+        self._stopping = False  # stop() ended the run: idle even without a result
         self._unsaved: Results = []  # handed over, not saved yet
         self._asked = 0
         self._done = 0
@@ -87,7 +95,10 @@ class CheckSession(QObject):
         self._save_timer = QTimer(self, singleShot=True, interval=self.SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self._save)
         self._arrivals: Results = []  # filled on pool threads
-        self._arrivals_lock = threading.Lock()
+        self._began: list[str] = []  # entry ids whose check began, filled on pool threads
+        self._begun: set[int] = set()  # tokens of the checks begun and not handed over
+        self._cancelled: set[int] = set()  # tokens of checks stop() dropped from the queue
+        self._arrivals_lock = threading.Lock()  # guards the four above
         self._deliver_timer = QTimer(self, interval=self.DELIVER_MS)
         self._deliver_timer.timeout.connect(self._deliver)
 
@@ -100,6 +111,12 @@ class CheckSession(QObject):
 
     def is_checking(self, entry_id: str) -> bool:
         return entry_id in self._checking
+
+    @property
+    def running_checks(self) -> Set[str]:
+        """Of :attr:`checking`, the ids whose check has left the queue (as last handed
+        over to the GUI thread): read it, never change it. The others wait their turn."""
+        return self._running
 
     @property
     def active(self) -> bool:
@@ -122,12 +139,35 @@ class CheckSession(QObject):
         self._batches.append(keys)
         self.started.emit([entry.id for entry in fresh])
         for entry in fresh:
-            self._worker.pool.start(partial(self._run_check, entry, keys))
+            token = self._tokens[entry.id] = next(self._next_token)
+            self._worker.pool.start(partial(self._run_check, entry, keys, token))
         if not self._deliver_timer.isActive():
             self._deliver_timer.start()
         self._asked += len(fresh)
         self.progress.emit(self._done, self._asked)
         return len(fresh)
+
+    def stop(self) -> list[str]:
+        """Stop the run: the checks still queued are dropped (no request sent, their
+        entries keep their last result); those whose request is on its way finish and
+        are delivered as usual, whole. Returns the ids of the entries dropped.
+
+        ``idle`` follows once the running ones are in (at once when none runs).
+        """
+        if not self._checking:
+            return []
+        with self._arrivals_lock:  # no check can begin meanwhile
+            self._worker.pool.clear()
+            dropped = [i for i in self._checking if self._tokens.get(i) not in self._begun]
+            self._cancelled.update(self._tokens.pop(i) for i in dropped)
+        for entry_id in dropped:
+            self._checking.discard(entry_id)
+            self._running.discard(entry_id)
+        self._asked -= len(dropped)
+        self._stopping = True
+        self.progress.emit(self._done, self._asked)
+        self._deliver()  # the end of the run, now if nothing runs
+        return dropped
 
     def forget_key(self, entry_id: str) -> None:
         """The key of ``entry_id`` was replaced: a check of it still queued reads the new one.
@@ -151,8 +191,15 @@ class CheckSession(QObject):
 
         return check_from_batch(self.http_client(), keys, entry, self._grouper)
 
-    def _run_check(self, entry: Entry, keys: KeyBatch) -> None:
-        """On a pool thread: the check, its result queued for :meth:`_deliver`."""
+    def _run_check(self, entry: Entry, keys: KeyBatch, token: int) -> None:
+        """On a pool thread: the check, its result queued for :meth:`_deliver`; nothing
+        when :meth:`stop` dropped it before it began."""
+        with self._arrivals_lock:
+            if token in self._cancelled:
+                self._cancelled.discard(token)
+                return
+            self._begun.add(token)
+            self._began.append(entry.id)
         try:
             result = self._check(entry, keys)
         except Exception as exc:  # a defect of ours must not leave the run waiting forever
@@ -166,23 +213,31 @@ class CheckSession(QObject):
         with self._arrivals_lock:
             self._arrivals.append((entry.id, result))
 
-    def _hand_over(self) -> Results:
+    def _hand_over(self) -> tuple[Results, list[str]]:
         """On the GUI thread: the results that arrived since the last time, kept for the
         next save; those of the checks still asked for are returned (and no longer being
-        checked)."""
+        checked), with the ids of the checks that began meanwhile and still run."""
         with self._arrivals_lock:
             arrived, self._arrivals = self._arrivals, []
+            began, self._began = self._began, []
+            for entry_id, _ in arrived:
+                self._begun.discard(self._tokens.get(entry_id, 0))
         self._unsaved.extend(arrived)
+        self._running.update(i for i in began if i in self._checking)
         delivered = [(i, result) for i, result in arrived if i in self._checking]
         for entry_id, _ in delivered:  # not those dropped by shutdown() meanwhile
             self._checking.discard(entry_id)
+            self._running.discard(entry_id)
+            self._tokens.pop(entry_id, None)
         self._done += len(delivered)
-        return delivered
+        return delivered, [i for i in dict.fromkeys(began) if i in self._running]
 
     def _deliver(self) -> None:
         """On the GUI thread, every DELIVER_MS while checks run: the progress and the
         results, a save now and then, and ``idle`` at the end."""
-        delivered = self._hand_over()
+        delivered, began = self._hand_over()
+        if began:
+            self.running.emit(began)
         if delivered:
             if not self._save_timer.isActive():
                 self._save_timer.start()
@@ -193,7 +248,8 @@ class CheckSession(QObject):
             self._batches.clear()
             self._save_timer.stop()
             self._save()  # the last batch at once
-            if delivered:
+            if delivered or self._stopping:
+                self._stopping = False
                 self.idle.emit()
 
     # --- keeping the results ---------------------------------------------------------------
@@ -243,8 +299,10 @@ class CheckSession(QObject):
         """
         self._worker.cancel_queued()
         finished = self._worker.wait(timeout_ms)
-        delivered = self._hand_over()
+        delivered, _ = self._hand_over()
         self._checking.clear()
+        self._running.clear()
+        self._tokens.clear()
         if delivered:  # the checks that ran: said, like any other
             self.delivered.emit(delivered)
         self._deliver_timer.stop()

@@ -143,7 +143,7 @@ class DetailsPane(QWidget):
                 ("remove", self.tr("Re&move…")),
             ),
             (
-                ("channels", self.tr("C&hannels…")),
+                ("channels", self.tr("Cha&nnels…")),
                 ("find_url", self.tr("Find API &URL…")),
                 ("copy_curl", self.tr("Copy as cur&l")),
             ),
@@ -172,12 +172,14 @@ class DetailsPane(QWidget):
         history: list[CheckResult] | None = None,
         *,
         checking: bool = False,
+        queued: bool = False,
         requests_last_hour: int = 0,
         hourly_limit: int = RATE_LIMIT,
         keyring_name: str = "",
         no_key: bool = False,
     ) -> None:
-        """Fill the pane for ``entry``, or show a prompt to pick one when it is None.
+        """Fill the pane for ``entry``, or show a prompt to pick one when it is None;
+        ``queued``: its check (``checking``) waits for its turn.
 
         ``no_key``: the entry is known to have no key saved (an imported entry): the pane
         says so instead of showing a masked key, and Replace key becomes Add the key."""
@@ -195,7 +197,10 @@ class DetailsPane(QWidget):
         status = result.status if result else Status.UNCHECKED
         self._icon.setPixmap(light_label_pixmap(status.light, 32, self))
         self._title.setText(entry.name)
-        self._status.setText(self.tr("Checking…") if checking else status_text(result, now))
+        if checking:
+            self._status.setText(self.tr("Queued") if queued else self.tr("Checking…"))
+        else:
+            self._status.setText(status_text(result, now))
         self._icon.setAccessibleName(self._status.text())  # the light, in words
         if result:
             message = result.message

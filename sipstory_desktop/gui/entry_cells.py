@@ -23,6 +23,7 @@ from .entry_texts import (
     SpokenTexts,
     checking_text,
     group_light_text,
+    queued_text,
     relative_time,
     status_text,
     tr,
@@ -114,14 +115,21 @@ def fill_entry_row(
     )
 
 
-def show_checking(row: list[QStandardItem], checking: bool, art: CellArt, frame: int) -> None:
-    """The spinner (at ``frame``) instead of the light, and a greyed button, while checking."""
+def show_checking(
+    row: list[QStandardItem], checking: bool, art: CellArt, frame: int, *, running: bool = True
+) -> None:
+    """While checking, a greyed button, and instead of the light the spinner (at
+    ``frame``) when the request is on its way, "Queued" while it waits its turn."""
     row[Column.LIGHT].setData(checking, Role.CHECKING)
     row[Column.ACTION].setData(checking, Role.CHECKING)
     row[Column.ACTION].setData(art.button(enabled=not checking), _DECORATION)
-    if checking:  # the end of the check fills the row again (fill_entry_row)
-        row[Column.LIGHT].setData(art.spinner(frame), _DECORATION)
-        row[Column.LIGHT].setData(checking_text(), _ACCESSIBLE)
+    if not checking:  # the end of the check fills the row again (fill_entry_row)
+        return
+    light = row[Column.LIGHT]
+    text = checking_text() if running else queued_text()
+    light.setData(art.spinner(frame) if running else art.waiting(), _DECORATION)
+    light.setData(text, _DISPLAY)
+    light.setData(text, _ACCESSIBLE)
 
 
 def fill_group_row(group: Group, state: State, art: CellArt) -> None:

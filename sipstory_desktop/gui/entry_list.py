@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.entries import Entry
+from . import check_button_access
 from .cell_art import CellArt
 from .check_button import CheckButtonDelegate
 from .entry_filter import EntryFilterModel
@@ -76,6 +77,8 @@ class EntryListView(QTreeView):
         # only hears the Check button's clicks.
         self.button_delegate = CheckButtonDelegate(self)
         self.setItemDelegateForColumn(Column.ACTION, self.button_delegate)
+        # ... and a screen reader's Press on it, as a button (Qt's cell can only Toggle).
+        check_button_access.install(EntryListView, EntryListView._check_clicked)
         self.restyle()
         header = self.header()
         header.setStretchLastSection(False)

@@ -88,6 +88,7 @@ class EntryModel(QStandardItemModel):
         parent: QObject | None = None,
         art: CellArt | None = None,
         checking: Set[str] | None = None,
+        running: Set[str] | None = None,
     ) -> None:
         super().__init__(parent)
         self._art = art
@@ -103,6 +104,9 @@ class EntryModel(QStandardItemModel):
         self._state = State()
         # The entries being checked, as the check session records them: only read here.
         self._checking: Set[str] = set() if checking is None else checking
+        # Of those, the ones whose request is on its way (the others wait their turn);
+        # without that record, every entry being checked counts as running.
+        self._running: Set[str] = self._checking if running is None else running
         self._now = utc_now()
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._build: _Build | None = None
@@ -291,7 +295,19 @@ class EntryModel(QStandardItemModel):
         )
 
     def _show_checking(self, row: list[QStandardItem], checking: bool) -> None:
-        show_checking(row, checking, self.art, self._spinner_frame)
+        entry_id = row[Column.LIGHT].data(Role.ENTRY).id
+        running = entry_id in self._running
+        show_checking(row, checking, self.art, self._spinner_frame, running=running)
+
+    def show_running(self, entry_ids: list[str]) -> None:
+        """The checks of ``entry_ids`` left the queue: their rows show the spinner."""
+        self._refill_building(set(entry_ids))
+        self._change_rows(
+            [i for i in entry_ids if i in self._checking],
+            self._fill_row,
+            Column.LIGHT,
+            Column.ACTION,
+        )
 
     def advance_spinner(self, visible: Iterable[str] | None = None) -> None:
         """Turn the spinners of the rows being checked on by a frame (the window's timer):
@@ -299,7 +315,8 @@ class EntryModel(QStandardItemModel):
         scrolled to, at the next turn)."""
         self._spinner_frame += 1
         frame = self.art.spinner(self._spinner_frame)
-        turning = self._checking if visible is None else self._checking & set(visible)
+        running = self._running & self._checking
+        turning = running if visible is None else running & set(visible)
         self._change_rows(
             turning,
             lambda row: row[Column.LIGHT].setData(frame, _DECORATION),
@@ -379,8 +396,9 @@ class EntryModel(QStandardItemModel):
 
     def _fill(self, entry: Entry, row: list[QStandardItem]) -> None:
         checking = entry.id in self._checking
+        running = entry.id in self._running
         fill_entry_row(row, entry, self._state, self._now, art=self.art, spoken=self._spoken)
-        show_checking(row, checking, self.art, self._spinner_frame)
+        show_checking(row, checking, self.art, self._spinner_frame, running=running)
 
     def _fill_group(self, group: Group) -> None:
         fill_group_row(group, self._state, self.art)

@@ -43,6 +43,11 @@ def checking_text() -> str:
     return tr("Checking…")
 
 
+def queued_text() -> str:
+    """What the light of a row says while its check waits for its turn."""
+    return tr("Queued")
+
+
 def group_light_text(working_text: str, worst_status: Status) -> str:
     """The light of an instance's row in words: "1 of 5 working; worst: Invalid key"."""
     if worst_status in (Status.CONNECTED, Status.UNCHECKED):

@@ -7,7 +7,9 @@ organization's 30 requests per hour.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
@@ -25,7 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.budget import RATE_LIMIT
 from ..core.entries import Entry
+from ..core.state import State
 from ..core.status import Light, Status, worst
 from .desktop_services import TrayAnswer
 from .lights import light_icon
@@ -34,6 +38,31 @@ MIN_INTERVAL_MINUTES = 15
 DEFAULT_INTERVAL_MINUTES = 30
 DEFAULT_PER_KEY_BUDGET = 4
 MAX_PER_KEY_BUDGET = 30
+MAX_INTERVAL_MINUTES = 24 * 60
+
+
+def rounds_per_hour(interval_minutes: int) -> int:
+    """The most rounds that fall within one hour (the server's fixed window)."""
+    return math.ceil(60 / interval_minutes)
+
+
+def fewest_minutes_for_budget(per_key_budget: int) -> int:
+    """The shortest interval whose rounds stay within ``per_key_budget`` an hour."""
+    return max(MIN_INTERVAL_MINUTES, math.ceil(60 / per_key_budget))
+
+
+def fewest_minutes_for_shared(shared: int) -> int | None:
+    """The shortest interval at which ``shared`` entries of one organization (one key)
+    stay within its :data:`RATE_LIMIT` requests an hour; None: no interval does."""
+    rounds = RATE_LIMIT // max(1, shared)
+    return None if rounds == 0 else max(MIN_INTERVAL_MINUTES, math.ceil(60 / rounds))
+
+
+def largest_shared_budget(entries: Iterable[Entry], state: State) -> int:
+    """How many of ``entries`` count against one rate budget, at most (the same key on
+    the same instance: one organization); 0 without entries."""
+    counts = Counter(state.budget_of(entry.id) for entry in entries)
+    return max(counts.values(), default=0)
 
 
 @dataclass(frozen=True)
@@ -46,7 +75,7 @@ class WatchSettings:
     def clamped(self) -> WatchSettings:
         return WatchSettings(
             self.enabled,
-            max(MIN_INTERVAL_MINUTES, min(24 * 60, self.interval_minutes)),
+            max(MIN_INTERVAL_MINUTES, min(MAX_INTERVAL_MINUTES, self.interval_minutes)),
             max(1, min(MAX_PER_KEY_BUDGET, self.per_key_budget)),
             self.notify,
         )
@@ -128,17 +157,30 @@ class Watcher(QObject):
 
 class WatchDialog(QDialog):
     """Settings of the watch: on or off, how often, how many checks per key per hour; and
-    where there is no tray, what that means for watching."""
+    where there is no tray, what that means for watching.
+
+    The fields are off while watching is. A combination that cannot hold is said under
+    them, and OK is disabled until it is mended: a number that is not one (an empty or
+    zero interval), rounds more frequent than the checks allowed per key, or rounds that
+    would send more than an organization's 30 requests an hour for the ``shared`` entries
+    that hold one key.
+    """
 
     def __init__(
-        self, settings: WatchSettings, tray: TrayAnswer, parent: QWidget | None = None
+        self,
+        settings: WatchSettings,
+        tray: TrayAnswer,
+        parent: QWidget | None = None,
+        *,
+        shared: int = 1,
     ) -> None:
         super().__init__(parent)
+        self._shared = shared
         self.setWindowTitle(self.tr("Watch keys"))
         self.enabled = QCheckBox(self.tr("&Check every key periodically"))
         self.enabled.setChecked(settings.enabled)
         self.interval = QSpinBox()
-        self.interval.setRange(MIN_INTERVAL_MINUTES, 24 * 60)
+        self.interval.setRange(MIN_INTERVAL_MINUTES, MAX_INTERVAL_MINUTES)
         self.interval.setSuffix(self.tr(" min"))
         self.interval.setValue(settings.interval_minutes)
         self.interval.setAccessibleName(self.tr("Minutes between rounds"))
@@ -167,18 +209,79 @@ class WatchDialog(QDialog):
         budget_label.setBuddy(self.budget)
         form.addRow(interval_label, self.interval)
         form.addRow(budget_label, self.budget)
+        self.problem = _problem_label()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self._fields: tuple[QWidget, ...] = (
+            interval_label,
+            self.interval,
+            budget_label,
+            self.budget,
+            self.notify,
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.enabled)
         layout.addLayout(form)
+        layout.addWidget(self.problem)
         layout.addWidget(self.notify)
         layout.addWidget(explanation)
         layout.addWidget(self.no_tray)
         layout.addWidget(buttons)
+        self.enabled.toggled.connect(self._follow)
+        for spin in (self.interval, self.budget):
+            spin.textChanged.connect(self._follow)  # a value, typed or set
+            # Its line edit's too: a spin box says nothing of a text it cannot take ("0").
+            spin.lineEdit().textChanged.connect(self._follow)
+        self._follow()
+
+    def _follow(self) -> None:
+        """The fields on only while watching is; the problem said, and OK off, while
+        there is one."""
+        on = self.enabled.isChecked()
+        for field in self._fields:
+            field.setEnabled(on)
+        problem = self.problem_text() if on else ""
+        self.problem.setText(problem)
+        self.problem.setVisible(bool(problem))
+        self.interval.setAccessibleDescription(problem)
+        self.ok.setEnabled(not problem)
+
+    def problem_text(self) -> str:
+        """What makes the settings impossible, in words ("" when nothing does)."""
+        if not self.interval.hasAcceptableInput():
+            return self.tr("Type the minutes between rounds: a number from %d to %d.") % (
+                MIN_INTERVAL_MINUTES,
+                MAX_INTERVAL_MINUTES,
+            )
+        if not self.budget.hasAcceptableInput():
+            return self.tr("Type the checks per key per hour: a number from 1 to %d.") % (
+                MAX_PER_KEY_BUDGET
+            )
+        minutes, budget = self.interval.value(), self.budget.value()
+        rounds = rounds_per_hour(minutes)
+        if rounds > budget:
+            return self.tr(
+                "A round every %d min makes %d rounds an hour, but each key may be checked "
+                "at most %d time(s) an hour: most rounds would skip every key. Check every %d "
+                "min or more, or allow more checks per hour."
+            ) % (minutes, rounds, budget, fewest_minutes_for_budget(budget))
+        if self._shared > 1 and self._shared * rounds > RATE_LIMIT:
+            fewest = fewest_minutes_for_shared(self._shared)
+            if fewest is None:
+                return self.tr(
+                    "%d entries hold the same key (one organization): a single round "
+                    "would send more than its %d requests an hour."
+                ) % (self._shared, RATE_LIMIT)
+            return self.tr(
+                "%d entries hold the same key (one organization): a round every %d min "
+                "sends it up to %d requests an hour, over its limit of %d. Check every %d "
+                "min or more."
+            ) % (self._shared, minutes, self._shared * rounds, RATE_LIMIT, fewest)
+        return ""
 
     def _without_tray(self, tray: TrayAnswer) -> str:
         if tray.available:
@@ -199,6 +302,16 @@ class WatchDialog(QDialog):
             self.budget.value(),
             self.notify.isChecked(),
         ).clamped()
+
+
+def _problem_label() -> QLabel:
+    """Where the dialog says what cannot hold (hidden while nothing is wrong)."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setObjectName("watch-problem")
+    label.setStyleSheet("font-weight: bold")  # no colour: its words say it
+    label.hide()
+    return label
 
 
 class Tray(QObject):

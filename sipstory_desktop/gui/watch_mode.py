@@ -20,7 +20,7 @@ from ..core.entries import Entry
 from ..core.status import CheckResult
 from .desktop_services import Notifier, TrayAnswer, find_tray, when_tray_leaves
 from .entry_model import EntryModel
-from .watch import Tray, WatchDialog, Watcher, WatchSettings
+from .watch import Tray, WatchDialog, Watcher, WatchSettings, largest_shared_budget
 
 NOTIFIER_WAIT_MS = 2000
 MESSAGE_MS = 15_000
@@ -59,7 +59,8 @@ class WatchMode(QObject):
         self.apply(WatchSettings.load(settings))
 
     def edit(self) -> None:
-        dialog = WatchDialog(self.watcher.settings, self._probe_tray(), self._window)
+        shared = largest_shared_budget(self._model.entries(), self._model.state)
+        dialog = WatchDialog(self.watcher.settings, self._probe_tray(), self._window, shared=shared)
         if dialog.exec() == WatchDialog.DialogCode.Accepted:
             settings = dialog.value()
             settings.save(self._settings)

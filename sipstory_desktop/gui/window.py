@@ -93,7 +93,9 @@ class MainWindow(QMainWindow):
 
         self.worker = Worker(2, self)  # keyring and config: add, edit, remove, copy, probe
         self.session = CheckSession(vault, client, parent=self)
-        self.model = EntryModel(self, checking=self.session.checking)
+        self.model = EntryModel(
+            self, checking=self.session.checking, running=self.session.running_checks
+        )
         self.entry_list = EntryListView(self.model)
         self.details = DetailsPane()
         self.banner = Banner()
@@ -168,7 +170,7 @@ class MainWindow(QMainWindow):
         self.window_actions.connect_slots(
             {
                 "add": entries.add,
-                "check_all": self.check_all,
+                "check_all": self._check_all_or_stop,
                 "check": self.check_selected,
                 "edit": entries.edit,
                 "replace_key": entries.replace_key,
@@ -200,6 +202,8 @@ class MainWindow(QMainWindow):
         self.loader.settled.connect(self._list_settled)
         self.loader.loaded.connect(self.loaded.emit)
         self.checks.rows_changed.connect(self._rows_changed)
+        self.session.started.connect(lambda _ids: self._run_changed())
+        self.session.idle.connect(self._run_changed)
         self.checks.colour_changed.connect(self.watch.notify_colour)
         self.keyring.changed.connect(self._keyring_changed)
         self.watch.tray.check_all_requested.connect(self.check_all)
@@ -221,6 +225,16 @@ class MainWindow(QMainWindow):
 
     def check_all(self) -> None:
         self.checks.check_all()
+
+    def _check_all_or_stop(self) -> None:
+        """The Check all button (F5), which is Stop (Esc) while checks run."""
+        if self.session.active:
+            self.checks.stop()
+        else:
+            self.checks.check_all()
+
+    def _run_changed(self) -> None:
+        self.window_actions.show_run(self.session.active)
 
     def selected_entry(self) -> Entry | None:
         return self.entry_list.selected_entry()
@@ -266,6 +280,7 @@ class MainWindow(QMainWindow):
             self.model.result(entry.id),
             self.model.history(entry.id),
             checking=self.session.is_checking(entry.id),
+            queued=entry.id not in self.session.running_checks,
             requests_last_hour=self.model.requests_last_hour(entry.id),
             hourly_limit=self.model.hourly_limit(entry.id),
             no_key=has_no_key(self.model.state, entry),

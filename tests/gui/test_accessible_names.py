@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible, QAction
-from PySide6.QtWidgets import QScrollArea, QToolButton, QWidget
+from PySide6.QtGui import QAccessible, QAccessibleInterface, QAction, QKeySequence
+from PySide6.QtWidgets import QAbstractButton, QScrollArea, QToolButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from sipstory_desktop.core.entries import Entry
 from sipstory_desktop.demo.fake_api import SipstoryTestServer
 from sipstory_desktop.gui import check_controller
 from sipstory_desktop.gui.announce import announce
+from sipstory_desktop.gui.roles import Column
 from sipstory_desktop.gui.window import MainWindow
 from tests.support.window import WAIT_MS, KnownKey, MakeWindow, Seed, select
 
@@ -152,3 +153,70 @@ def test_the_details_scroll_area_is_no_tab_stop(window: MakeWindow) -> None:
 
     assert len(areas) == 1
     assert areas[0].focusPolicy() == Qt.FocusPolicy.NoFocus
+
+
+def mnemonics(window: MainWindow) -> dict[str, list[str]]:
+    """Alt+letter -> the texts of the menu bar's menus and the window's visible buttons
+    that have it."""
+    texts = [action.text() for action in window.menuBar().actions()]
+    texts += [
+        button.text()
+        for button in window.findChildren(QAbstractButton)
+        if button.isVisibleTo(window) and button.window() is window
+    ]
+    keys: dict[str, list[str]] = {}
+    for text in texts:
+        key = QKeySequence.mnemonic(text).toString()
+        if key:
+            keys.setdefault(key, []).append(text)
+    return keys
+
+
+def test_the_mnemonics_of_the_window_are_unique(window: MakeWindow, two_keys: list[Entry]) -> None:
+    """Alt+letter reaches one thing only: the menu bar's menus and the visible buttons
+    (a clash makes Alt+H cycle between Channels and the Help menu, never opening it)."""
+    shown = window()
+    select(shown, two_keys[0].id)
+    keys = mnemonics(shown)
+
+    assert len(keys) >= 10  # the menus and the details' buttons
+    assert {key: found for key, found in keys.items() if len(found) > 1} == {}
+
+
+def test_the_mnemonics_of_the_empty_window_are_unique(window: MakeWindow) -> None:
+    keys = mnemonics(window())
+
+    assert {"Alt+F", "Alt+H", "Alt+A"} <= keys.keys()  # the menus, "Add a key…"
+    assert {key: found for key, found in keys.items() if len(found) > 1} == {}
+
+
+def children(interface: QAccessibleInterface) -> list[QAccessibleInterface]:
+    found = [interface.child(i) for i in range(interface.childCount())]
+    return [child for child in found if child is not None]
+
+
+def test_the_check_button_of_each_entry_row_is_a_button_to_press(
+    qtbot: QtBot, window: MakeWindow, two_keys: list[Entry]
+) -> None:
+    shown = window()
+    tree = QAccessible.queryAccessibleInterface(shown.entry_list)
+    assert tree is not None and tree.role() == QAccessible.Role.Tree
+    buttons = [c for c in children(tree) if c.role() == QAccessible.Role.Button]
+    names = {c.text(QAccessible.Text.Name) for c in children(tree)}
+
+    assert len(buttons) == len(two_keys)  # not on the instance's row
+    assert {"Acme", "Globex"} <= names  # the other cells are Qt's, as they were
+    for button in buttons:
+        assert button.text(QAccessible.Text.Name) == "Check"
+        assert "Ctrl+T" in button.text(QAccessible.Text.Description)
+        assert button.parent() is tree
+        assert tree.indexOfChild(button) == children(tree).index(button)
+        assert tree.child(tree.indexOfChild(button)) is button  # one interface each
+        action = button.actionInterface()
+        assert action is not None and action.actionNames() == ["Press"]
+    row_of_first = tree.indexOfChild(buttons[0]) - Column.ACTION
+    pressed = tree.child(row_of_first + Column.NAME).text(QAccessible.Text.Name)
+
+    with qtbot.waitSignal(shown.session.idle, timeout=WAIT_MS):
+        buttons[0].actionInterface().doAction("Press")
+    assert shown.statusBar().currentMessage().startswith(f"Checked “{pressed}”")

@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMainWindow, QSpinBox
 
 from sipstory_desktop import APP_NAME
 from sipstory_desktop.core.entries import Entry, EntryKind
+from sipstory_desktop.core.state import State
 from sipstory_desktop.core.status import Light, Status
 from sipstory_desktop.gui.desktop_services import Notifier, TrayAnswer, find_tray
 from sipstory_desktop.gui.entry_model import EntryModel
@@ -21,6 +22,7 @@ from sipstory_desktop.gui.watch import (
     WatchDialog,
     Watcher,
     WatchSettings,
+    largest_shared_budget,
 )
 from sipstory_desktop.gui.watch_mode import WatchMode
 
@@ -213,3 +215,78 @@ def test_in_the_window_a_notification_goes_to_the_status_bar_without_a_tray(watc
 def test_off_linux_the_tray_is_what_qt_says() -> None:
     assert find_tray(platform="win32", qt_says=lambda: True) == TrayAnswer(True)
     assert not find_tray(platform="darwin", qt_says=lambda: False).available
+
+
+def watch_dialog(qtbot, settings: WatchSettings, shared: int = 1) -> WatchDialog:
+    dialog = WatchDialog(settings, TrayAnswer(True), shared=shared)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def retype(qtbot, spin: QSpinBox, text: str) -> None:
+    spin.setFocus()
+    spin.lineEdit().selectAll()
+    qtbot.keyClick(spin, Qt.Key.Key_Delete)
+    qtbot.keyClicks(spin, text)
+
+
+def test_the_watch_dialog_s_fields_are_off_while_watching_is(qtbot) -> None:
+    dialog = watch_dialog(qtbot, WatchSettings(enabled=False))
+    fields = (dialog.interval, dialog.budget, dialog.notify)
+    assert not any(field.isEnabled() for field in fields)
+    assert dialog.ok.isEnabled()  # off is a choice that always holds
+
+    dialog.enabled.setChecked(True)
+    assert all(field.isEnabled() for field in fields)
+    assert dialog.ok.isEnabled() and dialog.problem.isHidden()
+
+
+def test_the_watch_dialog_refuses_an_interval_that_is_no_number(qtbot) -> None:
+    dialog = watch_dialog(qtbot, WatchSettings(enabled=True))
+    for typed in ("", "0"):
+        retype(qtbot, dialog.interval, typed)
+        assert not dialog.ok.isEnabled(), typed
+        assert not dialog.problem.isHidden()
+        assert dialog.problem.text() == "Type the minutes between rounds: a number from 15 to 1440."
+        assert dialog.interval.accessibleDescription() == dialog.problem.text()
+    retype(qtbot, dialog.interval, "20")
+    assert dialog.ok.isEnabled() and dialog.problem.isHidden()
+    assert dialog.value().interval_minutes == 20
+
+
+def test_the_watch_dialog_refuses_rounds_more_frequent_than_the_checks_per_key(qtbot) -> None:
+    dialog = watch_dialog(qtbot, WatchSettings(enabled=True, interval_minutes=15))
+    dialog.budget.setValue(1)  # 4 rounds an hour, 1 check per key an hour
+
+    assert not dialog.ok.isEnabled()
+    assert "4 rounds an hour" in dialog.problem.text()
+    assert "Check every 60 min or more" in dialog.problem.text()
+    dialog.interval.setValue(60)
+    assert dialog.ok.isEnabled() and dialog.problem.isHidden()
+    dialog.enabled.setChecked(False)
+    dialog.interval.setValue(15)
+    assert dialog.ok.isEnabled()  # not watching: nothing to hold
+
+
+def test_the_watch_dialog_keeps_entries_sharing_a_key_within_30_an_hour(qtbot) -> None:
+    settings = WatchSettings(enabled=True, interval_minutes=15, per_key_budget=4)
+    assert watch_dialog(qtbot, settings, shared=7).ok.isEnabled()  # 28 an hour
+    dialog = watch_dialog(qtbot, settings, shared=10)  # 40 an hour
+
+    assert not dialog.ok.isEnabled()
+    assert dialog.problem.text().startswith("10 entries hold the same key")
+    assert "Check every 20 min or more" in dialog.problem.text()
+    dialog.interval.setValue(20)  # 3 rounds an hour: 30
+    assert dialog.ok.isEnabled()
+    never = watch_dialog(qtbot, settings, shared=31)
+    assert not never.ok.isEnabled() and "single round" in never.problem.text()
+
+
+def test_the_largest_group_of_entries_sharing_a_budget_is_counted() -> None:
+    first, second, third = entry("a"), entry("b"), entry("c")
+    state = State()
+    assert largest_shared_budget([], state) == 0
+    assert largest_shared_budget([first, second, third], state) == 1
+    state.budgets.update({first.id: first.id, second.id: first.id})
+    assert largest_shared_budget([first, second, third], state) == 2

@@ -109,7 +109,7 @@ def _rows(nodes: list[Node]) -> tuple[list[str], list[list[Node]]]:
     tree = _one(nodes, "tree", "Saved keys")
     children = _children(nodes, tree)
     headers = [n["name"] for n in children if n["role"] == "table column header"]
-    cells = [n for n in children if n["role"] == "table cell"]
+    cells = [n for n in children if n["role"] in ("table cell", "push button")]
     assert headers and len(cells) % len(headers) == 0
     return headers, [cells[i : i + len(headers)] for i in range(0, len(cells), len(headers))]
 
@@ -141,11 +141,26 @@ def test_each_row_tells_its_light_in_words(demo: AccessibleApp) -> None:
         assert re.match(r"^( · again at \d\d:\d\d)?: \w", reason), light["name"]
         assert "expanded" not in light["states"]  # a key's row has nothing to expand
         assert check["name"] == "Check" and "Ctrl+T" in check["description"]
+        assert check["role"] == "push button" and check["actions"] == ["Press"], check
     failing = [row for row in entry_rows if _status_of(row[0]["name"]) != "Connected"]
     assert failing and all(row[0]["description"] for row in failing)  # what to do about it
     for row in group_rows:
         assert re.match(r"^\d+ of \d+ working", row[0]["name"]), row[0]
         assert all(cell["name"] for cell in row)
+        assert row[-1]["role"] == "table cell"  # an instance's row has no Check button
+
+
+def test_the_check_button_of_a_row_is_pressed_as_a_button(demo: AccessibleApp) -> None:
+    _, rows = _rows(demo.tree(WINDOW))
+    rotated = next(e for e in DEMO_ENTRIES if e.expected_status == Status.INVALID_KEY.value)
+    row = next(row for row in rows if row[1]["name"] == rotated.name)
+
+    heard = demo.press(
+        "Check", path=row[-1]["path"], listen="object:announcement", window=WINDOW, timeout=30
+    )
+
+    texts = [event["text"] for event in heard if event["text"]]
+    assert texts == [f"Checked “{rotated.name}”: {Status.INVALID_KEY.label}"], heard
 
 
 def test_the_details_light_and_the_keyring_state_are_named(demo: AccessibleApp) -> None:

@@ -9,10 +9,13 @@ the JSON it prints on stdout.
         Every node of APP's accessible tree (of its window titled TITLE only, when
         given), depth first: role, name, description, states, relations, actions,
         and the path of child indices from the application.
-    atspi_walker.py press APP NAME [--window TITLE] [--listen EVENT] [--timeout S]
-        Do the Press (or Click, Toggle) action of the first showing node named NAME;
-        with --listen, print the EVENT signals (such as ``object:announcement``) that
-        arrive within S seconds after it, stopping at the first that has a text.
+    atspi_walker.py press APP NAME [--window TITLE] [--path I,J,...] [--listen EVENT]
+                    [--timeout S]
+        Do the Press (or Click, Toggle) action of the first showing node named NAME
+        (with --path, of the node at that path of child indices from the application,
+        showing or not, which must be named NAME); with --listen, print the EVENT
+        signals (such as ``object:announcement``) that arrive within S seconds after it,
+        stopping at the first that has a text.
 
 APP not found, or nothing named NAME: exit status 3, with the reason on stderr.
 """
@@ -140,10 +143,23 @@ def tree(args):
     json.dump(out, sys.stdout)
 
 
+def _at_path(app, path, name):
+    node = app
+    for index in path:
+        node = node.getChildAtIndex(index) if 0 <= index < node.childCount else None
+        if node is None:
+            _fail(f"nothing at {path}")
+    if node.name != name or _press_index(node) < 0:
+        _fail(f"{node.getRoleName()} {node.name!r} at {path}: not {name!r} to press")
+    return node
+
+
 def press(args):
     app = find_app(args.app)
     target = None
-    for index, window in _windows(app, args.window):
+    if args.path:
+        target = _at_path(app, [int(i) for i in args.path.split(",")], args.name)
+    for index, window in [] if target else _windows(app, args.window):
         target = _find_named(window, args.name, [index])
         if target is not None:
             break
@@ -184,6 +200,7 @@ def main():
     push.add_argument("app")
     push.add_argument("name")
     push.add_argument("--window")
+    push.add_argument("--path")
     push.add_argument("--listen")
     push.add_argument("--timeout", type=float, default=30.0)
     push.set_defaults(run=press)

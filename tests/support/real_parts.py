@@ -632,14 +632,18 @@ class AccessibleApp:
         name: str,
         *,
         window: str | None = None,
+        path: list[int] | None = None,
         listen: str | None = None,
         timeout: float = 30,
     ) -> list[Node]:
-        """Press the showing control named ``name`` through AT-SPI's Action interface; with
+        """Press the showing control named ``name`` (the one at ``path``, a node's path
+        in :meth:`tree`, showing or not) through AT-SPI's Action interface; with
         ``listen``, the events of that type (``object:announcement``) that followed."""
         args = ["press", self.name, name, "--timeout", str(timeout)]
         if window:
             args += ["--window", window]
+        if path:
+            args += ["--path", ",".join(str(i) for i in path)]
         if listen:
             args += ["--listen", listen]
         return self._walker(*args, timeout=timeout + 30)

@@ -816,3 +816,33 @@ def test_ctrl_c_stops_it_even_when_started_with_sigint_ignored() -> None:
             process.kill()
             process.communicate()
     assert process.returncode == 0 and "Traceback" not in err
+
+
+class _SignalOnFirstLine:
+    """A standard output that sends SIGINT as soon as the URL is written, as a script may."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.lines.append(text)
+        if text.startswith("http://"):
+            signal.raise_signal(signal.SIGINT)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.skipif(os.name != "posix", reason="sends POSIX signals")
+def test_a_signal_sent_as_soon_as_the_url_is_read_stops_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Its handlers are in place before the URL is printed: a SIGINT between the two,
+    # with SIGINT ignored as in a background job, was lost and the server ran on.
+    out = _SignalOnFirstLine()
+    monkeypatch.setattr(sys, "stdout", out)
+    before = signal.getsignal(signal.SIGINT)
+    assert main(["--port", "0"]) == 0
+    assert out.lines[0].startswith("http://127.0.0.1:")
+    assert signal.getsignal(signal.SIGINT) is before
