@@ -51,8 +51,9 @@ class State:
     """Entry id -> its organization's channels as last fetched."""
     unsent: dict[str, CheckResult] = field(default_factory=dict)
     """Entry id -> the outcome of its last check when that check sent no request (no key,
-    a keyring error, held back after a 429) and nothing was sent since: shown, never
-    part of the history nor of the state file (this process's memory only)."""
+    a keyring error, held back after a 429) and nothing was sent since: shown as the
+    entry's last status (the GUI and the CLI show what either found last), never a point
+    of its history nor a new "last checked"."""
 
     def latest(self, entry_id: str) -> CheckResult | None:
         """The latest result of a check that sent a request (the history's last)."""
@@ -87,8 +88,11 @@ class State:
                     self.record_request(self.budget_of(entry_id), mine.checked_at)
         for entry_id, outcome in ours.unsent.items():
             saved = self.latest(entry_id)
-            if saved is None or saved.checked_at < outcome.checked_at:
-                self.unsent.setdefault(entry_id, outcome)
+            if saved is not None and saved.checked_at >= outcome.checked_at:
+                continue  # a check sent since
+            known = self.unsent.get(entry_id)
+            if known is None or known.checked_at < outcome.checked_at:
+                self.unsent[entry_id] = outcome
         return self
 
     def record_request(self, budget_id: str, when: datetime | None = None) -> None:
@@ -219,6 +223,7 @@ class State:
             "secret_ids": sorted(self.secret_ids),
             "budgets": dict(sorted(self.budgets.items())),
             "channels": cache_to_dict(self.channels),
+            "unsent": {entry_id: r.to_dict() for entry_id, r in sorted(self.unsent.items())},
         }
 
     @classmethod
@@ -252,6 +257,12 @@ class State:
                 if isinstance(budget_id, str) and budget_id and budget_id != str(entry_id)
             }
         state.channels = cache_from_dict(data.get("channels"))
+        unsent = data.get("unsent")
+        if isinstance(unsent, dict):
+            for entry_id, item in unsent.items():
+                read = _read_all([item], CheckResult.from_dict)
+                if read:
+                    state.unsent[str(entry_id)] = read[0]
         return state
 
 

@@ -162,3 +162,18 @@ def test_a_held_back_check_is_not_recorded(vault: Vault) -> None:
     assert state.latest(entry.id) == throttled
     assert state.shown(entry.id) is held  # but shown
     assert state.requests_last_hour(entry.id) == 1
+
+
+def test_an_outcome_without_a_request_is_the_last_status_but_not_a_check(vault: Vault) -> None:
+    entry = vault.add("Acme", EntryKind.CLOUD, "", KEY).entry
+    sent = CheckResult(Status.CONNECTED, "Connected.", http_status=200)
+    locked = CheckResult(Status.KEYRING_ERROR, "The keyring is locked.", request_sent=False)
+    vault.record([(entry.id, sent)])
+    vault.record([(entry.id, locked)])
+
+    loaded = vault.load_state()  # as sipstory-keys list reads it
+    assert loaded.shown(entry.id) == locked  # what either of them found last
+    assert loaded.latest(entry.id) == sent  # the last check that sent a request
+    assert loaded.results[entry.id] == [sent]
+    vault.record([(entry.id, sent)])
+    assert entry.id not in vault.load_state().unsent  # a request sent since: it is over
