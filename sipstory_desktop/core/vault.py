@@ -179,8 +179,14 @@ class Vault:
                 log.warning("results and rate budget not updated: %s", exc)
         return Saved(edited[0], self._notes_for(edited[0].base_url))
 
-    def replace_key(self, entry_id: str, key_text: str) -> Saved:
-        """Store a new key for an entry (after a rotation); its history is kept."""
+    def replace_key(
+        self, entry_id: str, key_text: str, *, tested: CheckResult | None = None
+    ) -> Saved:
+        """Store a new key for an entry (after a rotation); its history is kept.
+
+        ``tested``: a check of the new key made before (the dialog's test): the request it
+        may have cost counts against the entry's budget (its result is not history: the
+        replacement may be undone)."""
         cleaned = clean_key(key_text)
         entry = next((e for e in self.entries() if e.id == entry_id), None)
         if entry is None:
@@ -189,6 +195,8 @@ class Vault:
         def note(state: State) -> None:
             state.secret_ids.add(entry_id)  # findable if we stop here
             state.unsent.pop(entry_id, None)  # "no key stored" no longer holds
+            if tested is not None and tested.counted:
+                state.record_request(state.budget_of(entry_id), tested.checked_at)
 
         self.state.update(note)
         self.secrets.set(entry_id, cleaned.key)

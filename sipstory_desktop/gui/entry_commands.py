@@ -91,7 +91,7 @@ class EntryCommands(QObject):
             assert draft.key is not None
             vault = self._context.vault
             old = vault.secrets.get(entry.id)  # kept in memory, for Undo replace
-            saved = vault.replace_key(entry.id, draft.key)
+            saved = vault.replace_key(entry.id, draft.key, tested=draft.checked)
             self._context.session.forget_key(entry.id)  # a queued check reads the new key
             if old is not None and old != draft.key:
                 previous[:] = [ReplacedKey(old, entry.key_hint)]

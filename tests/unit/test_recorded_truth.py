@@ -177,3 +177,14 @@ def test_an_outcome_without_a_request_is_the_last_status_but_not_a_check(vault: 
     assert loaded.results[entry.id] == [sent]
     vault.record([(entry.id, sent)])
     assert entry.id not in vault.load_state().unsent  # a request sent since: it is over
+
+
+def test_the_request_of_a_test_before_replacing_counts(vault: Vault) -> None:
+    entry = vault.add("Acme", EntryKind.CLOUD, "", KEY).entry
+    tested = CheckResult(Status.CONNECTED, "Connected.", http_status=200)
+
+    vault.replace_key(entry.id, "cd" * 32, tested=tested)
+
+    state = vault.load_state()
+    assert state.requests_last_hour(entry.id) == 1
+    assert entry.id not in state.results  # not history: the replacement may be undone
