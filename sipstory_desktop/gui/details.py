@@ -44,9 +44,12 @@ class DetailsPane(QWidget):
     Signals:
         action_requested(str): the user pressed the button of that action (its name in
             ``gui.actions.ACTIONS``) for the entry shown; the window carries it out.
+        undo_replace_requested(str): the user pressed Undo replace for the entry with
+            this id (its key was replaced in this session; the previous one is kept).
     """
 
     action_requested = Signal(str)
+    undo_replace_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,6 +67,17 @@ class DetailsPane(QWidget):
         self._recent.setAccessibleName(self.tr("Recent results"))
         self._recent.setMaximumHeight(170)
         self._recent.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self._undo = QPushButton(self.tr("Und&o replace"))
+        self._undo.setObjectName("undoReplace")
+        self._undo.setAccessibleName(self.tr("Undo replace"))
+        self._undo.setToolTip(
+            self.tr("Store the key this entry had before its key was replaced (kept until quit)")
+        )
+        self._undo.clicked.connect(self._undo_clicked)
+        self._undo.hide()
+        undo_row = QHBoxLayout()
+        undo_row.addWidget(self._undo)
+        undo_row.addStretch(1)
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
         line.setFrameShadow(QFrame.Shadow.Sunken)
@@ -72,6 +86,7 @@ class DetailsPane(QWidget):
         layout.addLayout(self._build_heading())
         layout.addWidget(self._message)
         layout.addWidget(self._hint)
+        layout.addLayout(undo_row)
         layout.addWidget(line)
         layout.addLayout(self._build_figures())
         layout.addWidget(_label(self.tr("Recent results")))
@@ -177,17 +192,20 @@ class DetailsPane(QWidget):
         hourly_limit: int = RATE_LIMIT,
         keyring_name: str = "",
         no_key: bool = False,
+        can_undo_replace: bool = False,
     ) -> None:
         """Fill the pane for ``entry``, or show a prompt to pick one when it is None;
         ``queued``: its check (``checking``) waits for its turn.
 
         ``no_key``: the entry is known to have no key saved (an imported entry): the pane
-        says so instead of showing a masked key, and Replace key becomes Add the key."""
+        says so instead of showing a masked key, and Replace key becomes Add the key.
+        ``can_undo_replace``: its key was replaced in this session: offer Undo replace."""
         if entry is None or self._entry is None or entry.id != self._entry.id:
             self.hide_key()
         self._entry = entry
         self._no_key = entry is not None and no_key
         self._set_key_action_text()
+        self._undo.setVisible(entry is not None and can_undo_replace)
         for button in self.buttons.values():
             button.setEnabled(entry is not None)
         if entry is None:
@@ -279,6 +297,10 @@ class DetailsPane(QWidget):
     def hide_key(self) -> None:
         self._reveal_timer.stop()
         self._key.setText(self._masked_key())
+
+    def _undo_clicked(self) -> None:
+        if self._entry is not None:
+            self.undo_replace_requested.emit(self._entry.id)
 
     def _masked_key(self) -> str:
         if self._entry is None:

@@ -121,7 +121,7 @@ class EntryCommands(QObject):
             "\n".join([text, *outcome.notes]),
             retry=False,
             topic=self.UNDO_TOPIC + outcome.entry.id,
-            action=self.tr("&Undo replace"),
+            action=self.tr("Undo replace"),  # no mnemonic: the details have Und&o
         )
 
     def undo_replace(self, entry_id: str) -> bool:

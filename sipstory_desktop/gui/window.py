@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
             }
         )
         self.details.action_requested.connect(lambda name: self.window_actions[name].trigger())
+        self.details.undo_replace_requested.connect(entries.undo_replace)
         self.entry_list.selected.connect(self._selected)
         self.entry_list.check_clicked.connect(self.checks.check)
         self.entry_list.edit_requested.connect(entries.edit)
@@ -284,6 +285,7 @@ class MainWindow(QMainWindow):
             requests_last_hour=self.model.requests_last_hour(entry.id),
             hourly_limit=self.model.hourly_limit(entry.id),
             no_key=has_no_key(self.model.state, entry),
+            can_undo_replace=entry.id in self.entry_commands.replaced,
             keyring_name=self.keyring.name,
         )
 

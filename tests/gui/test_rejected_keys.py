@@ -244,3 +244,33 @@ def test_the_add_dialogs_test_is_the_entrys_first_result(
     assert [r.status for r in shown.model.history(entry.id)] == [Status.CONNECTED]
     assert [r.status for r in vault.load_state().results[entry.id]] == [Status.CONNECTED]
     assert shown.model.requests_last_hour(entry.id) == 1  # the request it spent
+
+
+def test_undo_replace_stays_in_the_details_when_the_banner_is_gone(
+    qtbot: QtBot,
+    window: MakeWindow,
+    server: SipstoryTestServer,
+    known_key: KnownKey,
+    seed: Seed,
+    memory_keyring: MemoryKeyring,
+) -> None:
+    good = known_key()
+    (entry,) = seed([("Acme", server.api_base, good)])
+    shown = window()
+    select(shown, entry.id)
+    undo = child(shown.details, QPushButton, "undoReplace")
+    assert not undo.isVisible()  # nothing replaced yet
+    dialog = shown.entry_commands.replace_key()
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    type_into(qtbot, child(dialog, QLineEdit, "keyEdit"), OTHER_KEY)
+    with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
+        ok_button(dialog).click()
+    qtbot.waitUntil(lambda: stored_key(memory_keyring, entry.id) == OTHER_KEY, timeout=WAIT_MS)
+    shown.banner.hide_message()  # another message took its place, or it was dismissed
+
+    select(shown, entry.id)
+    qtbot.waitUntil(undo.isVisible, timeout=WAIT_MS)
+    undo.click()
+    qtbot.waitUntil(lambda: stored_key(memory_keyring, entry.id) == good, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not undo.isVisible(), timeout=WAIT_MS)
