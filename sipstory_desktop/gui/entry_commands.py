@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, Signal
 from shiboken6 import isValid
 
+from ..core.checker import has_no_key
 from ..core.entries import Entry, EntryKind
 from ..core.keys import masked
 from ..core.status import CheckResult, Light
@@ -200,7 +201,10 @@ class EntryCommands(QObject):
 
         context = self._context
         others = [e.name for e in context.model.entries() if entry is None or e.id != entry.id]
-        dialog = EntryDialog(mode, context.window, entry=entry, existing_names=others)
+        no_key = entry is not None and has_no_key(context.model.state, entry)
+        dialog = EntryDialog(
+            mode, context.window, entry=entry, existing_names=others, no_key=no_key
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def saved(outcome: Saved) -> None:

@@ -88,6 +88,7 @@ def test_adding_the_key_of_an_imported_entry_shows_it_masked(
     qtbot.keyClicks(edit, key)
     dialog = edit.window()
     assert isinstance(dialog, QDialog)
+    assert dialog.windowTitle() == "Add the key of Acme"
     box = dialog.findChild(QDialogButtonBox)
     assert box is not None
     with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):

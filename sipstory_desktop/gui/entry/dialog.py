@@ -68,11 +68,14 @@ class EntryDialog(QDialog):
         parent: QWidget | None = None,
         entry: Entry | None = None,
         existing_names: Collection[str] = (),
+        *,
+        no_key: bool = False,
     ) -> None:
         super().__init__(parent)
         if mode is not DialogMode.ADD and entry is None:
             raise ValueError(f"{mode.name} needs the entry")
         self._mode = mode
+        self._no_key = no_key  # Replace key of an entry without one (imported): Add the key
         self._entry = entry
         self._saving = False
         self._checking = False
@@ -212,6 +215,8 @@ class EntryDialog(QDialog):
             return self.tr("Add a key")
         if self._mode is DialogMode.EDIT:
             return self.tr("Edit {name}").format(name=self._existing.name)
+        if self._no_key:
+            return self.tr("Add the key of {name}").format(name=self._existing.name)
         return self.tr("Replace the key of {name}").format(name=self._existing.name)
 
     def _intro(self) -> QLabel:
@@ -228,7 +233,8 @@ class EntryDialog(QDialog):
         instance = plain_label(self._existing.base_url, "instanceValue")
         instance.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(QLabel(self.tr("Base URL:")), instance)
-        form.addRow(QLabel(self.tr("Current key:")), QLabel(masked(self._existing.key_hint)))
+        current = self.tr("None saved") if self._no_key else masked(self._existing.key_hint)
+        form.addRow(QLabel(self.tr("Current key:")), QLabel(current))
 
     def _add_kept_key_row(self, form: QFormLayout) -> None:
         kept = plain_label(
