@@ -8,7 +8,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication
 
-from ..core.budget import limit_of
+from ..core.budget import held_back_until, limit_of
 from ..core.entries import Entry
 from ..core.state import State
 from ..core.status import CheckResult, Light, Status
@@ -126,6 +126,11 @@ def cell_tooltip(column: Column, entry: Entry, state: State, now: datetime) -> s
     if column == Column.CHECKED:
         return f"{result.checked_at.astimezone():%Y-%m-%d %H:%M:%S %Z}" if result else None
     if column == Column.BUDGET:
+        if held_back_until(state, entry.id, now) is not None:
+            return tr(
+                "Sipstory answered 429 Too Many Requests: the organization has used up its "
+                "%d requests of this hour."
+            ) % limit_of(state, entry.id, now)
         return tr(
             "Checks sent with this key in the last hour; Sipstory allows %d requests "
             "per hour per organization."

@@ -105,3 +105,25 @@ def test_use_this_url_leaves_no_not_the_api_behind(
     select(shown, entry.id)
     assert server.api_base not in shown.details._hint.text()  # no "use <its own URL>"
     assert vault.load_state().latest(entry.id) is None
+
+
+def test_after_a_429_the_last_hour_cell_says_what_the_429_says(
+    qtbot: QtBot,
+    window: MakeWindow,
+    server: SipstoryTestServer,
+    known_key: KnownKey,
+    seed: Seed,
+) -> None:
+    server.set_rate_limit("busy", 0)
+    (entry,) = seed([("Umbrella", server.api_base, known_key(org="busy"))])
+    shown = window()
+    with qtbot.waitSignal(shown.session.idle, timeout=WAIT_MS):
+        shown.check_all()
+
+    result = shown.model.result(entry.id)
+    assert result is not None and result.status is Status.RATE_LIMITED
+    figures = cell(shown, entry.id, Column.BUDGET)
+    assert figures == "30/30"  # not 1/30: the server said the hour's requests are used up
+    assert f"({figures} used; HTTP 429)" in result.message
+    tooltip = shown.model.tooltip(shown.model.index_of(entry.id, Column.BUDGET))
+    assert tooltip is not None and "used up its 30 requests" in tooltip
