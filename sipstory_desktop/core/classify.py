@@ -104,7 +104,8 @@ def _describe_wait(retry_at: datetime | None, now: datetime) -> str:
     if retry_at is None:
         return "The limit resets within the hour."
     minutes = max(1, round((retry_at - now).total_seconds() / 60))
-    return f"It may be checked again in {minutes} min, at {retry_at:%H:%M} UTC."
+    # Local time, as everywhere the GUI and the CLI write a time of day (budget.py too).
+    return f"It may be checked again in {minutes} min, at {retry_at.astimezone():%H:%M}."
 
 
 def _message_of(body: Any) -> str:

@@ -30,6 +30,7 @@ from .lights import (
     cached_spinner_pixmap,
     is_dark_palette,
     light_colour,
+    selection_backing,
 )
 
 DEFAULT_BARS = 20
@@ -42,6 +43,16 @@ _GAP = 2  # logical pixels between two bars
 _TICK = 2  # logical pixels: the height of a grey bar
 _HEIGHTS = {Light.GREEN: 1.0, Light.AMBER: 2 / 3, Light.RED: 1 / 3, Light.GREY: 0.0}
 _BUTTON_PADDING = 12  # logical pixels each side of the button's label
+
+
+def sharp_side(side: int, ratio: float) -> int:
+    """``side``, or the next larger side that is a whole number of device pixels at
+    ``ratio`` (a 15-pixel light at 1.5 is 22.5 device pixels: Qt would resample it to show
+    it, and blur its edges)."""
+    for candidate in range(side, side + 4):
+        if abs(candidate * ratio - round(candidate * ratio)) < 1e-6:
+            return candidate
+    return side
 
 
 class CellArt:
@@ -64,7 +75,7 @@ class CellArt:
         self.ratio = ratio
         self.bars = bars
         metrics = QFontMetrics(font)
-        self.light_side = metrics.height() + 2
+        self.light_side = sharp_side(metrics.height() + 2, ratio)
         self.bar_height = metrics.height()
         self._lights: dict[Light, QIcon] = {}
         self._spinner: dict[int, QIcon] = {}
@@ -111,14 +122,15 @@ class CellArt:
 
     def light(self, light: Light) -> QIcon:
         """The light, and on a selected row the light on a disc of the row's base colour
-        (no light contrasts with every highlight)."""
+        (no light contrasts with every highlight), made lighter or darker where it would
+        not stand out from the highlight (:func:`selection_backing`)."""
         icon = self._lights.get(light)
         if icon is None:
             side, ratio, palette = self.light_side, self.ratio, self.palette
             icon = self._lights[light] = QIcon(cached_light_pixmap(light, side, ratio, palette))
-            base = palette.color(QPalette.ColorRole.Base)
-            backed = cached_light_pixmap(light, side, ratio, palette, backing=base)
-            icon.addPixmap(backed, QIcon.Mode.Selected)
+            backing = selection_backing(palette)
+            selected = cached_light_pixmap(light, side, ratio, palette, backing=backing)
+            icon.addPixmap(selected, QIcon.Mode.Selected)
         return icon
 
     def waiting(self) -> QIcon:

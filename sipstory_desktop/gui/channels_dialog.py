@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime, QLocale, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QDialog,
@@ -31,6 +31,7 @@ from ..core.channels import Channel, ChannelCache
 from ..core.status import CheckResult
 from ..core.times import utc_now
 from .entry_texts import relative_time
+from .moments import date_time_text
 from .platforms import platform_icon, platform_name
 from .widgets import ResultPanel, plain_label
 
@@ -215,9 +216,7 @@ class ChannelsDialog(QDialog):
             self._fetched.setText(self.tr("Not fetched yet"))
             return
         moment = self._cache.fetched_at
-        when = QLocale().toString(
-            QDateTime.fromSecsSinceEpoch(int(moment.timestamp())), "d MMM HH:mm"
-        )
+        when = date_time_text(moment, now)
         self._fetched.setText(
             self.tr("Fetched {ago} ({when})").format(
                 ago=relative_time(moment, now or utc_now()), when=when

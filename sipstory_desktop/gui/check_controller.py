@@ -12,6 +12,7 @@ from ..core.entries import Entry
 from ..core.status import CheckResult, Light
 from ..core.times import utc_now
 from .announce import announce
+from .moments import time_text
 from .questions import confirm
 from .window_context import WindowContext
 
@@ -129,7 +130,7 @@ class CheckController(QObject):
                 "asked to wait until %s (in %d min). A check now may cost one of its 30 "
                 "requests this hour and prolong the wait."
             )
-            % (f"{until.astimezone():%H:%M}", minutes),
+            % (time_text(until), minutes),
             details=self.tr("Check anyway?"),
         )
 

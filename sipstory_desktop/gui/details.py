@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -22,8 +23,10 @@ from ..core.entries import Entry
 from ..core.keys import masked
 from ..core.status import CheckResult, Status
 from ..core.times import utc_now
-from .entry_texts import colour_since, status_text
+from .entry_texts import since_text, status_text
 from .lights import light_icon, light_label_pixmap
+from .moments import date_time_text
+from .pane_labels import SecondaryLabel, WrapAnywhereLabel
 
 REVEAL_SECONDS = 10
 RECENT_RESULTS = 10
@@ -67,6 +70,69 @@ class DetailsPane(QWidget):
         self._recent.setAccessibleName(self.tr("Recent results"))
         self._recent.setMaximumHeight(170)
         self._recent.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        undo_row = self._build_undo_row()
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+
+        # Two parts: what is known (left), then the recent results and the actions. Stacked
+        # in a tall pane (beside the list); side by side in a wide one (under the list), with
+        # the actions first, so that they are in view without scrolling (set_wide).
+        known = QVBoxLayout()
+        known.setContentsMargins(0, 0, 0, 0)
+        known.addLayout(self._build_heading())
+        known.addWidget(self._message)
+        known.addWidget(self._hint)
+        known.addLayout(undo_row)
+        known.addWidget(line)
+        known.addLayout(self._build_figures())
+        known.addStretch(1)
+        self._history = QWidget()
+        history = QVBoxLayout(self._history)
+        history.setContentsMargins(0, 0, 0, 0)
+        history.addWidget(_label(self.tr("Recent results")))
+        history.addWidget(self._recent)
+        self._actions = QWidget()
+        buttons = self._build_buttons()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        self._actions.setLayout(buttons)
+        self._rest = QVBoxLayout()
+        self._rest.setContentsMargins(0, 0, 0, 0)
+        self._rest.addWidget(self._history)
+        self._rest.addStretch(1)
+        self._rest.addWidget(self._actions)
+        self._parts = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self._parts.addLayout(known)
+        self._parts.addLayout(self._rest)
+        self._wide = False
+        self.set_wide(False)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.show_entry(None)
+
+    @property
+    def wide(self) -> bool:
+        return self._wide
+
+    def set_wide(self, wide: bool) -> None:
+        """Side by side, the actions first (a wide, short pane under the list), or stacked,
+        the actions last (a tall pane beside it)."""
+        self._wide = wide
+        self._rest.removeWidget(self._history)
+        self._rest.removeWidget(self._actions)
+        if wide:  # [actions, history, stretch]
+            self._rest.insertWidget(0, self._actions)
+            self._rest.insertWidget(1, self._history)
+        else:  # [history, stretch, actions]
+            self._rest.insertWidget(0, self._history)
+            self._rest.addWidget(self._actions)
+        self._parts.setDirection(
+            QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        )
+        self._parts.setStretch(0, 1 if wide else 0)  # stacked: the room goes above the actions
+        self._parts.setStretch(1, 1)
+
+    def _build_undo_row(self) -> QHBoxLayout:
+        """Undo replace, shown while the key an entry had before it was replaced is kept."""
         self._undo = QPushButton(self.tr("Und&o replace"))
         self._undo.setObjectName("undoReplace")
         self._undo.setAccessibleName(self.tr("Undo replace"))
@@ -75,31 +141,16 @@ class DetailsPane(QWidget):
         )
         self._undo.clicked.connect(self._undo_clicked)
         self._undo.hide()
-        undo_row = QHBoxLayout()
-        undo_row.addWidget(self._undo)
-        undo_row.addStretch(1)
-        line = QFrame()
-        line.setFrameShape(QFrame.Shape.HLine)
-        line.setFrameShadow(QFrame.Shadow.Sunken)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(self._build_heading())
-        layout.addWidget(self._message)
-        layout.addWidget(self._hint)
-        layout.addLayout(undo_row)
-        layout.addWidget(line)
-        layout.addLayout(self._build_figures())
-        layout.addWidget(_label(self.tr("Recent results")))
-        layout.addWidget(self._recent)
-        layout.addStretch(1)
-        layout.addLayout(self._build_buttons())
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
-        self.show_entry(None)
+        row = QHBoxLayout()
+        row.addWidget(self._undo)
+        row.addStretch(1)
+        return row
 
     def _build_heading(self) -> QHBoxLayout:
         self._icon = QLabel()
         self._icon.setFixedSize(36, 36)
-        self._title = _label(selectable=True)
+        self._title = WrapAnywhereLabel()  # a long name wraps, it never widens the pane
+        self._title.setObjectName("detailsTitle")
         title_font = QFont(self._title.font())
         title_font.setPointSizeF(title_font.pointSizeF() * 1.35)
         title_font.setBold(True)
@@ -108,8 +159,8 @@ class DetailsPane(QWidget):
         status_font = QFont(self._status.font())
         status_font.setBold(True)
         self._status.setFont(status_font)
-        self._since = _label()
-        self._since.setEnabled(False)
+        self._since = SecondaryLabel()  # enabled: a screen reader reads it as it is
+        self._since.setObjectName("detailsSince")
         titles = QVBoxLayout()
         titles.setSpacing(2)
         for widget in (self._title, self._status, self._since):
@@ -121,13 +172,15 @@ class DetailsPane(QWidget):
 
     def _build_figures(self) -> QFormLayout:
         self._base_url = _label(wrap=True, selectable=True)
-        self._key = _label(selectable=True)
+        self._key = WrapAnywhereLabel(tooltip=False)  # a revealed key wraps, never widens
+        self._key.setObjectName("detailsKey")
         self._key.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self._http = _label()
         self._latency = _label()
         self._checked = _label()
         self._budget = _label(wrap=True)
-        self._keyring = _label(wrap=True)
+        self._keyring = WrapAnywhereLabel()
+        self._keyring.setObjectName("detailsKeyring")
         self._note = _label(wrap=True, selectable=True)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -214,7 +267,7 @@ class DetailsPane(QWidget):
         now = utc_now()
         status = result.status if result else Status.UNCHECKED
         self._icon.setPixmap(light_label_pixmap(status.light, 32, self))
-        self._title.setText(entry.name)
+        self._title.set_text(entry.name)
         if checking:
             self._status.setText(self.tr("Queued") if queued else self.tr("Checking…"))
         else:
@@ -235,22 +288,19 @@ class DetailsPane(QWidget):
         self._message.setText(message)
         self._hint.setText(result.hint if result and not result.ok else "")
         self._hint.setVisible(bool(self._hint.text()))
-        self._since.setText(_since_text(history or []))
+        self._since.setText(since_text(history or []))
         self._base_url.setText(entry.base_url)
         if not self._reveal_timer.isActive():
-            self._key.setText(self._masked_key())
+            self._key.set_text(self._masked_key())
         self._http.setText(str(result.http_status) if result and result.http_status else "—")
         self._latency.setText(
             f"{result.latency_ms} ms" if result and result.latency_ms is not None else "—"
         )
         last_sent = history[-1] if history else None  # a check that sent nothing is not one
-        self._checked.setText(
-            f"{last_sent.checked_at.astimezone():%Y-%m-%d %H:%M:%S}"
-            if last_sent
-            else self.tr("never")
-        )
+        checked = date_time_text(last_sent.checked_at, now) if last_sent else self.tr("never")
+        self._checked.setText(checked)
         self._budget.setText(_budget_text(result, requests_last_hour, hourly_limit))
-        self._keyring.setText("—" if self._no_key else keyring_name or "—")
+        self._keyring.set_text("—" if self._no_key else keyring_name or "—")
         self._note.setText(entry.note or "—")
         self.buttons["check"].setEnabled(not checking)
         for needs_key in ("copy_key", "reveal_key", "copy_curl"):  # no key to use
@@ -260,28 +310,28 @@ class DetailsPane(QWidget):
     def _clear(self) -> None:
         self._icon.clear()
         self._icon.setAccessibleName(self.tr("No key selected"))
-        self._title.setText(self.tr("No key selected"))
+        self._title.set_text(self.tr("No key selected"))
         self._status.setText("")
         self._message.setText(self.tr("Select a key in the list to see its details."))
         self._hint.setVisible(False)
         self._since.setText("")
         for field in (
             self._base_url,
-            self._key,
             self._http,
             self._latency,
             self._checked,
             self._budget,
-            self._keyring,
             self._note,
         ):
             field.setText("—")
+        self._key.set_text("—")
+        self._keyring.set_text("—")
         self._recent.clear()
 
     def _fill_recent(self, history: list[CheckResult]) -> None:
         self._recent.clear()
         for result in reversed(history[-RECENT_RESULTS:]):
-            when = f"{result.checked_at.astimezone():%d %b %H:%M}"
+            when = date_time_text(result.checked_at)
             latency = f" · {result.latency_ms} ms" if result.latency_ms is not None else ""
             item = QListWidgetItem(
                 light_icon(result.light), f"{when}  {result.status.label}{latency}"
@@ -291,12 +341,12 @@ class DetailsPane(QWidget):
 
     def reveal_key(self, key: str) -> None:
         """Show the key itself for :data:`REVEAL_SECONDS`, then mask it again."""
-        self._key.setText(key)
+        self._key.set_text(key)
         self._reveal_timer.start()
 
     def hide_key(self) -> None:
         self._reveal_timer.stop()
-        self._key.setText(self._masked_key())
+        self._key.set_text(self._masked_key())
 
     def _undo_clicked(self) -> None:
         if self._entry is not None:
@@ -313,14 +363,6 @@ class DetailsPane(QWidget):
         button = self.buttons["replace_key"]
         button.setText(text)
         button.setAccessibleName(text.replace("&", "").rstrip("…"))
-
-
-def _since_text(history: list[CheckResult]) -> str:
-    """ "Green since 28 Nov 18:47": how long the latest colour has lasted."""
-    if not history:
-        return ""
-    light, since = colour_since(history)
-    return f"{light.value.capitalize()} since {since.astimezone():%d %b %H:%M}"
 
 
 def _budget_text(result: CheckResult | None, used: int, limit: int = RATE_LIMIT) -> str:

@@ -22,7 +22,7 @@ from .entry_filter import EntryFilterModel
 from .entry_model import EntryModel
 from .roles import Column, Role
 
-_WIDTHS = (
+COLUMN_WIDTHS = (  # the widths of the columns as first shown (gui/window_fit.py narrows them)
     (Column.LIGHT, 250),
     (Column.NAME, 190),
     (Column.KEY, 80),
@@ -84,7 +84,7 @@ class EntryListView(QTreeView):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(Column.INSTANCE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(Column.HISTORY, QHeaderView.ResizeMode.Fixed)
-        for column, width in (*_WIDTHS, (Column.HISTORY, model.art.history_width + 8)):
+        for column, width in (*COLUMN_WIDTHS, (Column.HISTORY, model.art.history_width + 8)):
             self.setColumnWidth(column, width)
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         self.doubleClicked.connect(self._double_clicked)

@@ -14,6 +14,7 @@ from ..core.state import State
 from ..core.status import CheckResult, Light, Status
 from ..core.times import ago
 from ..core.urls import CLOUD_BASE_URL, Origin, origin_of
+from .moments import date_time_text, time_text
 from .roles import Column
 
 _CLOUD_ORIGIN = origin_of(CLOUD_BASE_URL)
@@ -33,8 +34,7 @@ def status_text(result: CheckResult | None, now: datetime) -> str:
     if result is None:
         return Status.UNCHECKED.label
     if result.status is Status.RATE_LIMITED and result.retry_at and result.retry_at > now:
-        local = result.retry_at.astimezone()
-        return tr("%s · again at %s") % (result.status.label, f"{local:%H:%M}")
+        return tr("%s · again at %s") % (result.status.label, time_text(result.retry_at))
     return result.status.label
 
 
@@ -80,6 +80,26 @@ def spoken_texts() -> SpokenTexts:
     )
 
 
+def light_state(light: Light) -> str:
+    """What a light means, as a state: "Working", "Rate limited", "Failing", "Unchecked"."""
+    if light is Light.GREEN:
+        return tr("Working")
+    if light is Light.AMBER:
+        return tr("Rate limited")
+    if light is Light.RED:
+        return tr("Failing")
+    return tr("Unchecked")
+
+
+def since_text(history: list[CheckResult]) -> str:
+    """ "Working since 28 Nov 18:47": the state of the latest light and since when it has
+    lasted; "" without history."""
+    if not history:
+        return ""
+    light, since = colour_since(history)
+    return tr("%s since %s") % (light_state(light), date_time_text(since))
+
+
 def colour_since(history: list[CheckResult]) -> tuple[Light, datetime]:
     """The latest light of a (non-empty) history and since when it has lasted."""
     light, since = history[-1].light, history[-1].checked_at
@@ -91,7 +111,7 @@ def colour_since(history: list[CheckResult]) -> tuple[Light, datetime]:
 
 
 def history_summary(history: list[CheckResult]) -> str | None:
-    """ "Last 12 results: 10 connected, 2 invalid key; green since 28 Nov 18:47"."""
+    """ "Last 12 results: 10 connected, 2 invalid key; working since 28 Nov 18:47"."""
     if not history:
         return None
     counts: dict[str, int] = {}
@@ -102,8 +122,8 @@ def history_summary(history: list[CheckResult]) -> str | None:
     return tr("Last %d results: %s; %s since %s") % (
         len(history),
         parts,
-        light.value,
-        f"{since.astimezone():%d %b %H:%M}",
+        light_state(light).lower(),
+        date_time_text(since),
     )
 
 
@@ -124,7 +144,7 @@ def cell_tooltip(column: Column, entry: Entry, state: State, now: datetime) -> s
     if column == Column.INSTANCE:
         return entry.base_url
     if column == Column.CHECKED:
-        return f"{result.checked_at.astimezone():%Y-%m-%d %H:%M:%S %Z}" if result else None
+        return date_time_text(result.checked_at, now) if result else None
     if column == Column.BUDGET:
         if held_back_until(state, entry.id, now) is not None:
             return tr(

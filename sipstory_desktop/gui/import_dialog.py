@@ -1,5 +1,10 @@
 """The preview of an import: what each incoming entry would do, and a choice per conflict.
 
+The list gives the overview (a long change is elided there, whole in its tooltip); the
+choices are below it, one per conflict with what it would change, word-wrapped: they are in
+view at any width of the dialog, in the Tab chain and in the accessible tree (a widget put
+into a list's cell is in neither).
+
 Nothing is overwritten by default: every conflict starts without a choice and Import stays
 off until each has one. The window applies the plan (under the config lock, off the GUI
 thread) when asked with :attr:`ImportDialog.import_requested`, and answers with
@@ -14,9 +19,13 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QStyle,
     QTreeWidget,
     QTreeWidgetItem,
@@ -33,9 +42,11 @@ from ..core.import_plan import (
     PlannedItem,
     Resolution,
 )
+from .pane_labels import WrapAnywhereLabel
 from .widgets import InlineMessage, WorkingDialog, plain_label
 
 _NAME, _ACTION, _DETAIL = range(3)
+_CHOICE_CHARACTERS = 18  # the least a choice box shows of its choice
 
 
 class ImportDialog(WorkingDialog):
@@ -53,6 +64,7 @@ class ImportDialog(WorkingDialog):
         self._plan = plan
         self._done = False
         self._combos: dict[str, QComboBox] = {}
+        self._conflicts = QVBoxLayout()  # one group per conflict: its changes, its choice
         self.setWindowTitle(self.tr("Import entries"))
         self._build()
         self._refresh()
@@ -109,19 +121,8 @@ class ImportDialog(WorkingDialog):
         font = summary_label.font()
         font.setBold(True)
         summary_label.setFont(font)
-        self._tree = QTreeWidget()
-        self._tree.setObjectName("previewList")
-        self._tree.setAccessibleName(self.tr("Entries in the file"))
-        self._tree.setHeaderLabels([self.tr("Entry"), self.tr("Import"), self.tr("Details")])
-        self._tree.setUniformRowHeights(False)
-        self._tree.header().setStretchLastSection(True)
-        for column in (_NAME, _ACTION):
-            self._tree.header().setSectionResizeMode(
-                column, QHeaderView.ResizeMode.ResizeToContents
-            )
-        for item in self._plan.items:
-            self._add(item)
-        self._tree.expandAll()
+        self._tree = self._build_tree()
+        self._choices_area = self._build_choices()
         self._note = plain_label(
             self.tr(
                 "Keys are not part of an export. Each entry this import adds arrives without "
@@ -151,18 +152,43 @@ class ImportDialog(WorkingDialog):
         bottom.addWidget(self._skip_all)
         bottom.addWidget(self._buttons, 1)
         layout = QVBoxLayout(self)
-        for widget in (summary_label, self._tree, self._note, self._message):
-            layout.addWidget(widget, 1 if widget is self._tree else 0)
+        stretches: list[tuple[QWidget, int]] = [
+            (summary_label, 0),
+            (self._tree, 1),
+            (self._choices_area, 2),
+            (self._note, 0),
+            (self._message, 0),
+        ]
+        for widget, stretch in stretches:
+            layout.addWidget(widget, stretch)
         layout.addLayout(bottom)
         combos = list(self._combos.values())
-        width = max((combo.sizeHint().width() for combo in combos), default=0)
-        for combo in combos:  # one width for all, so that they line up
-            combo.setMinimumWidth(width)
         chain = [self._tree, *combos, self._skip_all, self._import, self._cancel]
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
         (combos[0] if combos else self._tree).setFocus()
         self.resize(self.fontMetrics().averageCharWidth() * 120, self.fontMetrics().height() * 26)
+
+    def _build_tree(self) -> QTreeWidget:
+        """The overview: every entry of the file; a conflict's changes elided under it."""
+        self._tree = tree = QTreeWidget()  # _add fills it
+        tree.setObjectName("previewList")
+        tree.setAccessibleName(self.tr("Entries in the file"))
+        tree.setHeaderLabels([self.tr("Entry"), self.tr("Import"), self.tr("Details")])
+        tree.setUniformRowHeights(False)
+        tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header = tree.header()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(_ACTION, QHeaderView.ResizeMode.ResizeToContents)
+        for item in self._plan.items:
+            self._add(item)
+        tree.expandAll()
+        # The names' width, not the changes' (which span the row and elide)
+        names = [self.fontMetrics().horizontalAdvance(i.name) for i in self._plan.items]
+        indent = tree.indentation() + self.fontMetrics().averageCharWidth() * 3
+        tree.setColumnWidth(_NAME, min(max(names, default=0) + indent, 320))
+        return tree
 
     def _add(self, planned: PlannedItem) -> None:
         action = {
@@ -177,26 +203,67 @@ class ImportDialog(WorkingDialog):
             return
         icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning, None, self)
         item.setIcon(_ACTION, icon)
-        item.setText(_DETAIL, "")
-        for change in planned.changes:
-            child = QTreeWidgetItem(item, [self._change_text(change)])
+        item.setText(_DETAIL, self.tr("Choose below"))
+        changes = [self._change_text(change) for change in planned.changes]
+        for text in changes:
+            child = QTreeWidgetItem(item, [text])
             child.setFirstColumnSpanned(True)
-            child.setToolTip(_NAME, child.text(_NAME))
+            child.setToolTip(_NAME, text)
         combo = self._choice_box(planned)
         self._combos[planned.name] = combo
-        cell = QWidget()  # keeps the combo box at its own width, not the column's
-        row = QHBoxLayout(cell)
-        row.setContentsMargins(0, 1, 0, 1)
-        row.addWidget(combo)
-        row.addStretch(1)
-        self._tree.setItemWidget(item, _DETAIL, cell)
+        self._conflicts.addWidget(self._conflict_group(planned.name, changes, combo))
+
+    def _conflict_group(self, name: str, changes: list[str], combo: QComboBox) -> QWidget:
+        """A conflict below the list: its name, what it would change (wrapped), its choice."""
+        group = QFrame()
+        group.setObjectName("conflict")
+        group.setFrameShape(QFrame.Shape.StyledPanel)
+        box = QVBoxLayout(group)
+        title = QLabel(name)
+        title.setTextFormat(Qt.TextFormat.PlainText)
+        title.setWordWrap(True)
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        box.addWidget(title)
+        for text in changes:
+            box.addWidget(WrapAnywhereLabel(text))
+        combo.setAccessibleDescription("; ".join(changes))
+        # The label of the box: on Linux a screen reader names a combo box by its label
+        # (Qt gives it its current text as its name, not its accessibleName).
+        label = plain_label(self.tr("What to do with {name}:").format(name=name))
+        label.setBuddy(combo)
+        box.addWidget(label)
+        box.addWidget(combo)
+        return group
+
+    def _build_choices(self) -> QScrollArea:
+        """The conflicts' choices, in a pane that scrolls up and down, never sideways."""
+        inner = QWidget()
+        inner.setObjectName("choices")
+        self._conflicts.setContentsMargins(0, 0, 0, 0)
+        self._conflicts.addStretch(1)
+        inner.setLayout(self._conflicts)
+        area = QScrollArea()
+        area.setObjectName("choicesArea")
+        area.setWidget(inner)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the choices themselves
+        area.setAccessibleName(self.tr("Conflicts"))
+        area.setVisible(bool(self._combos))
+        return area
 
     def _choice_box(self, planned: PlannedItem) -> QComboBox:
         combo = QComboBox()
         combo.setObjectName("choiceBox")
         combo.setAccessibleName(self.tr("What to do with {name}").format(name=planned.name))
         combo.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # no choice by a stray wheel turn
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # as wide as the dialog allows, and narrower than its longest choice where it must
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(_CHOICE_CHARACTERS)
+        combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         combo.addItem(self.tr("Choose…"), None)
         labels = {
             Resolution.SKIP: self.tr("Skip: keep the saved entry"),

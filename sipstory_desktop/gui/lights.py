@@ -46,6 +46,7 @@ _COLOURS: dict[Light, tuple[str, str]] = {
 _GLYPH_LIGHT = QColor("#ffffff")
 _GLYPH_DARK = QColor("#1f1f1f")
 _MIN_GLYPH_CONTRAST = 3.0  # WCAG's minimum for graphical objects
+SELECTION_CONTRAST = 3.5  # a light's disc on the highlight: 3:1 and a margin for its edge
 
 _MARGIN = 0.06  # of the side, kept free around the shape
 _GLYPH_WIDTH = 0.125  # of the side: the stroke width of check, cross, dash, exclamation
@@ -144,6 +145,26 @@ def light_pixmap(
     finally:
         painter.end()
     return pixmap
+
+
+def selection_backing(palette: QPalette) -> QColor:
+    """The disc a light sits on in a selected row: the row's base colour, moved towards
+    white (light palette) or black (dark palette) until it stands out from the highlight
+    by :data:`SELECTION_CONTRAST` (the dark palette's base is about 3.2:1 on its highlight,
+    and less where the disc's edge blends into it: the grey light's ring was lost)."""
+    base = palette.color(QPalette.ColorRole.Base)
+    highlight = palette.color(QPalette.ColorRole.Highlight)
+    towards = QColor("#000000") if is_dark_palette(palette) else QColor("#ffffff")
+    for step in range(0, 101, 5):
+        share = step / 100
+        moved = QColor.fromRgbF(
+            base.redF() + (towards.redF() - base.redF()) * share,
+            base.greenF() + (towards.greenF() - base.greenF()) * share,
+            base.blueF() + (towards.blueF() - base.blueF()) * share,
+        )
+        if _contrast(moved, highlight) >= SELECTION_CONTRAST:
+            return moved
+    return towards
 
 
 def _pixmap(size: int, device_pixel_ratio: float) -> tuple[QPixmap, QPainter]:

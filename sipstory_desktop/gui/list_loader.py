@@ -168,7 +168,8 @@ class ListLoader(QObject):
         follow in the next turn of the event loop (1000 new rows take one to lay out)."""
         self.shown.emit(reselect)
         self._settling = True
-        # 1 ms: after a paint; with self as context: dropped if the window is gone by then
+        # 1 ms: after a paint; with the loader as context, so that a window closed (and
+        # deleted) before then has nothing called on its deleted parts
         QTimer.singleShot(1, self, lambda: self._settle(reselect, read))
 
     def _settle(self, reselect: bool, read: bool) -> None:

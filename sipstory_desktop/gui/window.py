@@ -41,7 +41,7 @@ from .check_session import CheckSession
 from .details import DetailsPane
 from .empty_state import EmptyState
 from .entry_commands import EntryCommands
-from .entry_list import EntryListView, FilterField
+from .entry_list import COLUMN_WIDTHS, EntryListView, FilterField
 from .entry_model import EntryModel
 from .key_commands import KeyCommands
 from .keyring_status import KeyringStatus
@@ -50,6 +50,7 @@ from .terminal_commands import TerminalCommands
 from .tool_commands import ToolCommands
 from .watch_mode import WatchMode
 from .window_context import WindowContext
+from .window_fit import ColumnFit, SplitterFit
 from .window_layout import WindowLayout
 from .workers import Worker
 
@@ -122,6 +123,10 @@ class MainWindow(QMainWindow):
             self._settings, self, self.entry_list.header(), self.splitter
         )
         self.layout_kept.restore()
+        self.column_fit = ColumnFit(self.entry_list, self._settings, dict(COLUMN_WIDTHS))
+        self.splitter_fit = SplitterFit(
+            self.splitter, self.column_fit, self._details_area, self.details.set_wide
+        )
         # Until the list is read (on a worker, from the first paint on), the page is a
         # guess: the list if there is a config, else the empty state.
         self.pages.setCurrentWidget(
@@ -137,9 +142,10 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.window_actions.toolbar(self, self.filter_edit))
         self.entry_list.addActions(self.window_actions.list_actions())
 
-        details_area = QScrollArea()  # a short window scrolls the details, not clips them
+        self._details_area = details_area = QScrollArea()  # a short window scrolls it
         details_area.setWidget(self.details)
         details_area.setWidgetResizable(True)
+        details_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # wraps
         details_area.setFrameShape(QFrame.Shape.NoFrame)
         details_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to what it shows
         details_area.setAccessibleName(self.tr("Details"))
@@ -336,6 +342,7 @@ class MainWindow(QMainWindow):
         watching, closing the window hides it to the tray, or minimises it once where
         there is no tray (:meth:`WatchMode.keep_on_close`)."""
         self.layout_kept.save()
+        self.column_fit.save()
         if not self._quitting and self.watch.keep_on_close():
             event.ignore()
             return

@@ -10,7 +10,17 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QGuiApplication, QImage, QPalette
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QIcon,
+    QImage,
+    QPainter,
+    QPalette,
+    QPixmap,
+)
 from PySide6.QtWidgets import QStyleOptionViewItem, QTreeView
 from pytestqt.qtbot import QtBot
 
@@ -400,3 +410,29 @@ def test_a_new_look_redraws_every_row(qtbot: QtBot, view: ListView) -> None:
     after = view.model.index_of(view.mixed.id).data(Qt.ItemDataRole.DecorationRole).cacheKey()
     assert after != before
     assert after == view.model.art.light(Light.GREEN).cacheKey()
+
+
+@pytest.mark.parametrize("ratio", [1.25, 1.5, 2.0])
+@pytest.mark.parametrize("pixels", range(11, 20))
+def test_row_lights_are_drawn_one_to_one_at_any_ratio_and_font(
+    qapp: object, ratio: float, pixels: int
+) -> None:
+    """The light a row shows is its pixmap, pixel for pixel: drawn at the ratio, of a whole
+    number of device pixels, so that Qt shows it without resampling (blurred edges)."""
+    font = QFont(QGuiApplication.font())
+    font.setPixelSize(pixels)  # some fonts make an odd side: 15 x 1.5 = 22.5 device pixels
+    art = CellArt(QGuiApplication.palette(), font, ratio)
+    size = art.icon_size
+    for mode in (QIcon.Mode.Normal, QIcon.Mode.Selected):
+        icon = art.light(Light.GREEN)
+        source = icon.pixmap(size, ratio, mode)
+        assert source.devicePixelRatio() == ratio
+        assert source.width() == size.width() * ratio  # a whole number of device pixels
+        shown = QPixmap(source.size())
+        shown.setDevicePixelRatio(ratio)
+        shown.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(shown)
+        icon.paint(painter, QRect(QPoint(0, 0), size), mode=mode)  # as the view paints it
+        painter.end()
+        expected = source.toImage().convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+        assert shown.toImage().convertToFormat(expected.format()) == expected, mode

@@ -6,7 +6,7 @@ from collections.abc import Callable, Collection, Iterator
 
 import pytest
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAccessible, QPalette
+from PySide6.QtGui import QAccessible, QColor, QImage, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -21,11 +21,13 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from sipstory_desktop.core.entries import Entry, EntryKind
+from sipstory_desktop.core.entries import MAX_NAME_LENGTH, Entry, EntryKind
 from sipstory_desktop.core.status import CheckResult, Status
 from sipstory_desktop.core.urls import CLOUD_BASE_URL, instance_address_of
+from sipstory_desktop.gui.color_scheme import dark_palette
 from sipstory_desktop.gui.entry.dialog import EntryDialog
 from sipstory_desktop.gui.entry.draft import DialogMode, EntryDraft
+from sipstory_desktop.gui.entry.name import NameSection
 from sipstory_desktop.gui.lights import light_icon
 from tests.support.dialogs import click_in_message_box
 
@@ -264,6 +266,26 @@ def test_an_empty_name_is_an_error_once_typed_into(qtbot: QtBot, open_dialog: Op
 
     type_into(qtbot, line_edit(dialog, "nameEdit"), "   ")
     assert shown_text(dialog, "nameMessage") == "The name is empty."
+
+
+def test_the_name_field_says_so_as_the_user_reaches_its_limit(
+    qtbot: QtBot, open_dialog: OpenDialog
+) -> None:
+    dialog = open_dialog()
+    edit = line_edit(dialog, "nameEdit")
+    type_into(qtbot, edit, "N" * (MAX_NAME_LENGTH - 11))
+    assert shown_text(dialog, "nameMessage") == ""  # no count far from the limit
+    qtbot.keyClicks(edit, "N")
+    assert shown_text(dialog, "nameMessage") == f"70 of at most {MAX_NAME_LENGTH} characters."
+
+    edit.clear()
+    edit.insert("P" * (MAX_NAME_LENGTH + 20))  # a paste: the field keeps 80 characters
+    assert len(edit.text()) == MAX_NAME_LENGTH
+    said = shown_text(dialog, "nameMessage")
+    assert f"at most {MAX_NAME_LENGTH} characters" in said and "cut" in said
+    assert edit.accessibleDescription() == said
+    assert label(dialog, "nameMessage").property("tone") == "warning"  # a hint, not an error
+    assert dialog.findChild(NameSection).value() == "P" * MAX_NAME_LENGTH  # the name is valid
 
 
 # --- key ----------------------------------------------------------------------------------
@@ -697,6 +719,38 @@ def test_every_control_has_an_accessible_name(open_dialog: OpenDialog, mode: Dia
     assert controls
     for control in controls:
         assert control.accessibleName(), control.objectName() or type(control).__name__
+
+
+def _eye_pixels_near(dialog: EntryDialog, colour: QColor) -> int:
+    button = dialog.findChild(QToolButton, "revealKeyButton")
+    assert button is not None
+    image = button.icon().pixmap(QSize(16, 16), 1.0).toImage()
+    image = image.convertToFormat(QImage.Format.Format_ARGB32)
+    return sum(
+        1
+        for y in range(image.height())
+        for x in range(image.width())
+        if (c := image.pixelColor(x, y)).alpha() > 200
+        and max(abs(c.red() - colour.red()), abs(c.green() - colour.green())) < 24
+        and abs(c.blue() - colour.blue()) < 24
+    )
+
+
+def test_the_eye_is_painted_in_the_text_colour_also_after_a_switch_to_dark(
+    qtbot: QtBot, qapp: QApplication, open_dialog: OpenDialog
+) -> None:
+    dialog = open_dialog()
+    light_text = dialog.palette().color(QPalette.ColorRole.Text)
+    assert _eye_pixels_near(dialog, light_text) > 10
+    before = QPalette(qapp.palette())
+    try:
+        qapp.setPalette(dark_palette())  # the desktop turned dark with the dialog open
+        dark_text = dark_palette().color(QPalette.ColorRole.Text)
+        qtbot.waitUntil(lambda: dialog.palette().color(QPalette.ColorRole.Text) == dark_text)
+        assert _eye_pixels_near(dialog, dark_text) > 10  # visible on the dark field
+        assert _eye_pixels_near(dialog, light_text) == 0
+    finally:
+        qapp.setPalette(before)
 
 
 def test_the_reveal_toggle_is_a_named_button_that_takes_the_focus(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QAccessible, QAccessibleInterface
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTreeWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -211,3 +214,69 @@ def test_escape_closes_the_dialog(qtbot: QtBot) -> None:
 
 def test_tab_reaches_every_control(qtbot: QtBot) -> None:
     assert_tab_reaches_every_control(opened(qtbot, ImportDialog(a_plan())))
+
+
+# --- the choices at any width (issue 15) ------------------------------------------------
+
+
+def _long_conflicts(count: int) -> ImportPlan:
+    def url(host: str) -> str:
+        return f"https://{host}.example.com/a/rather/long/path/to/the/api/public/v1"
+
+    saved = [Entry(f"Client {n}", EntryKind.CUSTOM, url(f"old{n}")) for n in range(count)]
+    incoming = [
+        Entry(f"Client {n}", EntryKind.CUSTOM, url(f"social-media-scheduler{n}"))
+        for n in range(count)
+    ]
+    return plan_import(saved, read_export(export_entries(incoming)))
+
+
+def _accessible_boxes(interface: QAccessibleInterface, depth: int = 0) -> list[set[str]]:
+    """What names each combo box under ``interface``: its name and its labels' texts."""
+    found = []
+    if interface.role() == QAccessible.Role.ComboBox:
+        labels = interface.relations(QAccessible.RelationFlag.Label)
+        found.append(
+            {interface.text(QAccessible.Text.Name)}
+            | {other.text(QAccessible.Text.Name) for other, _ in labels}
+        )
+    if depth < 12:
+        for index in range(interface.childCount()):
+            kid = interface.child(index)
+            if kid is not None and kid.isValid():
+                found += _accessible_boxes(kid, depth + 1)
+    return found
+
+
+@pytest.mark.parametrize("width", [460, 900])
+def test_every_choice_is_in_view_at_any_width_beside_its_wrapped_change(
+    qtbot: QtBot, width: int
+) -> None:
+    dialog = opened(qtbot, ImportDialog(_long_conflicts(6)))
+    dialog.resize(width, 600)
+    qtbot.waitUntil(lambda: dialog.width() == width)
+    boxes = combos(dialog)
+    assert len(boxes) == 6
+    area = child(dialog, QScrollArea, "choicesArea")
+    for name, box in boxes.items():
+        area.ensureWidgetVisible(box)
+        QApplication.processEvents()
+        assert box.isVisible(), name
+        where = QRect(box.mapTo(dialog, QPoint(0, 0)), box.size())
+        assert where.left() >= 0 and where.right() < dialog.width(), name  # not off to the right
+        seen = QRect(box.mapTo(area.viewport(), QPoint(0, 0)), box.size())
+        assert area.viewport().rect().contains(seen), name
+        assert "social-media-scheduler" in box.accessibleDescription()  # what it decides
+    assert area.horizontalScrollBar().maximum() == 0
+    tree = child(dialog, QTreeWidget, "previewList")
+    assert tree.horizontalScrollBar().maximum() == 0
+
+
+def test_the_choices_are_in_the_accessible_tree_with_their_names(qtbot: QtBot) -> None:
+    dialog = opened(qtbot, ImportDialog(_long_conflicts(3)))
+    interface = QAccessible.queryAccessibleInterface(dialog)
+    assert interface is not None
+    boxes = _accessible_boxes(interface)
+    assert len(boxes) == 3
+    for n in range(3):
+        assert sum(f"What to do with Client {n}:" in names for names in boxes) == 1

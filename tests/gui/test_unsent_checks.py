@@ -13,6 +13,7 @@ from sipstory_desktop.core.secrets import SecretStore
 from sipstory_desktop.core.status import Status
 from sipstory_desktop.core.vault import Vault
 from sipstory_desktop.demo.fake_api import SipstoryTestServer
+from sipstory_desktop.gui.moments import date_time_text
 from sipstory_desktop.gui.roles import Column, Role
 from sipstory_desktop.gui.window import MainWindow
 from tests.support.window import WAIT_MS, KnownKey, MakeWindow, Seed, select
@@ -53,7 +54,7 @@ def test_a_held_back_check_makes_no_history_point(
     assert shown.model.state.latest(entry.id) == first  # "last checked" is the 429's
     select(shown, entry.id)
     checked = shown.details._checked.text()
-    assert checked == f"{first.checked_at.astimezone():%Y-%m-%d %H:%M:%S}"
+    assert checked == date_time_text(first.checked_at)  # the 429's time, not "just now"'s
     shown.session.shutdown()  # what the window kept is saved
     assert [r.checked_at for r in vault.load_state().results[entry.id]] == [first.checked_at]
 

@@ -11,6 +11,7 @@ import json
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -350,11 +351,23 @@ def test_429_with_retry_after_and_rate_limit_figures(
     assert result.counted
 
 
-def test_retry_after_seconds_from_checked_at() -> None:
+@pytest.fixture
+def kathmandu_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time is UTC+05:45 (no zone a test machine runs in), for the test only."""
+    monkeypatch.setenv("TZ", "Asia/Kathmandu")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_retry_after_seconds_from_checked_at(kathmandu_time: None) -> None:
     result = classify_answer(_answer(429, {"Retry-After": " 90 "}), BASE, now=NOW)
     assert result.retry_at == NOW + timedelta(seconds=90)
     assert result.checked_at == NOW
-    assert "12:01 UTC" in result.message
+    # in local time, as the window's status beside it says it ("again at 17:46")
+    assert f"at {result.retry_at.astimezone():%H:%M}." in result.message
+    assert "17:46" in result.message and "UTC" not in result.message
 
 
 def test_retry_after_as_an_http_date() -> None:

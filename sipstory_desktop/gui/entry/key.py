@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QPointF, Qt, Slot
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Slot
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -95,6 +95,7 @@ class KeySection(Section):
         self._reveal_button.setDefaultAction(self._reveal)  # its name is the action's text
         self._reveal_button.setAutoRaise(True)
         self._set_revealed(False)
+        self.edit.installEventFilter(self)
 
     @Slot(bool)
     def _set_revealed(self, revealed: bool) -> None:
@@ -104,8 +105,18 @@ class KeySection(Section):
         shortcut = self._reveal.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         self._reveal.setText(text)
         self._reveal.setToolTip(f"{text} ({shortcut})")
+        self._paint_eye()
+
+    def _paint_eye(self) -> None:
         colour = self.edit.palette().color(QPalette.ColorRole.Text)
-        self._reveal.setIcon(_eye_icon(revealed, colour))
+        ratio = self.edit.devicePixelRatioF()
+        self._reveal.setIcon(_eye_icon(self._reveal.isChecked(), colour, ratio))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The eye in the new colours when the palette changes (dark mode turned on)."""
+        if event.type() == QEvent.Type.PaletteChange:
+            self._paint_eye()
+        return False
 
 
 def _beside(field: QLineEdit, button: QToolButton) -> QWidget:
@@ -119,18 +130,12 @@ def _beside(field: QLineEdit, button: QToolButton) -> QWidget:
     return box
 
 
-def _eye_icon(crossed: bool, colour: QColor) -> QIcon:
-    """The theme's reveal (or conceal) icon, else an eye painted in ``colour``."""
-    names = (
-        ("view-conceal-symbolic", "view-hidden")
-        if crossed
-        else ("view-reveal-symbolic", "view-visible")
-    )
-    for name in names:
-        if QIcon.hasThemeIcon(name):
-            return QIcon.fromTheme(name)
+def _eye_icon(crossed: bool, colour: QColor, screen_ratio: float) -> QIcon:
+    """An eye painted in ``colour`` (the field's text colour), struck through when
+    ``crossed``. Not the theme's icon: a theme's symbolic icon is often dark whatever the
+    palette, and invisible on a dark one."""
     icon = QIcon()
-    for ratio in (1.0, 2.0):
+    for ratio in sorted({1.0, 2.0, screen_ratio}):
         icon.addPixmap(_eye_pixmap(crossed, colour, ratio))
     return icon
 

@@ -8,6 +8,8 @@ from ...core.entries import MAX_NAME_LENGTH, EntryError, check_name
 from ..widgets import InlineMessage, Tone
 from .section import Section, column
 
+_NEAR_LIMIT = 10  # characters before the limit from which the field counts them
+
 
 class NameSection(Section):
     """The Name row: required, and unique ignoring case."""
@@ -33,8 +35,25 @@ class NameSection(Section):
     def refresh(self) -> None:
         error = self._check()[1]
         shown = error if error and self._speaks(self.edit) else ""
-        self._message.show_message(shown, Tone.ERROR)
+        if shown:
+            self._message.show_message(shown, Tone.ERROR)
+        else:  # the field stops taking characters at the limit: say so before it does
+            shown, tone = self._length_hint()
+            self._message.show_message(shown, tone)
         self.edit.setAccessibleDescription(shown)
+
+    def _length_hint(self) -> tuple[str, Tone]:
+        length = len(self.edit.text())
+        if length >= MAX_NAME_LENGTH:
+            text = self.tr(
+                "A name has at most {limit} characters: the field takes no more, and a "
+                "longer name pasted here is cut."
+            )
+            return text.format(limit=MAX_NAME_LENGTH), Tone.WARNING
+        if length >= MAX_NAME_LENGTH - _NEAR_LIMIT:
+            text = self.tr("{length} of at most {limit} characters.")
+            return text.format(length=length, limit=MAX_NAME_LENGTH), Tone.PLAIN
+        return "", Tone.PLAIN
 
     def inputs(self) -> list[QWidget]:
         return [self.edit]
