@@ -13,9 +13,11 @@ from ..core.budget import limit_of, shown_used, used_last_hour
 from ..core.checker import has_no_key
 from ..core.entries import Entry, EntryKind
 from ..core.keys import masked
+from ..core.secrets import SecretErrorKind, SecretStore, SecretStoreError
 from ..core.state import State
 from ..core.status import Status
 from ..core.times import ago, to_iso, utc_now
+from ..core.vault import Vault
 from .output import EXIT_OK, Printer, UsageError, print_notices
 from .vault_access import find_entry, open_vault
 
@@ -55,7 +57,19 @@ def cmd_list(args: argparse.Namespace) -> int:
         rows.append(cells)
         widths.append([len(plain), *(len(c) for c in cells[1:])])
     printer.table(["STATUS", "NAME", "BASE URL", "KEY", "CHECKED", "LAST HOUR"], rows, widths)
+    print(_keyring_line(vault))
     return EXIT_OK
+
+
+def _keyring_line(vault: Vault) -> str:
+    """Which keyring holds the keys: "Keys in KeePassXC (Secret Service)."."""
+    try:
+        info = vault.backend_info()
+    except SecretStoreError as exc:
+        return f"Keys: {exc.message}"
+    if not info.available:
+        return "Keys: no keyring is available."
+    return f"Keys in {info.name}."
 
 
 def _entry_json(entry: Entry, state: State, now: datetime) -> dict[str, Any]:
@@ -132,7 +146,33 @@ def cmd_replace_key(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_unlock(args: argparse.Namespace) -> int:
+    """Ask the keyring to unlock: KeePassXC shows its unlock dialog; wait for the answer."""
+    store = SecretStore(on_prompt=None)
+    info = store.backend_info()
+    print(
+        f"Asking {info.name} to unlock; answer its prompt (waiting up to {args.timeout:.0f} s).",
+        file=sys.stderr,
+    )
+    if store.unlock(timeout=args.timeout):
+        print(f"{info.name} is unlocked.")
+        return EXIT_OK
+    raise SecretStoreError(
+        SecretErrorKind.LOCKED,
+        f"{info.name} stays locked (the prompt was dismissed, or it cannot be unlocked from here).",
+        "Unlock it in the keyring's own window, then check again.",
+    )
+
+
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    unlock = commands.add_parser(
+        "unlock", help="ask the keyring (KeePassXC, GNOME Keyring) to unlock; answer its prompt"
+    )
+    unlock.add_argument(
+        "--timeout", type=float, default=120.0, help="seconds to wait for an answer (120)"
+    )
+    unlock.set_defaults(run=cmd_unlock)
+
     listing = commands.add_parser("list", help="list the saved entries and their last status")
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(run=cmd_list)

@@ -51,6 +51,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     choices = plan.choose_all(Resolution(args.on_conflict)) if plan.conflicts else {}
     outcome = vault.import_entries(plan, choices)
     print(outcome)
+    if outcome.created and (outcome.found_keys or vault.backend_info().provider):
+        found = f": {', '.join(outcome.found_keys)}" if outcome.found_keys else ""
+        print(
+            f"Found the keys of {len(outcome.found_keys)} of {len(outcome.created)} new "
+            f"entries in {vault.backend_info().name}{found}."
+        )
     for name in outcome.needs_key:
         print(f"'{name}' has no key yet: sipstory-keys replace-key '{name}'")
     return EXIT_OK

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from ..core.entries import Entry
 from ..core.paths import app_paths
 from ..core.secrets import SecretStore
@@ -10,7 +12,19 @@ from .output import UsageError, print_notices
 
 
 def open_vault() -> Vault:
-    return Vault(app_paths(), SecretStore())
+    store = SecretStore()
+
+    def say_waiting() -> None:  # a keyring call waits for the user (KeePassXC asks)
+        info = store.known_info()
+        print(
+            f"Waiting for {info.name if info else 'the keyring'}: answer its prompt to allow "
+            "sipstory-keys to read the keys.",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    store.on_prompt = say_waiting
+    return Vault(app_paths(), store)
 
 
 def no_entry(name: str) -> UsageError:

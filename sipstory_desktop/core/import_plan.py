@@ -146,11 +146,12 @@ class ImportOutcome:
     unchanged: tuple[str, ...] = ()
     created: tuple[Entry, ...] = ()  # the entries added or renamed, as saved
     updated: tuple[tuple[Entry, Entry], ...] = ()  # each replaced entry: (before, after)
+    found_keys: tuple[str, ...] = ()  # created entries whose key a shared vault held
 
     @property
     def needs_key(self) -> tuple[str, ...]:
         """Names of the entries created without a key (their check says ``no_secret``)."""
-        return tuple(entry.name for entry in self.created)
+        return tuple(e.name for e in self.created if e.name not in self.found_keys)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -160,6 +161,7 @@ class ImportOutcome:
             "skipped": len(self.skipped),
             "unchanged": len(self.unchanged),
             "needs_key": len(self.needs_key),
+            **({"keys_found": len(self.found_keys)} if self.found_keys else {}),
         }
 
     def __str__(self) -> str:

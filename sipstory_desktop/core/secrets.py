@@ -8,14 +8,15 @@ unlock prompt nobody sees must not hang the app), and turns every backend failur
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import logging
 import sys
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, TypeVar
+
+from . import secret_service
 
 if TYPE_CHECKING:  # keyring itself is imported at the first call, off the GUI thread
     import keyring.backend
@@ -55,11 +56,17 @@ class BackendInfo:
     secure: bool
     available: bool
     technical_name: str
+    provider: str = ""  # the program behind the Secret Service: "KeePassXC", "GNOME Keyring"
+
+    @property
+    def is_keepassxc(self) -> bool:
+        return self.provider == "KeePassXC"
 
 
 # (module, class) -> (name for people, secure)
 _KNOWN_BACKENDS: dict[tuple[str, str], tuple[str, bool]] = {
-    ("keyring.backends.SecretService", "Keyring"): ("GNOME Keyring (Secret Service)", True),
+    # Named after the program that serves the bus once probed (SecretStore.backend_info).
+    ("keyring.backends.SecretService", "Keyring"): ("Secret Service", True),
     ("keyring.backends.libsecret", "Keyring"): ("GNOME Keyring (libsecret)", True),
     ("keyring.backends.kwallet", "DBusKeyring"): ("KWallet", True),
     ("keyring.backends.kwallet", "DBusKeyringKWallet4"): ("KWallet 4", True),
@@ -100,6 +107,46 @@ def no_keyring_hint() -> str:
     return "Check that your system keychain is available, then try again."
 
 
+LOCKED_MESSAGE = "{provider} is locked."
+CLOSED_MESSAGE = "{provider} has no database open (or shares none over the Secret Service)."
+NO_COLLECTION_MESSAGE = "{provider} has no default keyring to keep keys in."
+
+
+def is_locked_message(message: str) -> bool:
+    """Whether a keyring error's message says locked or closed (the Unlock action helps)."""
+    return (
+        message.endswith(" is locked.")
+        or " has no database open " in message
+        or message.endswith(" has no default keyring to keep keys in.")
+    )
+
+
+def locked_error(provider: str, closed: bool = False) -> SecretStoreError:
+    """The keyring is locked, or KeePassXC's database closed: not "no key"."""
+    who = provider or "The keyring"
+    if closed and provider == "KeePassXC":
+        return SecretStoreError(
+            SecretErrorKind.LOCKED,
+            CLOSED_MESSAGE.format(provider=who),
+            "Open and unlock the database in KeePassXC, with its Secret Service integration "
+            "on and a group shared (Database Settings), then check again. Your entries and "
+            "keys are kept.",
+        )
+    if closed:
+        return SecretStoreError(
+            SecretErrorKind.LOCKED,
+            NO_COLLECTION_MESSAGE.format(provider=who),
+            "Create or unlock its default keyring (for GNOME: Passwords and Keys), then "
+            "check again; saving a key asks it to create one. Your entries are kept.",
+        )
+    return SecretStoreError(
+        SecretErrorKind.LOCKED,
+        LOCKED_MESSAGE.format(provider=who),
+        "Unlock it (the Unlock action asks it to show its prompt; 'sipstory-keys unlock' "
+        "does the same), then check again. Your entries and keys are kept.",
+    )
+
+
 def _run_with_timeout(call: Callable[[], T], timeout: float, what: str) -> T:
     """Run ``call`` on a daemon thread and wait at most ``timeout`` seconds for it."""
     outcome: list[T] = []
@@ -130,6 +177,20 @@ def _translate(exc: BaseException, what: str) -> SecretStoreError:
     import keyring.errors  # imported already by the call that failed
 
     text = str(exc).strip()
+    if isinstance(exc, secret_service.CollectionLocked):
+        return locked_error(exc.provider, closed=exc.closed)
+    if isinstance(exc, secret_service.PromptDismissed):
+        return SecretStoreError(
+            SecretErrorKind.LOCKED,
+            "The keyring's prompt was dismissed; the keys stay locked.",
+            "Check again and answer the prompt (allow Sipstory Desktop) to read the keys.",
+        )
+    if isinstance(exc, secret_service.PromptTimedOut):
+        return SecretStoreError(
+            SecretErrorKind.TIMEOUT,
+            "Nobody answered the keyring's prompt in time.",
+            "Check again and answer the prompt (allow Sipstory Desktop) to read the keys.",
+        )
     if isinstance(exc, keyring.errors.NoKeyringError):
         return SecretStoreError(
             SecretErrorKind.UNAVAILABLE, "No system keyring is available.", no_keyring_hint()
@@ -171,42 +232,41 @@ def _translate(exc: BaseException, what: str) -> SecretStoreError:
     )
 
 
-def _read_secret_service(backend: Any, wanted: list[str]) -> dict[str, str | None]:
-    """Keys of this app's ``wanted`` entries through keyring's Secret Service backend, as
-    its ``get_password`` finds them (same attributes, same unlocking), all on one connection."""
-    scheme = backend.schemes[backend.scheme]  # which attributes name service and entry
-    collection = backend.get_preferred_collection()
-    found: dict[str, str] = {}
-    with contextlib.closing(collection.connection):
-        if getattr(collection, "session", True) is None:  # one encrypted session for all:
-            import secretstorage.util  # an item opens its own (a key exchange)
-
-            collection.session = secretstorage.util.open_session(collection.connection)
-        for item in collection.search_items({scheme["service"]: SERVICE_NAME}):
-            entry_id = item.get_attributes().get(scheme["username"])
-            if entry_id in wanted and entry_id not in found:
-                backend.unlock(item)
-                found[entry_id] = item.get_secret().decode("utf-8")
-    return {entry_id: found.get(entry_id) for entry_id in wanted}
+def _is_secret_service(backend: object) -> bool:
+    return type(backend).__module__ == "keyring.backends.SecretService"
 
 
 class SecretStore:
     """Keys in the keyring, one per entry id, under :data:`SERVICE_NAME`.
 
+    With the Secret Service (GNOME Keyring, KeePassXC, KWallet's), keys are read and written
+    through :mod:`.secret_service`: items keyring also finds, with a label and attributes
+    a person recognises, and a locked collection reported as such instead of a prompt
+    waited for without end.
+
     Args:
         backend: a keyring backend to use instead of keyring's own choice (tests, demo).
         timeout: seconds to wait for any one keyring call.
+        on_prompt: called, on the calling thread, when a keyring call waits for the user to
+            answer a prompt of the keyring (KeePassXC's access confirmation).
     """
 
     def __init__(
         self,
         backend: keyring.backend.KeyringBackend | None = None,
         timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        on_prompt: Callable[[], None] | None = None,
     ) -> None:
         self._backend = backend
         self._timeout = timeout
         self._info: BackendInfo | None = None
         self._probe_lock = threading.Lock()
+        self.on_prompt = on_prompt
+        self.cancel = threading.Event()  # set: a wait for a prompt ends (dismissing it)
+
+    def known_info(self) -> BackendInfo | None:
+        """The backend as probed already, or None before the probe (never blocks)."""
+        return self._info
 
     def backend_info(self) -> BackendInfo:
         """Which backend holds the keys (probed once; may block: never on a GUI thread)."""
@@ -221,9 +281,33 @@ class SecretStore:
 
                 self._backend = _run_with_timeout(keyring.get_keyring, self._timeout, "probe")
             if self._info is None:
-                self._info = describe_backend(self._backend)
-                log.info("keyring backend: %s", self._info.technical_name)
+                info = describe_backend(self._backend)
+                if _is_secret_service(self._backend) and info.available:
+                    provider = _run_with_timeout(self._provider, self._timeout, "probe")
+                    if provider:
+                        info = replace(info, name=f"{provider} (Secret Service)", provider=provider)
+                self._info = info
+                log.info("keyring backend: %s (%s)", info.technical_name, info.provider or "?")
             return self._backend
+
+    @staticmethod
+    def _provider() -> str:
+        try:
+            with secret_service.connected() as connection:
+                return secret_service.provider_name(connection)
+        except Exception:  # no bus: the first real call says why
+            return ""
+
+    def _keys(self, backend: object) -> secret_service.SecretServiceKeys:
+        assert self._info is not None
+        return secret_service.SecretServiceKeys(
+            SERVICE_NAME,
+            self._info.provider or "The keyring",
+            preferred=getattr(backend, "preferred_collection", None),
+            prompt_timeout=self._timeout,
+            on_prompt=self.on_prompt,
+            cancel=self.cancel,
+        )
 
     def _call(
         self,
@@ -247,24 +331,39 @@ class SecretStore:
             log.warning("keyring %s failed: %s", what, type(exc).__name__)
             raise error from None
 
+    @property
+    def reads_in_one_call(self) -> bool:
+        """True when :meth:`get_many` reads every key in one request (one prompt at most)."""
+        return _is_secret_service(self._resolve_or_none())
+
     def get(self, entry_id: str) -> str | None:
         """The key of ``entry_id``, or None when the keyring holds none."""
-        return self._call("read", lambda b: b.get_password(SERVICE_NAME, entry_id))
+
+        def read(backend: keyring.backend.KeyringBackend) -> str | None:
+            if _is_secret_service(backend):
+                return self._keys(backend).get(entry_id)
+            return backend.get_password(SERVICE_NAME, entry_id)
+
+        return self._call("read", read, timeout=self._timeout * 2)
 
     def get_many(self, entry_ids: Sequence[str]) -> dict[str, str | None]:
         """The keys of ``entry_ids`` (None where the keyring holds none), in one call.
 
         With the Secret Service, over one D-Bus connection and one encrypted session (each
-        :meth:`get` opens its own: docs/benchmarks.md), within one timeout; with other
-        keyrings, one key after the other, within a timeout for each (some ask the user
-        for every item). Raises on the first failure, like :meth:`get`.
+        :meth:`get` opens its own: docs/benchmarks.md), with one prompt at most (items
+        the keyring confirms access to one by one are asked for together), within one
+        timeout; with other keyrings, one key after the other, within a timeout for each
+        (some ask the user for every item). Raises on the first failure, like :meth:`get`.
         """
         wanted = list(dict.fromkeys(entry_ids))
         if not wanted:
             return {}
         backend = self._resolve_or_none()
-        if type(backend).__module__ == "keyring.backends.SecretService":
-            return self._call("read", lambda b: _read_secret_service(b, wanted))
+        if _is_secret_service(backend):
+            # the prompt's own limit, and as long again for the reading itself
+            return self._call(
+                "read", lambda b: self._keys(b).get_many(wanted), timeout=self._timeout * 2
+            )
 
         def one_by_one(backend: keyring.backend.KeyringBackend) -> dict[str, str | None]:
             return {entry_id: backend.get_password(SERVICE_NAME, entry_id) for entry_id in wanted}
@@ -278,13 +377,43 @@ class SecretStore:
         except Exception:  # reported by the call that follows, translated
             return None
 
-    def set(self, entry_id: str, key: str) -> None:
-        self._call("store", lambda b: b.set_password(SERVICE_NAME, entry_id, key))
+    def set(
+        self,
+        entry_id: str,
+        key: str,
+        description: secret_service.ItemDescription | None = None,
+    ) -> None:
+        """Store ``key`` for ``entry_id``; with the Secret Service, the item gets the
+        label and attributes of ``description`` (what a person finds it by)."""
+
+        def store(backend: keyring.backend.KeyringBackend) -> None:
+            if _is_secret_service(backend):
+                self._keys(backend).set(entry_id, key, description)
+            else:
+                backend.set_password(SERVICE_NAME, entry_id, key)
+
+        self._call("store", store, timeout=self._timeout * 2)
+
+    def describe(self, descriptions: Mapping[str, secret_service.ItemDescription]) -> int:
+        """Label the keys of these entry ids for people, where they are not yet (Secret
+        Service only: other keyrings have no labels to give); how many were labelled."""
+        if not descriptions or not _is_secret_service(self._resolve_or_none()):
+            return 0
+        return self._call("store", lambda b: self._keys(b).describe(descriptions))
+
+    def find_shared(self, wanted: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+        """Ids of keys already in the keyring for entries known as ``(name, base_url)``,
+        as a teammate stored them in a shared vault (Secret Service only; else none)."""
+        if not wanted or not _is_secret_service(self._resolve_or_none()):
+            return {}
+        return self._call("read", lambda b: self._keys(b).find_shared(wanted))
 
     def delete(self, entry_id: str) -> bool:
         """Delete the key of ``entry_id``; False when there was none."""
 
         def delete(backend: keyring.backend.KeyringBackend) -> bool:
+            if _is_secret_service(backend):
+                return self._keys(backend).delete(entry_id)
             if backend.get_password(SERVICE_NAME, entry_id) is None:
                 return False
             backend.delete_password(SERVICE_NAME, entry_id)
@@ -292,12 +421,34 @@ class SecretStore:
 
         return self._call("delete", delete)
 
+    def unlock(self, timeout: float = 120.0) -> bool:
+        """Ask the keyring to unlock (the Secret Service shows its own prompt: KeePassXC
+        its unlock dialog) and wait for the answer, at most ``timeout`` seconds, or until
+        :attr:`cancel` is set. True once unlocked; False when the prompt was dismissed or
+        the keyring cannot be unlocked this way. Raises :class:`SecretStoreError`."""
+        self.cancel.clear()
+
+        def ask(backend: keyring.backend.KeyringBackend) -> bool:
+            if not _is_secret_service(backend):
+                return False
+            assert self._info is not None
+            return secret_service.unlock(
+                getattr(backend, "preferred_collection", None),
+                self._info.provider,
+                timeout,
+                self.cancel,
+            )
+
+        return self._call("unlock", ask, timeout=timeout + self._timeout)
+
 
 class KeyBatch:
     """The keys of a run of checks, read by whichever check asks first; the others wait
     for it (any thread). The one way the CLI and the window read keys for many checks.
 
-    The first entry's key is read alone, so that a keyring that is locked, missing or does
+    With the Secret Service every key is read in one :meth:`SecretStore.get_many` request:
+    a locked collection, or one prompt to allow access to the keys, is met once. Otherwise
+    the first entry's key is read alone, so that a keyring that is locked, missing or does
     not answer is met once (one prompt, one timeout): every check then gets that failure
     without asking again. The other keys are read in one :meth:`SecretStore.get_many`
     call; if that fails the same way, the checks not yet answered get that failure too;
@@ -342,6 +493,14 @@ class KeyBatch:
         keys: dict[str, str | None] = {}
         if not self._ids:
             return keys, None
+        if self._store.reads_in_one_call:  # the Secret Service: one request, one prompt
+            try:
+                return self._store.get_many(self._ids), None
+            except SecretStoreError as failure:
+                if failure.kind in self._FOR_ALL:
+                    return keys, failure  # locked, closed, a prompt unanswered: once for all
+                # else each reads its own key (a damaged item is its own)
+                return keys, None
         first, rest = self._ids[0], self._ids[1:]
         error: SecretStoreError | None = None
         try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .channels import ChannelsResult
@@ -20,6 +20,7 @@ from .entries import Entry, EntryError, EntryKind, check_name, find_by_name, res
 from .fileio import FileIdentity
 from .keys import clean_key, key_hint
 from .paths import AppPaths
+from .secret_service import ItemDescription, describe_item
 from .secrets import BackendInfo, SecretStore, SecretStoreError
 from .state import State, StateError, StateStore
 from .status import CheckResult
@@ -37,6 +38,15 @@ class Saved:
 
     entry: Entry
     notes: tuple[str, ...] = ()
+
+
+def item_description(entry: Entry) -> ItemDescription:
+    """How the key of ``entry`` is labelled in the keyring: "Sipstory: Acme (host)", with
+    the entry's name and base URL as attributes (what a teammate's import finds it by)."""
+    origin = origin_of(entry.base_url)
+    default_port = 443 if origin.scheme == "https" else 80
+    instance = origin.host if origin.port == default_port else f"{origin.host}:{origin.port}"
+    return describe_item(entry.name, entry.base_url, instance)
 
 
 class Vault:
@@ -98,10 +108,20 @@ class Vault:
             key_hint=key_hint(cleaned.key),
         )
         notes = self._notes_for(base_url, cleaned.notes)
+        # A shared vault (KeePassXC) may hold this entry's key already, stored by a
+        # teammate: the entry takes that item's id, and the item the new key: no duplicate.
+        shared = self.secrets.find_shared({entry.id: (name, base_url)}).get(entry.id)
+        if shared and not any(e.id == shared for e in self.entries()):
+            entry = replace(entry, id=shared)
+            notes = (
+                *notes,
+                f"The keyring already held a key for '{name}' at this address (a shared "
+                "vault); it now holds the key you entered.",
+            )
 
         self.state.update(lambda s: s.secret_ids.add(entry.id))
         try:
-            self.secrets.set(entry.id, cleaned.key)
+            self.secrets.set(entry.id, cleaned.key, item_description(entry))
         except SecretStoreError:
             self.state.update(lambda s: s.secret_ids.discard(entry.id))
             raise
@@ -163,6 +183,11 @@ class Vault:
             return [edited[0] if e.id == entry_id else e for e in entries]
 
         self.config.update(apply)
+        if "name" in changes or "base_url" in changes:
+            try:  # what people find the key by in the keyring follows the entry
+                self.secrets.describe({entry_id: item_description(edited[0])})
+            except SecretStoreError as exc:
+                log.warning("key not relabelled: %s", exc.message)
         relocated = bool(relocations and relocations[0])
         if relocated:
 
@@ -199,7 +224,7 @@ class Vault:
                 state.record_request(state.budget_of(entry_id), tested.checked_at)
 
         self.state.update(note)
-        self.secrets.set(entry_id, cleaned.key)
+        self.secrets.set(entry_id, cleaned.key, item_description(entry))
         saved = self.edit_hint(entry_id, key_hint(cleaned.key))
         return Saved(saved, self._notes_for(saved.base_url, cleaned.notes))
 
@@ -317,10 +342,24 @@ class Vault:
         self.state.update(apply)
 
     def export(self) -> bytes:
-        """The entries as JSON, without their keys."""
+        """The entries as JSON, without their keys. In a shared keyring (KeePassXC), their
+        keys are labelled first, so that a teammate's import finds them (keys stored by
+        an older version had no name or base URL to be found by)."""
         from .export_format import export_entries
 
-        return export_entries(self.entries())
+        entries = self.entries()
+        self.label_keys(entries)
+        return export_entries(entries)
+
+    def label_keys(self, entries: Iterable[Entry] | None = None) -> int:
+        """Give the keys of ``entries`` (all) their label and attributes where they lack
+        them; best effort: a keyring that fails is logged, not raised. How many changed."""
+        described = {e.id: item_description(e) for e in (entries or self.entries())}
+        try:
+            return self.secrets.describe(described)
+        except SecretStoreError as exc:
+            log.warning("keys not labelled: %s", exc.message)
+            return 0
 
     def preview_import(self, data: bytes) -> ImportPlan:
         """What importing ``data`` would do; raises ``TransferError`` on a bad file."""
@@ -332,10 +371,12 @@ class Vault:
     def import_entries(
         self, plan: ImportPlan, choices: Mapping[str, Resolution | str]
     ) -> ImportOutcome:
-        """Apply a previewed import. New entries have no key yet (Replace key adds it)."""
+        """Apply a previewed import. A new entry whose key the keyring already holds (a
+        shared vault: a teammate stored it) gets that key; the others have none yet
+        (Replace key adds it): ``outcome.found_keys`` and ``outcome.needs_key`` say which."""
         from .import_plan import apply_import
 
-        outcome = apply_import(self.config, plan, choices)
+        outcome = self._find_shared_keys(apply_import(self.config, plan, choices))
         moved = [
             after.id
             for before, after in outcome.updated
@@ -350,3 +391,36 @@ class Vault:
 
             self.state.update(follow)
         return outcome
+
+    def _find_shared_keys(self, outcome: ImportOutcome) -> ImportOutcome:
+        """Give each entry the import created the key a shared vault holds for it (found
+        by name and base URL): the entry takes the item's id. A keyring that cannot be
+        searched leaves them without a key, as before, and says so in the log."""
+        if not outcome.created:
+            return outcome
+        try:
+            found = self.secrets.find_shared({e.id: (e.name, e.base_url) for e in outcome.created})
+            mine = {e.id for e in self.entries()}
+            found = {new: old for new, old in found.items() if old not in mine}
+            keys = self.secrets.get_many(list(found.values())) if found else {}
+        except SecretStoreError as exc:
+            log.warning("shared keys not searched: %s", exc.message)
+            return outcome
+        hints = {new: key_hint(keys[old] or "") for new, old in found.items() if keys.get(old)}
+        if not hints:
+            return outcome
+
+        def adopt(entries: list[Entry]) -> list[Entry]:
+            return [
+                replace(e, id=found[e.id], key_hint=hints[e.id]) if e.id in hints else e
+                for e in entries
+            ]
+
+        self.config.update(adopt)
+        self.state.update(lambda s: s.secret_ids.update(found[i] for i in hints))
+        created = tuple(
+            replace(e, id=found[e.id], key_hint=hints[e.id]) if e.id in hints else e
+            for e in outcome.created
+        )
+        names = tuple(e.name for e in outcome.created if e.id in hints)
+        return replace(outcome, created=created, found_keys=names)

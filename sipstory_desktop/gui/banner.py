@@ -23,8 +23,8 @@ class Banner(QFrame):
 
     Signals:
         retry_requested(): the user pressed Retry.
-        action_requested(str): the user pressed the action button of the message shown
-            with ``action``; the argument is that message's topic.
+        action_requested(str): the user pressed the message's own action button (such as
+            Unlock); the argument is the message's topic.
     """
 
     retry_requested = Signal()
@@ -50,9 +50,9 @@ class Banner(QFrame):
         self._retry = QPushButton(self.tr("&Retry"))
         self._retry.setAccessibleName(self.tr("Retry"))
         self._retry.clicked.connect(self.retry_requested.emit)
-        self._action = QPushButton()
+        self._action = QPushButton(self.tr("&Unlock"))  # its text is the message's own
         self._action.setObjectName("bannerAction")
-        self._action.setAccessibleName(self.tr("What the message offers"))  # until shown
+        self._action.setAccessibleName(self.tr("Unlock"))
         self._action.clicked.connect(lambda: self.action_requested.emit(self.topic))
         self._action.hide()
         close = QToolButton()
@@ -93,18 +93,17 @@ class Banner(QFrame):
         action: str = "",
     ) -> None:
         """Show ``title`` and ``text``; ``topic`` lets :meth:`hide_message` hide only this.
-
-        With ``action`` (a translated button text), a button that emits
-        :attr:`action_requested` with ``topic``."""
+        ``action``: the text of a button of its own (translated, with its mnemonic), which
+        emits :attr:`action_requested` with ``topic``."""
         self.topic = topic
+        self._action.setText(action)
+        if action:  # hidden without one; it keeps a name for tools that list every button
+            self._action.setAccessibleName(action.replace("&", ""))
+        self._action.setVisible(bool(action))
         self._light = light
         self._title.setText(title)
         self._text.setText(text)
         self._retry.setVisible(retry)
-        self._action.setText(action)
-        if action:
-            self._action.setAccessibleName(action.replace("&", ""))
-        self._action.setVisible(bool(action))
         self._tint()
         self.setAccessibleName(f"{title} {text}")
         self.show()

@@ -75,6 +75,11 @@ class CheckController(QObject):
             return
         self._run(plan)
 
+    def check_entries(self, entries: list[Entry]) -> None:
+        """Check these entries (those the keyring could not answer for, once unlocked)."""
+        if entries:
+            self._run(plan_checks(self._context.model.state, entries))
+
     def watch_round(self, entries: list[Entry]) -> int:
         """A round of watching: never a key held back after a 429 (and nothing said)."""
         return self._context.session.check(plan_checks(self._context.model.state, entries).send)

@@ -203,7 +203,12 @@ class EntryCommands(QObject):
         others = [e.name for e in context.model.entries() if entry is None or e.id != entry.id]
         no_key = entry is not None and has_no_key(context.model.state, entry)
         dialog = EntryDialog(
-            mode, context.window, entry=entry, existing_names=others, no_key=no_key
+            mode,
+            context.window,
+            entry=entry,
+            existing_names=others,
+            storage=context.vault.secrets.known_info(),
+            no_key=no_key,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 

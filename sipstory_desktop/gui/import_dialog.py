@@ -90,6 +90,15 @@ class ImportDialog(WorkingDialog):
         ]
         parts = [text.format(n=len(names)) for names, text in done if names]
         message = self.tr("Imported: {parts}.").format(parts=", ".join(parts))
+        if outcome.found_keys:
+            message += " " + self.tr(
+                "Found the keys of {n} of {total} new entries in the keyring (a shared "
+                "vault): {names}."
+            ).format(
+                n=len(outcome.found_keys),
+                total=len(outcome.created),
+                names=", ".join(outcome.found_keys),
+            )
         if outcome.needs_key:
             message += " " + self.tr(
                 "These entries have no key yet: {names}. Select each one and use Replace key."

@@ -1,19 +1,31 @@
 """Which keyring holds the keys: probed once after the first paint, named in the status
-bar, and a banner that says what to do when there is none or it is not encrypted."""
+bar, and a banner that says what to do when there is none or it is not encrypted, or when
+it is locked (KeePassXC's database locked or closed): then its Unlock button asks the
+keyring to unlock, and waits for the answer, within a limit, off the GUI thread."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from collections.abc import Iterable
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QLabel
 
-from ..core.secrets import BackendInfo, SecretStore, SecretStoreError, no_keyring_hint
-from ..core.status import Light
+from ..core.secrets import (
+    BackendInfo,
+    SecretStore,
+    SecretStoreError,
+    is_locked_message,
+    no_keyring_hint,
+)
+from ..core.status import CheckResult, Light, Status
 from ..core.vault import Vault
 from .banner import Banner
 from .lights import light_label_pixmap
 from .workers import Worker, describe_error
 
 _ICON_SIZE = 16
+UNLOCK_TIMEOUT_SECONDS = 120.0  # a person typing a database password; then the prompt goes
+LOCKED_TOPIC = "keyring-locked"
 
 
 class KeyringStatus(QObject):
@@ -21,9 +33,14 @@ class KeyringStatus(QObject):
 
     Signals:
         changed(): the probe answered (see :attr:`backend`: None when there is no keyring).
+        unlocked(): the keyring was unlocked through :meth:`unlock`.
+        prompt_waiting(): a keyring call waits for the user to answer the keyring's prompt
+            (emitted from the calling thread; delivered on the GUI thread).
     """
 
     changed = Signal()
+    unlocked = Signal()
+    prompt_waiting = Signal()
 
     def __init__(self, vault: Vault, worker: Worker, banner: Banner, parent: QObject) -> None:
         super().__init__(parent)
@@ -36,7 +53,18 @@ class KeyringStatus(QObject):
         self.icon = QLabel()
         self._light: Light | None = None  # shown by the icon, once the probe answered
         self.icon.setAccessibleName(self.tr("Looking for the keyring"))
+        self.unlocking = False
+        self._unlocker = Worker(1, self)  # a wait for a person: never the keys' own worker
+        self._attach(vault.secrets)
+        self.prompt_waiting.connect(self._say_waiting)
         banner.retry_requested.connect(self.retry)
+        banner.action_requested.connect(self._banner_action)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.cancel_unlock)
+
+    def _attach(self, store: SecretStore) -> None:
+        store.on_prompt = self.prompt_waiting.emit  # any thread: queued to the GUI thread
 
     def restyle(self) -> None:
         """The icon in the current palette (dark or light)."""
@@ -55,6 +83,7 @@ class KeyringStatus(QObject):
     def retry(self) -> None:
         """The user installed or unlocked a keyring: look again, from scratch."""
         self._vault.secrets = SecretStore()
+        self._attach(self._vault.secrets)
         self.label.setText(self.tr("Looking for the keyring…"))
         self.icon.setAccessibleName(self.tr("Looking for the keyring"))
         self.probe()
@@ -109,3 +138,97 @@ class KeyringStatus(QObject):
             topic="keyring",
         )
         self.changed.emit()
+
+    # --- locked ----------------------------------------------------------------------------
+
+    def notice_results(self, results: Iterable[CheckResult | None]) -> None:
+        """Checks came back: if the keyring was locked, say so and offer to unlock it."""
+        locked = next(
+            (
+                r
+                for r in results
+                if r is not None
+                and r.status is Status.KEYRING_ERROR
+                and is_locked_message(r.message)
+            ),
+            None,
+        )
+        if locked is None or self.unlocking:
+            return
+        self._banner.show_message(
+            Light.RED,
+            locked.message,
+            self.tr(
+                "The keys are kept, but cannot be read until it is unlocked. Unlock asks it "
+                "to show its own prompt; answer it there."
+            ),
+            retry=False,
+            topic=LOCKED_TOPIC,
+            action=self.tr("&Unlock"),
+        )
+
+    def _banner_action(self, topic: str) -> None:
+        if topic == LOCKED_TOPIC:
+            self.unlock()
+
+    def unlock(self) -> None:
+        """Ask the keyring to unlock (KeePassXC shows its unlock dialog), off the GUI
+        thread; the wait ends after :data:`UNLOCK_TIMEOUT_SECONDS` or :meth:`cancel_unlock`."""
+        if self.unlocking:
+            return
+        self.unlocking = True
+        self._banner.hide_message(LOCKED_TOPIC)
+        self._say(
+            self.tr("Asking %s to unlock: answer its prompt (waiting up to %d s)…")
+            % (self.name or self.tr("the keyring"), int(UNLOCK_TIMEOUT_SECONDS))
+        )
+        store = self._vault.secrets
+        self._unlocker.run(
+            lambda: store.unlock(timeout=UNLOCK_TIMEOUT_SECONDS),
+            self._unlock_done,
+            self._unlock_failed,
+        )
+
+    def cancel_unlock(self) -> None:
+        """Stop waiting for the unlock prompt (it is dismissed); used when quitting."""
+        self._vault.secrets.cancel.set()
+        self._unlocker.pool.waitForDone(5000)
+
+    def _unlock_done(self, unlocked: bool) -> None:
+        self.unlocking = False
+        if unlocked:
+            self._say(self.tr("%s is unlocked.") % (self.name or self.tr("The keyring")), 8000)
+            self.unlocked.emit()
+            return
+        self._banner.show_message(
+            Light.RED,
+            self.tr("The keyring stays locked."),
+            self.tr("Its prompt was dismissed. Unlock it in its own window, or try again."),
+            retry=False,
+            topic=LOCKED_TOPIC,
+            action=self.tr("&Unlock"),
+        )
+
+    def _unlock_failed(self, error: Exception) -> None:
+        self.unlocking = False
+        title, hint = (
+            (error.message, error.hint)
+            if isinstance(error, SecretStoreError)
+            else (self.tr("The keyring could not be unlocked."), describe_error(error))
+        )
+        self._banner.show_message(
+            Light.RED, title, hint, retry=False, topic=LOCKED_TOPIC, action=self.tr("&Unlock")
+        )
+
+    def _say_waiting(self) -> None:
+        self._say(
+            self.tr("Waiting for %s: allow Sipstory Desktop to read the keys in its prompt.")
+            % (self.name or self.tr("the keyring")),
+            0,
+        )
+
+    def _say(self, text: str, timeout_ms: int = 0) -> None:
+        window = self.parent()
+        status_bar = getattr(window, "statusBar", None)
+        if callable(status_bar):
+            status_bar().showMessage(text, timeout_ms)

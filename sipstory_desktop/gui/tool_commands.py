@@ -201,6 +201,12 @@ class ToolCommands(QObject):
             if isValid(dialog):
                 dialog.show_outcome(outcome)
             context.loader.reload()  # many entries changed: read them again
+            if outcome.found_keys:
+                context.say(
+                    self.tr("Found the keys of %d of %d new entries in the keyring.")
+                    % (len(outcome.found_keys), len(outcome.created)),
+                    10000,
+                )
             if outcome.needs_key:
                 context.banner.show_message(
                     Light.AMBER,

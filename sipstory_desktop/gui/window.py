@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME
 from ..core.checker import has_no_key
 from ..core.entries import Entry
+from ..core.status import Status
 from ..core.vault import Vault
 from .actions import WindowActions
 from .banner import Banner
@@ -213,6 +214,7 @@ class MainWindow(QMainWindow):
         self.session.idle.connect(self._run_changed)
         self.checks.colour_changed.connect(self.watch.notify_colour)
         self.keyring.changed.connect(self._keyring_changed)
+        self.keyring.unlocked.connect(self._recheck_unreadable)
         self.watch.tray.check_all_requested.connect(self.check_all)
         self.watch.tray.quit_requested.connect(self.quit)
         entries.find_url_requested.connect(tools.find_url_for)
@@ -256,6 +258,7 @@ class MainWindow(QMainWindow):
         self._update_details()
 
     def _rows_changed(self, entry_ids: list[str]) -> None:
+        self.keyring.notice_results(self.model.result(entry_id) for entry_id in entry_ids)
         self.watch.update_tray()
         if self.entry_list.selected_id in entry_ids:
             self._update_details()
@@ -276,6 +279,16 @@ class MainWindow(QMainWindow):
         if self.demo and self.keyring.backend and not self._demo_checked:
             self._demo_checked = True  # the demo checks everything once
             self.check_all()  # once the list is read, if it is not yet
+
+    def _recheck_unreadable(self) -> None:
+        """The keyring was unlocked: check again what it could not answer for."""
+        unreadable = [
+            entry
+            for entry in self.model.entries()
+            if (result := self.model.result(entry.id)) is not None
+            and result.status is Status.KEYRING_ERROR
+        ]
+        self.checks.check_entries(unreadable)
 
     def _update_details(self) -> None:
         entry = self.selected_entry()
@@ -347,6 +360,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.watch.shutdown()
+        self.keyring.cancel_unlock()  # a keyring prompt still open is dismissed: no wait
         if self.session.active:
             self.statusBar().showMessage(self.tr("Finishing the running checks…"))
             self.hide()

@@ -149,20 +149,23 @@ _BUS_VARIABLES = (
 
 
 @contextlib.contextmanager
-def running_secret_service(root: Path) -> Iterator[dict[str, str]]:
-    """Start dbus-daemon and gnome-keyring-daemon under ``root``; stop them on exit."""
+def running_secret_service(root: Path, login: bool = True) -> Iterator[dict[str, str]]:
+    """Start dbus-daemon and gnome-keyring-daemon under ``root``; stop them on exit.
+    ``login=False``: no password given, so no "login" keyring (as on a fresh install)."""
     if shutil.which("gnome-keyring-daemon") is None:
         _missing("gnome-keyring-daemon")
     with running_session_bus(root) as env:
+        unlock = ["--unlock"] if login else []
         keyring_daemon = subprocess.Popen(
-            ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
+            ["gnome-keyring-daemon", "--foreground", *unlock, "--components=secrets"],
             env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         assert keyring_daemon.stdin is not None
-        keyring_daemon.stdin.write(KEYRING_PASSWORD)
+        if login:
+            keyring_daemon.stdin.write(KEYRING_PASSWORD)
         keyring_daemon.stdin.close()
         try:
             _wait_for_name(env, "org.freedesktop.secrets", keyring_daemon)
@@ -669,3 +672,301 @@ def running_accessible_app(
         _stop(process)
         _, errors = process.communicate()
         print(errors.decode(errors="replace")[-3000:])
+
+
+# --- KeePassXC serving a database over the Secret Service (FdoSecrets) -------------------
+
+KEEPASSXC_PASSWORD = "team-vault-password"
+KEEPASSXC_GROUP = "Sipstory"
+
+
+def make_keepassxc_database(path: Path, password: str = KEEPASSXC_PASSWORD) -> None:
+    """A new KeePassXC database at ``path`` whose group "Sipstory" is the one shared over
+    the Secret Service.
+
+    KeePassXC keeps the exposed group in the database's custom data (key
+    ``FDO_SECRETS_EXPOSED_GROUP``, the group's UUID in braces); ``keepassxc-cli db-create``
+    cannot set it, so the database is made by ``keepassxc-cli import`` from a KeePass XML
+    document that carries it.
+    """
+    import base64
+    import uuid
+
+    if shutil.which("keepassxc-cli") is None:
+        _missing("keepassxc-cli (Debian package keepassxc)")
+    root, group = uuid.uuid4(), uuid.uuid4()
+
+    def b64(value: uuid.UUID) -> str:
+        return base64.b64encode(value.bytes).decode()
+
+    document = path.with_suffix(".xml")
+    document.write_text(
+        '<?xml version="1.0" encoding="utf-8" standalone="yes"?>\n'
+        "<KeePassFile><Meta><Generator>sipstory-tests</Generator>"
+        "<DatabaseName>Team vault</DatabaseName><CustomData><Item>"
+        f"<Key>FDO_SECRETS_EXPOSED_GROUP</Key><Value>{{{group}}}</Value>"
+        "</Item></CustomData></Meta><Root>"
+        f"<Group><UUID>{b64(root)}</UUID><Name>Team vault</Name>"
+        f"<Group><UUID>{b64(group)}</UUID><Name>{KEEPASSXC_GROUP}</Name></Group>"
+        "</Group></Root></KeePassFile>\n",
+        encoding="utf-8",
+    )
+    subprocess.run(
+        ["keepassxc-cli", "import", "-q", "-p", "-t", "100", str(document), str(path)],
+        input=f"{password}\n{password}\n".encode(),
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
+    document.unlink()
+
+
+def keepassxc_settings(confirm_access: bool = False) -> str:
+    """KeePassXC's own settings file: its Secret Service integration on; for tests, no
+    notifications, no update check, no single-instance socket; access confirmation as
+    asked (KeePassXC's default is on)."""
+    return (
+        "[General]\nConfigVersion=2\nSingleInstance=false\nRememberLastDatabases=false\n"
+        "OpenPreviousDatabasesOnStartup=false\nUpdateCheckMessageShown=true\n"
+        "AutoSaveAfterEveryChange=true\n\n"
+        "[GUI]\nCheckForUpdates=false\nShowTrayIcon=false\nMinimizeOnStartup=false\n\n"
+        "[Security]\nLockDatabaseScreenLock=false\nLockDatabaseOnUserSwitch=false\n"
+        "LockDatabaseIdle=false\nClearClipboard=false\n\n"
+        "[FdoSecrets]\nEnabled=true\nShowNotification=false\nConfirmDeleteItem=false\n"
+        f"ConfirmAccessItem={'true' if confirm_access else 'false'}\nUnlockBeforeSearch=false\n"
+    )
+
+
+@dataclass
+class SecretProvider:
+    """A Secret Service provider running on its own private bus.
+
+    ``env``: the variables of a process on that bus. ``kind``: "gnome-keyring" or
+    "keepassxc". ``name``: how the app should name it.
+    """
+
+    kind: str
+    name: str
+    env: dict[str, str]
+    database: Path | None = None
+    display: str | None = None
+    pid: int | None = None  # KeePassXC's: its windows, not another instance's on the display
+
+    def saved_items(self) -> list[str]:
+        """The titles of the entries in the database *file* (what a sync would copy)."""
+        assert self.database is not None
+        done = subprocess.run(
+            ["keepassxc-cli", "ls", "-q", str(self.database), KEEPASSXC_GROUP],
+            input=f"{KEEPASSXC_PASSWORD}\n".encode(),
+            capture_output=True,
+            timeout=60,
+            check=True,
+        )
+        return [line for line in done.stdout.decode().splitlines() if line.strip()]
+
+    def wait_saved(self, count: int, timeout: float = 30) -> None:
+        """Wait until KeePassXC has saved ``count`` entries to its file (it saves after
+        each change, but on its own time)."""
+        deadline = time.monotonic() + timeout
+        while len(self.saved_items()) != count:
+            if time.monotonic() > deadline:
+                pytest.fail(f"KeePassXC did not save {count} entries: {self.saved_items()}")
+            time.sleep(0.2)
+
+    def lock(self) -> None:
+        """Lock the collection, as the user's "Lock database" does (over the bus).
+
+        KeePassXC refuses (dismisses the lock's prompt) while a change is not saved yet: it
+        saves after each change, on its own time; then the lock is asked again."""
+        _in_env(self.env, LOCK)
+
+    def close_database(self, timeout: float = 30) -> None:
+        """Close the database in KeePassXC's window (Ctrl+W), as a person does: its
+        collection leaves the bus; the file stays."""
+        assert self.display is not None and self.pid is not None
+        env = {**self.env, "DISPLAY": self.display}
+        mine = ["--onlyvisible", "--all", "--pid", str(self.pid)]
+        window = _xdotool("search", *mine, "--name", "KeePassXC", env=env).split()[-1]
+        _xdotool("windowfocus", "--sync", window, env=env)
+        _xdotool("key", "--clearmodifiers", "ctrl+w", env=env)
+        deadline = time.monotonic() + timeout
+        while _in_env(self.env, HAS_DEFAULT).strip() != "False":
+            if time.monotonic() > deadline:
+                pytest.fail("KeePassXC did not close its database")
+            time.sleep(0.1)
+
+    def answer_unlock(self, timeout: float = 30) -> None:
+        """Answer the unlock prompt the app asked for, as the user would: type the
+        database's password into KeePassXC's unlock dialog (on Xvfb, with xdotool), or
+        hand gnome-keyring its password (it has no headless prompt)."""
+        if self.kind == "gnome-keyring":
+            _in_env(self.env, GNOME_KEYRING_UNLOCK % KEYRING_PASSWORD)
+            return
+        assert self.display is not None
+        env = {**self.env, "DISPLAY": self.display}
+        deadline = time.monotonic() + timeout
+        mine = ["--pid", str(self.pid)] if self.pid else []
+        while not (
+            window := _xdotool(
+                "search", "--onlyvisible", "--all", *mine, "--name", "Unlock Database", env=env
+            )
+        ):
+            if time.monotonic() > deadline:
+                pytest.fail("KeePassXC showed no unlock dialog")
+            time.sleep(0.1)
+        window = window.splitlines()[-1]
+        _xdotool("windowfocus", "--sync", window, env=env)
+        _xdotool("type", "--delay", "20", "--window", window, KEEPASSXC_PASSWORD, env=env)
+        _xdotool("key", "--window", window, "Return", env=env)
+
+
+HAS_DEFAULT = """
+import secretstorage
+from secretstorage.util import DBusAddressWrapper
+c = secretstorage.dbus_init()
+service = DBusAddressWrapper("/org/freedesktop/secrets", "org.freedesktop.Secret.Service", c)
+print(service.call("ReadAlias", "s", "default")[0] != "/")
+"""
+
+LOCK = """
+import time
+from sipstory_desktop.core import secret_service as s
+deadline = time.monotonic() + 30
+while True:
+    try:
+        s.lock()
+        break
+    except s.PromptDismissed:
+        if time.monotonic() > deadline:
+            raise
+        time.sleep(0.2)
+"""
+
+# gnome-keyring's own way to unlock without its prompt (what its PAM module does): the
+# password over a "plain" session to its internal interface.
+GNOME_KEYRING_UNLOCK = """
+import secretstorage
+from jeepney import DBusAddress, new_method_call
+c = secretstorage.dbus_init()
+service = DBusAddress("/org/freedesktop/secrets", "org.freedesktop.secrets",
+                      "org.freedesktop.Secret.Service")
+_, session = c.send_and_get_reply(
+    new_method_call(service, "OpenSession", "sv", ("plain", ("s", "")))).body
+internal = DBusAddress("/org/freedesktop/secrets", "org.freedesktop.secrets",
+                       "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface")
+reply = c.send_and_get_reply(new_method_call(
+    internal, "UnlockWithMasterPassword", "o(oayays)",
+    ("/org/freedesktop/secrets/collection/login", (session, b"", %r, "text/plain"))))
+assert not secretstorage.get_default_collection(c).is_locked()
+"""
+
+
+def _in_env(env: dict[str, str], code: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def _keepassxc_unlocked(env: dict[str, str]) -> bool:
+    code = (
+        "import secretstorage as s\n"
+        "c = s.dbus_init()\n"
+        "try:\n"
+        "    print(not s.get_default_collection(c).is_locked())\n"
+        "except Exception:\n"
+        "    print(False)\n"
+    )
+    return _in_env(env, code).strip() == "True"
+
+
+@contextlib.contextmanager
+def running_keepassxc(
+    root: Path,
+    display: str | None = None,
+    database: Path | None = None,
+    confirm_access: bool = False,
+    open_database: bool = True,
+) -> Iterator[SecretProvider]:
+    """KeePassXC on a private session bus (its own: gnome-keyring is not on it), on an X
+    server of its own (or ``display``), with ``database`` (a new one when None) open and
+    unlocked, or with no database open at all (``open_database=False``).
+
+    Its own X server: its dialogs (unlock, access request) are answered with xdotool,
+    whose keys go to the focused window; another instance's dialog must not take them."""
+    if shutil.which("keepassxc") is None:
+        _missing("keepassxc (Debian package keepassxc)")
+    if display is None:
+        with contextlib.ExitStack() as stack:
+            own = stack.enter_context(running_x_server())
+            yield stack.enter_context(
+                running_keepassxc(root, own, database, confirm_access, open_database)
+            )
+        return
+    with running_session_bus(root) as env:
+        if database is None:
+            database = root / "team.kdbx"
+            make_keepassxc_database(database)
+        settings = root / "config" / "keepassxc.ini"
+        settings.write_text(keepassxc_settings(confirm_access), encoding="utf-8")
+        log = root / "keepassxc.log"
+        with log.open("wb") as sink:
+            program = subprocess.Popen(
+                [
+                    "keepassxc",
+                    "--config",
+                    str(settings),
+                    "--localconfig",
+                    str(root / "config" / "keepassxc-local.ini"),
+                    *(["--pw-stdin", str(database)] if open_database else []),
+                ],
+                env={**env, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"},
+                stdin=subprocess.PIPE,
+                stdout=sink,
+                stderr=sink,
+            )
+        assert program.stdin is not None
+        program.stdin.write(KEEPASSXC_PASSWORD.encode() + b"\n")
+        program.stdin.close()
+        bus_env = {k: env[k] for k in _BUS_VARIABLES}
+        try:
+            _wait_for_name(env, "org.freedesktop.secrets", program)
+            deadline = time.monotonic() + 30
+            while open_database and not _keepassxc_unlocked(bus_env):
+                if program.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"KeePassXC did not open the database: {log.read_text()[-2000:]}")
+                time.sleep(0.1)
+            yield SecretProvider("keepassxc", "KeePassXC", bus_env, database, display, program.pid)
+        finally:
+            _stop(program)
+
+
+@contextlib.contextmanager
+def running_provider(kind: str, root: Path, display: str | None) -> Iterator[SecretProvider]:
+    if kind == "keepassxc":
+        with running_keepassxc(root, display) as provider:
+            yield provider
+    else:
+        with running_secret_service(root) as env:
+            yield SecretProvider("gnome-keyring", "GNOME Keyring", env)
+
+
+PROVIDERS = ("gnome-keyring", "keepassxc")
+
+
+@pytest.fixture(scope="session", params=PROVIDERS)
+def secret_provider(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SecretProvider]:
+    """Each Secret Service provider in turn (gnome-keyring, then KeePassXC with a real
+    database), each on a private bus of its own: only one can own the bus name."""
+    kind: str = request.param
+    with running_provider(kind, tmp_path_factory.mktemp(kind), None) as provider:
+        yield provider

@@ -149,8 +149,8 @@ def test_add_rolls_back_when_another_process_took_the_name_meanwhile(
     other = ConfigStore(paths)
     real_set = SecretStore.set
 
-    def set_then_race(self: SecretStore, entry_id: str, key: str) -> None:
-        real_set(self, entry_id, key)
+    def set_then_race(self: SecretStore, entry_id: str, key: str, *label: object) -> None:
+        real_set(self, entry_id, key, *label)  # type: ignore[arg-type]
         other.update(
             lambda es: [*es, Entry(name="acme", kind=EntryKind.CLOUD, base_url=CLOUD_BASE_URL)]
         )

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ...core.entries import Entry, EntryKind
 from ...core.keys import masked
+from ...core.secrets import BackendInfo
 from ...core.status import CheckResult, Status
 from ...core.urls import instance_address_of
 from ..questions import confirm
@@ -68,10 +69,12 @@ class EntryDialog(QDialog):
         parent: QWidget | None = None,
         entry: Entry | None = None,
         existing_names: Collection[str] = (),
+        storage: BackendInfo | None = None,
         *,
         no_key: bool = False,
     ) -> None:
         super().__init__(parent)
+        self._storage = storage  # the keyring the key will go to, as probed (None: not yet)
         if mode is not DialogMode.ADD and entry is None:
             raise ValueError(f"{mode.name} needs the entry")
         self._mode = mode
@@ -202,7 +205,7 @@ class EntryDialog(QDialog):
             label = (
                 self.tr("&New key:") if self._mode is DialogMode.REPLACE_KEY else self.tr("&Key:")
             )
-            self._key = KeySection(form, label)
+            self._key = KeySection(form, label, self._storage)
         if self._mode is not DialogMode.REPLACE_KEY:
             self._note = NoteSection(form)
         fields.addLayout(form)

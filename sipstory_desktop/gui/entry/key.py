@@ -19,6 +19,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
 from ...core.keys import InvalidKeyText, clean_key
+from ...core.secrets import BackendInfo
 from ..widgets import ICON_SIZE, InlineMessage, Tone, plain_label
 from .section import Section, column
 
@@ -29,7 +30,9 @@ _BEARER_PREFIX = re.compile(r"^bearer(\s|$)", re.IGNORECASE)
 class KeySection(Section):
     """The key field: masked, with a reveal toggle, cleaned as the user pastes."""
 
-    def __init__(self, form: QFormLayout, label_text: str) -> None:
+    def __init__(
+        self, form: QFormLayout, label_text: str, storage: BackendInfo | None = None
+    ) -> None:
         super().__init__(form)
         self.edit = QLineEdit()
         self.edit.setObjectName("keyEdit")
@@ -48,10 +51,42 @@ class KeySection(Section):
         hint = plain_label(
             self.tr("Find your key in Sipstory: Settings → Developers → API Key."), "keyHint"
         )
+        self.storage = InlineMessage("keyStorage")  # where the key goes, before it goes
+        text, tone = self._storage_text(storage)
+        self.storage.show_message(text, tone)
         label = QLabel(label_text)
         label.setBuddy(self.edit)
-        form.addRow(label, column(_beside(self.edit, self._reveal_button), self._message, hint))
+        form.addRow(
+            label,
+            column(_beside(self.edit, self._reveal_button), self._message, hint, self.storage),
+        )
         self._watch(self.edit)
+
+    def _storage_text(self, storage: BackendInfo | None) -> tuple[str, Tone]:
+        """Where the key will be stored, said under the field (after vorta's backend
+        warning): the keyring by name; a warning when it does not encrypt."""
+        if storage is None:
+            return self.tr("The key will be stored in the system keyring."), Tone.PLAIN
+        if not storage.available:
+            return (
+                self.tr("No keyring is available: the key cannot be saved until there is one."),
+                Tone.ERROR,
+            )
+        if not storage.secure:
+            return (
+                self.tr("The key will be stored in %s, which does NOT encrypt it.") % storage.name,
+                Tone.WARNING,
+            )
+        if storage.is_keepassxc:
+            return (
+                self.tr(
+                    "The key will be stored in %s, in the group of the open database that "
+                    "KeePassXC shares: everyone who opens that database can use it."
+                )
+                % storage.name,
+                Tone.PLAIN,
+            )
+        return self.tr("The key will be stored in %s, encrypted.") % storage.name, Tone.PLAIN
 
     def value(self) -> str | None:
         """The cleaned key, or None while the text cannot be a key."""
