@@ -169,6 +169,11 @@ class WindowActions(QObject):
         self._actions = {spec.name: self._make(spec, parent) for spec in ACTIONS}
         self.per_entry = [self._actions[s.name] for s in ACTIONS if s.per_entry]
         self.set_entry_selected(False)
+        # F5 checks every entry, also while checks run and Check all is Stop (on Esc):
+        # this action has F5 then (none otherwise: one action on a key at a time).
+        self.check_all_while_running = QAction(_tr("Check all"), parent)
+        self.check_all_while_running.setObjectName("action-check_all_while_running")
+        parent.addAction(self.check_all_while_running)
 
     def __getitem__(self, name: str) -> QAction:
         return self._actions[name]
@@ -183,7 +188,8 @@ class WindowActions(QObject):
             action.setEnabled(selected)
 
     def show_run(self, running: bool) -> None:
-        """While checks run, Check all is Stop, on Esc; afterwards Check all again, on F5."""
+        """While checks run, Check all is Stop, on Esc (F5 still checks every entry);
+        afterwards Check all again, on F5."""
         action = self._actions["check_all"]
         if running:
             action.setText(_tr("&Stop"))
@@ -191,7 +197,9 @@ class WindowActions(QObject):
             tip = _tr("Stop checking: keys still waiting their turn are not checked")
             action.setStatusTip(tip)
             action.setToolTip(f"{tip} ({action.shortcut().toString(_NATIVE)})")
+            self.check_all_while_running.setShortcut(QKeySequence(Qt.Key.Key_F5))
         else:
+            self.check_all_while_running.setShortcut(QKeySequence())
             self._describe(next(s for s in ACTIONS if s.name == "check_all"), action)
 
     def fill_menu_bar(self, menu_bar: QMenuBar) -> None:

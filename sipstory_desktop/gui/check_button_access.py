@@ -79,10 +79,17 @@ class _ListInterface(QAccessibleInterface):
         button = self._buttons.get(key)
         if button is None:
             button = self._buttons[key] = _CheckButton(self._view, key, self, self._press)
+        button.last_seen_at = index
         return button
 
     def indexOfChild(self, child: QAccessibleInterface) -> int:
         if isinstance(child, _CheckButton):
+            # Where it was last handed out, if its row is still there (no walk down
+            # thousands of rows for each question); else where it is now.
+            guess = child.last_seen_at
+            found = self._check_index(self._qt.child(guess)) if guess >= 0 else None
+            if found is not None and QPersistentModelIndex(found) == child.index:
+                return guess
             return self._logical_index(child.index)
         return self._qt.indexOfChild(child)
 
@@ -204,6 +211,7 @@ class _CheckButton(QAccessibleInterface):
         self._press = press
         self._action = _PressAction(self)
         self._action_pointer = shiboken6.VoidPtr(shiboken6.getCppPointer(self._action)[0])
+        self.last_seen_at = -1  # the child index its list last handed it out at
 
     def _alive(self) -> bool:
         return shiboken6.isValid(self._view) and self.index.isValid()

@@ -40,7 +40,7 @@ class CheckController(QObject):
         self._progress = (0, 0)  # checks done and asked for in this run
         self._run_results: dict[str, CheckResult] = {}  # this run's, by entry id
         self._announce_end = False  # the user asked for this run: announce its end
-        self._dropped = 0  # checks of this run that stop() took off the queue
+        self._dropped: set[str] = set()  # entries stop() took off the queue (not checked since)
         self._spinner = QTimer(self, interval=SPINNER_INTERVAL_MS)
         self._spinner.timeout.connect(self._spin)
         session = context.session
@@ -91,7 +91,7 @@ class CheckController(QObject):
         dropped = self._context.session.stop()
         if not dropped:
             return
-        self._dropped += len(dropped)
+        self._dropped.update(dropped)
         self._context.model.show_checking(dropped)
         self.rows_changed.emit(dropped)
         if self._context.session.active:
@@ -154,6 +154,7 @@ class CheckController(QObject):
     # --- what the session reports -----------------------------------------------------------
 
     def _started(self, entry_ids: list[str]) -> None:
+        self._dropped.difference_update(entry_ids)  # checked after all (F5 after Stop)
         self._context.model.show_checking(entry_ids)
         if not self._spinner.isActive():
             self._spinner.start()
@@ -199,10 +200,10 @@ class CheckController(QObject):
         self._context.entries.refresh_view()
         summary = self.run_summary()
         if self._dropped:
-            stopped = self.tr("Stopped: %d key(s) not checked") % self._dropped
+            stopped = self.tr("Stopped: %d key(s) not checked") % len(self._dropped)
             summary = f"{summary}. {stopped}" if summary else stopped
         self._run_results.clear()
-        self._dropped = 0
+        self._dropped.clear()
         if summary:
             self._context.say(summary, 8000)
             if self._announce_end:

@@ -63,8 +63,10 @@ class DetailsPane(QWidget):
         self._reveal_timer = QTimer(self, singleShot=True, interval=REVEAL_SECONDS * 1000)
         self._reveal_timer.timeout.connect(self.hide_key)
 
-        self._message = _label(wrap=True, selectable=True)
-        self._hint = _label(wrap=True, selectable=True)
+        # Wrapped anywhere, as the title: a URL in them has no space to wrap at, and a
+        # QLabel would widen the pane to its width (the buttons out of view).
+        self._message = WrapAnywhereLabel(tooltip=False)
+        self._hint = WrapAnywhereLabel(tooltip=False)
         self._hint.setObjectName("hint")
         self._recent = QListWidget()
         self._recent.setAccessibleName(self.tr("Recent results"))
@@ -171,7 +173,7 @@ class DetailsPane(QWidget):
         return heading
 
     def _build_figures(self) -> QFormLayout:
-        self._base_url = _label(wrap=True, selectable=True)
+        self._base_url = WrapAnywhereLabel()  # an address has no space to wrap at
         self._key = WrapAnywhereLabel(tooltip=False)  # a revealed key wraps, never widens
         self._key.setObjectName("detailsKey")
         self._key.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -181,7 +183,7 @@ class DetailsPane(QWidget):
         self._budget = _label(wrap=True)
         self._keyring = WrapAnywhereLabel()
         self._keyring.setObjectName("detailsKeyring")
-        self._note = _label(wrap=True, selectable=True)
+        self._note = WrapAnywhereLabel(tooltip=False)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for caption, field in (
@@ -285,11 +287,11 @@ class DetailsPane(QWidget):
                 "Not checked yet. Press Test (Ctrl+T) to check this key; each check may count "
                 "against the organization's 30 requests per hour."
             )
-        self._message.setText(message)
-        self._hint.setText(result.hint if result and not result.ok else "")
+        self._message.set_text(message)
+        self._hint.set_text(result.hint if result and not result.ok else "")
         self._hint.setVisible(bool(self._hint.text()))
         self._since.setText(since_text(history or []))
-        self._base_url.setText(entry.base_url)
+        self._base_url.set_text(entry.base_url)
         if not self._reveal_timer.isActive():
             self._key.set_text(self._masked_key())
         self._http.setText(str(result.http_status) if result and result.http_status else "—")
@@ -301,7 +303,7 @@ class DetailsPane(QWidget):
         self._checked.setText(checked)
         self._budget.setText(_budget_text(result, requests_last_hour, hourly_limit))
         self._keyring.set_text("—" if self._no_key else keyring_name or "—")
-        self._note.setText(entry.note or "—")
+        self._note.set_text(entry.note or "—")
         self.buttons["check"].setEnabled(not checking)
         for needs_key in ("copy_key", "reveal_key", "copy_curl"):  # no key to use
             self.buttons[needs_key].setEnabled(not self._no_key)
@@ -312,7 +314,7 @@ class DetailsPane(QWidget):
         self._icon.setAccessibleName(self.tr("No key selected"))
         self._title.set_text(self.tr("No key selected"))
         self._status.setText("")
-        self._message.setText(self.tr("Select a key in the list to see its details."))
+        self._message.set_text(self.tr("Select a key in the list to see its details."))
         self._hint.setVisible(False)
         self._since.setText("")
         for field in (

@@ -210,6 +210,7 @@ class MainWindow(QMainWindow):
         self.loader.settled.connect(self._list_settled)
         self.loader.loaded.connect(self.loaded.emit)
         self.checks.rows_changed.connect(self._rows_changed)
+        self.window_actions.check_all_while_running.triggered.connect(self.check_all)
         self.session.started.connect(lambda _ids: self._run_changed())
         self.session.idle.connect(self._run_changed)
         self.checks.colour_changed.connect(self.watch.notify_colour)

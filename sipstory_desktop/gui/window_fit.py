@@ -79,6 +79,8 @@ class ColumnFit(QObject):
         metrics = self._view.fontMetrics()
         if column in (Column.LIGHT, Column.NAME):
             icon = self._view.iconSize().width() + 6 if column == Column.LIGHT else 0
+            if column == Column.LIGHT:  # an entry row is indented under its group row
+                icon += self._view.indentation() * (1 + int(self._view.rootIsDecorated()))
             return icon + metrics.averageCharWidth() * _FLEXIBLE_CHARACTERS + _PADDING
         if column in _SAMPLES:  # the widest a cell shows, though no row shows it yet
             sample = metrics.horizontalAdvance(_SAMPLES[column]()) + _PADDING

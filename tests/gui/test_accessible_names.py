@@ -220,3 +220,41 @@ def test_the_check_button_of_each_entry_row_is_a_button_to_press(
     with qtbot.waitSignal(shown.session.idle, timeout=WAIT_MS):
         buttons[0].actionInterface().doAction("Press")
     assert shown.statusBar().currentMessage().startswith(f"Checked “{pressed}”")
+
+
+def test_a_check_button_finds_its_place_without_walking_every_row(
+    window: MakeWindow, seed: Seed, server: SipstoryTestServer
+) -> None:
+    """With thousands of rows, a screen reader asks each button where it is (its index in
+    the list) again and again: the answer must not walk down every row each time; and it
+    stays right when the rows move (sorted the other way)."""
+    entries = seed([(f"Org {n:03d}", server.api_base, "k" * 20) for n in range(300)])
+    shown = window()
+    view = shown.entry_list
+    view.expandAll()
+    tree = QAccessible.queryAccessibleInterface(view)
+    assert tree is not None
+    buttons = [c for c in children(tree) if c.role() == QAccessible.Role.Button]
+    rows = len(entries)
+    assert len(buttons) == rows
+    walked = 0
+    real_below = view.indexBelow
+
+    def counted_below(index):  # type: ignore[no-untyped-def]
+        nonlocal walked
+        walked += 1
+        return real_below(index)
+
+    view.indexBelow = counted_below  # type: ignore[method-assign]
+    try:
+        last = buttons[-1]
+        for _ in range(20):
+            assert tree.child(tree.indexOfChild(last)) is last
+        assert walked < rows  # not 20 walks of 300 rows
+        view.sortByColumn(Column.NAME, Qt.SortOrder.DescendingOrder)
+        view.sortByColumn(Column.NAME, Qt.SortOrder.AscendingOrder)
+        view.sortByColumn(Column.NAME, Qt.SortOrder.DescendingOrder)
+        for button in (buttons[0], last):
+            assert tree.child(tree.indexOfChild(button)) is button  # found where it moved
+    finally:
+        del view.indexBelow

@@ -196,3 +196,51 @@ def test_the_stop_button_stops_a_run(qtbot: QtBot, window: MakeWindow, six: list
         gate.release()
     assert len(gate.began) == 1
     assert sum(1 for e in six if shown.model.result(e.id) is not None) == 1
+
+
+def test_f5_checks_every_entry_while_a_single_test_runs(
+    qtbot: QtBot, window: MakeWindow, six: list[Entry]
+) -> None:
+    """The keyboard contract: F5 checks every entry, also while one is being tested (the
+    button is Stop then, on Esc; F5 still adds the entries not being checked)."""
+    shown = window()
+    gate = Gate(shown.session, max_threads=1)
+    try:
+        select(shown, six[0].id)
+        shown.window_actions["check"].trigger()
+        gate.wait_running(qtbot, shown.session, 1)
+        assert shown.window_actions["check_all"].text().replace("&", "") == "Stop"
+        shown.activateWindow()
+        qtbot.waitUntil(shown.isActiveWindow, timeout=WAIT_MS)
+        qtbot.keyClick(shown.entry_list, Qt.Key.Key_F5)
+        assert shown.session.checking == {e.id for e in six}
+        assert shown.window_actions["check_all"].text().replace("&", "") == "Stop"
+        with qtbot.waitSignal(shown.session.idle, timeout=WAIT_MS):
+            gate.release()
+    finally:
+        gate.release()
+    assert all(shown.model.result(e.id) is not None for e in six)
+    assert shown.window_actions["check_all"].shortcut() == QKeySequence(Qt.Key.Key_F5)
+
+
+def test_check_all_again_while_stopping_checks_the_dropped_keys_and_says_no_stop(
+    qtbot: QtBot, window: MakeWindow, six: list[Entry]
+) -> None:
+    """Stop, then Check all (F5, or the tray's) before the running checks are in: the
+    dropped keys are checked after all, and the summary does not call them not checked."""
+    shown = window()
+    gate = Gate(shown.session, max_threads=2)
+    try:
+        shown.check_all()
+        gate.wait_running(qtbot, shown.session, 2)
+        shown.window_actions["check_all"].trigger()  # Stop: four dropped
+        assert len(shown.session.checking) == 2
+        shown.check_all()  # as F5 and the tray's "Check all now" do
+        assert shown.session.checking == {e.id for e in six}
+        with qtbot.waitSignal(shown.session.idle, timeout=WAIT_MS):
+            gate.release()
+    finally:
+        gate.release()
+    assert all(shown.model.result(e.id) is not None for e in six)
+    message = shown.statusBar().currentMessage()
+    assert message.startswith("Checked 6 keys") and "Stopped" not in message, message

@@ -384,3 +384,56 @@ def test_every_pane_writes_its_moments_through_one_module() -> None:
         if own_formats.search(line)
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (800, 600)])
+def test_the_status_column_keeps_room_for_a_status_under_the_indentation(
+    qtbot: QtBot,
+    window: MakeWindow,
+    server: SipstoryTestServer,
+    seed: Seed,
+    vault: Vault,
+    size: tuple[int, int],
+) -> None:
+    """The entry rows are indented under their instance's group row: the Status column's
+    minimum counts the indentation, so a narrowed column still shows a short status
+    ("Connected") whole, not "Co…"."""
+    entries = seed(
+        [(f"Org {n} with a rather long name", server.api_base, f"{n}" * 20) for n in range(4)]
+    )
+    for entry in entries:
+        _record(vault, entry, [Status.CONNECTED])
+    shown = window()
+    view = shown.entry_list
+    view.expandAll()
+    _wait_laid_out(qtbot, shown, *size, lambda: view.horizontalScrollBar().maximum() == 0)
+    QApplication.processEvents()
+    index = view.proxy.mapFromSource(shown.model.index_of(entries[0].id, Column.LIGHT))
+    assert index.data() == "Connected"
+    room = view.visualRect(index).width() - view.iconSize().width() - 6 - 8  # icon, margins
+    assert room >= view.fontMetrics().horizontalAdvance("Connected"), (room, size)
+
+
+LONG_BASE_URL = "https://sipstory-self-hosted-for-the-marketing-department.intranet.example.com:8443/tenants/marketing-and-communications/api/public/v1"
+
+
+def test_a_long_base_url_and_a_long_note_never_widen_the_details(
+    qtbot: QtBot, window: MakeWindow, seed: Seed
+) -> None:
+    """A base URL has no spaces to wrap at (nor has a pasted token in a note): the pane
+    keeps its width, and the address is wrapped in view, not cut at its right edge."""
+    entry = seed([("Marketing", LONG_BASE_URL, "k" * 20)], note="see " + "x" * 120)[0]
+    shown = window()
+    _wait_laid_out(qtbot, shown, 800, 600)
+    select(shown, entry.id)
+    area = _area(shown)
+    viewport = area.viewport()
+    qtbot.waitUntil(lambda: shown.details.width() <= viewport.width())
+    QApplication.processEvents()
+
+    assert shown.details.minimumSizeHint().width() <= viewport.width()
+    visible = QRect(QPoint(0, 0), viewport.size())
+    for label in shown.details.findChildren(QLabel):
+        if label.isVisibleTo(shown.details) and label.text() in (LONG_BASE_URL, entry.note):
+            where = QRect(label.mapTo(viewport, QPoint(0, 0)), label.size())
+            assert where.right() <= visible.right(), label.text()[:20]
