@@ -236,6 +236,18 @@
         <translation>Letzte Ergebnisse</translation>
     </message>
     <message>
+        <source>Und&amp;o replace</source>
+        <translation>Ersetzen rückgängi&amp;g</translation>
+    </message>
+    <message>
+        <source>Undo replace</source>
+        <translation>Ersetzen rückgängig</translation>
+    </message>
+    <message>
+        <source>Store the key this entry had before its key was replaced (kept until quit)</source>
+        <translation>Den Schlüssel wieder speichern, den dieser Eintrag vor dem Ersetzen hatte (bis zum Beenden aufbewahrt)</translation>
+    </message>
+    <message>
         <source>Base URL</source>
         <translation>Basis-URL</translation>
     </message>
@@ -316,6 +328,10 @@
         <translation>In der Warteschlange</translation>
     </message>
     <message>
+        <source>No key is saved for this entry yet (an imported entry comes without its key): add it with Add the key.</source>
+        <translation>Für diesen Eintrag ist noch kein Schlüssel gespeichert (ein importierter Eintrag kommt ohne seinen Schlüssel): Fügen Sie ihn mit „Schlüssel hinzufügen“ hinzu.</translation>
+    </message>
+    <message>
         <source>Not checked yet. Press Test (Ctrl+T) to check this key; each check may count against the organization&apos;s 30 requests per hour.</source>
         <translation>Noch nicht geprüft. Drücken Sie Strg+T, um diesen Schlüssel zu prüfen; jede Prüfung kann auf die 30 Anfragen pro Stunde der Organisation angerechnet werden.</translation>
     </message>
@@ -336,8 +352,16 @@
         <translation>Wählen Sie einen Schlüssel in der Liste, um seine Details zu sehen.</translation>
     </message>
     <message>
-        <source>%1 of %2 checks sent in the last hour</source>
-        <translation>%1 von %2 Prüfungen in der letzten Stunde gesendet</translation>
+        <source>No key saved</source>
+        <translation>Kein Schlüssel gespeichert</translation>
+    </message>
+    <message>
+        <source>&amp;Add the key…</source>
+        <translation>Schlüssel hinzu&amp;fügen…</translation>
+    </message>
+    <message>
+        <source>%1/%2 used in the last hour</source>
+        <translation>%1/%2 in der letzten Stunde verbraucht</translation>
     </message>
     <message>
         <source>the server said %1 of %2 left</source>
@@ -381,6 +405,26 @@
 </context>
 <context>
     <name>EntryCommands</name>
+    <message>
+        <source>The previous key ({masked}) is kept in memory until you quit, in case the new one is wrong: Undo replace stores it in the keyring again.</source>
+        <translation>Der vorherige Schlüssel ({masked}) bleibt bis zum Beenden im Speicher, falls der neue falsch ist: „Ersetzen rückgängig“ speichert ihn wieder im Schlüsselbund.</translation>
+    </message>
+    <message>
+        <source>Replaced the key of “%s”.</source>
+        <translation>Der Schlüssel von „%s“ wurde ersetzt.</translation>
+    </message>
+    <message>
+        <source>Undo replace</source>
+        <translation>Ersetzen rückgängig</translation>
+    </message>
+    <message>
+        <source>Restored the previous key of “%s”.</source>
+        <translation>Der vorherige Schlüssel von „%s“ wurde wiederhergestellt.</translation>
+    </message>
+    <message>
+        <source>Could not restore the previous key</source>
+        <translation>Der vorherige Schlüssel konnte nicht wiederhergestellt werden</translation>
+    </message>
     <message>
         <source>Remove “%s”?</source>
         <translation>„%s“ entfernen?</translation>
@@ -437,6 +481,10 @@
         <translation>{name} bearbeiten</translation>
     </message>
     <message>
+        <source>Add the key of {name}</source>
+        <translation>Schlüssel von {name} hinzufügen</translation>
+    </message>
+    <message>
         <source>Replace the key of {name}</source>
         <translation>Schlüssel von {name} ersetzen</translation>
     </message>
@@ -447,6 +495,10 @@
     <message>
         <source>Base URL:</source>
         <translation>Basis-URL:</translation>
+    </message>
+    <message>
+        <source>None saved</source>
+        <translation>Keiner gespeichert</translation>
     </message>
     <message>
         <source>Current key:</source>
@@ -493,6 +545,34 @@
         <translation>Wird geprüft…</translation>
     </message>
     <message>
+        <source>Replace with a rejected key?</source>
+        <translation>Durch einen abgelehnten Schlüssel ersetzen?</translation>
+    </message>
+    <message>
+        <source>Add a rejected key?</source>
+        <translation>Einen abgelehnten Schlüssel hinzufügen?</translation>
+    </message>
+    <message>
+        <source>The test you just ran says “{status}”: {message}</source>
+        <translation>Die eben ausgeführte Prüfung ergab „{status}“: {message}</translation>
+    </message>
+    <message>
+        <source>The current key is kept until you quit: Undo replace in the window stores it again.</source>
+        <translation>Der aktuelle Schlüssel bleibt bis zum Beenden erhalten: „Ersetzen rückgängig“ im Fenster speichert ihn wieder.</translation>
+    </message>
+    <message>
+        <source>The entry will be saved and shown as failing.</source>
+        <translation>Der Eintrag wird gespeichert und als fehlerhaft angezeigt.</translation>
+    </message>
+    <message>
+        <source>Replace anyway</source>
+        <translation>Trotzdem ersetzen</translation>
+    </message>
+    <message>
+        <source>Add anyway</source>
+        <translation>Trotzdem hinzufügen</translation>
+    </message>
+    <message>
         <source>Saving…</source>
         <translation>Wird gespeichert…</translation>
     </message>
@@ -509,6 +589,10 @@
     <message>
         <source>Check</source>
         <translation>Prüfen</translation>
+    </message>
+    <message>
+        <source>No key saved</source>
+        <translation>Kein Schlüssel gespeichert</translation>
     </message>
     <message>
         <source>%s ms</source>
@@ -612,6 +696,10 @@
     <message>
         <source>Sipstory Cloud</source>
         <translation>Sipstory Cloud</translation>
+    </message>
+    <message>
+        <source>Sipstory answered 429 Too Many Requests: the organization has used up its %d requests of this hour.</source>
+        <translation>Sipstory antwortete mit 429 Too Many Requests: Die Organisation hat ihre %d Anfragen dieser Stunde verbraucht.</translation>
     </message>
     <message>
         <source>Checks sent with this key in the last hour; Sipstory allows %d requests per hour per organization.</source>

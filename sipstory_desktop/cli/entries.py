@@ -9,7 +9,8 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from ..core.budget import limit_of, used_last_hour
+from ..core.budget import limit_of, shown_used, used_last_hour
+from ..core.checker import has_no_key
 from ..core.entries import Entry, EntryKind
 from ..core.keys import masked
 from ..core.secrets import SecretErrorKind, SecretStore, SecretStoreError
@@ -39,16 +40,17 @@ def cmd_list(args: argparse.Namespace) -> int:
     printer = Printer(sys.stdout)
     rows, widths = [], []
     for entry in entries:
-        result = state.latest(entry.id)
+        result = state.shown(entry.id)  # even a check that sent nothing (no key...)
+        sent = state.latest(entry.id)  # "checked": when a request was last sent
         status = result.status if result else Status.UNCHECKED
         plain = f"{printer.symbols[status.light]} {status.label}"
-        used = f"{used_last_hour(state, entry.id, now)}/{limit_of(state, entry.id, now)}"
-        checked = ago(result.checked_at if result else None, now)
+        used = f"{shown_used(state, entry.id, now)}/{limit_of(state, entry.id, now)}"
+        checked = ago(sent.checked_at if sent else None, now)
         cells = [
             printer.light(status),
             entry.name,
             entry.base_url,
-            masked(entry.key_hint),
+            "No key saved" if has_no_key(state, entry) else masked(entry.key_hint),
             checked,
             used,
         ]
@@ -71,7 +73,8 @@ def _keyring_line(vault: Vault) -> str:
 
 
 def _entry_json(entry: Entry, state: State, now: datetime) -> dict[str, Any]:
-    result = state.latest(entry.id)
+    result = state.shown(entry.id)  # even a check that sent nothing (no key...)
+    sent = state.latest(entry.id)
     return {
         "name": entry.name,
         "base_url": entry.base_url,
@@ -79,7 +82,7 @@ def _entry_json(entry: Entry, state: State, now: datetime) -> dict[str, Any]:
         "key_hint": entry.key_hint,
         "note": entry.note,
         "last_status": (result.status if result else Status.UNCHECKED).value,
-        "last_checked_at": to_iso(result.checked_at) if result else None,
+        "last_checked_at": to_iso(sent.checked_at) if sent else None,
         "last_message": result.message if result else None,
         "checks_last_hour": used_last_hour(state, entry.id, now),
         "created_at": to_iso(entry.created_at),

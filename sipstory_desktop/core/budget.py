@@ -84,9 +84,12 @@ def group_budgets(pairs: Iterable[tuple[Entry, str]]) -> dict[str, str]:
 
 
 def _budget_results(state: State, entry_id: str) -> Iterator[CheckResult]:
-    """Every kept result of every entry that shares ``entry_id``'s budget."""
+    """Every kept result of every entry that shares ``entry_id``'s budget, and the outcome
+    of its last check if that sent no request (a check held back keeps holding)."""
     for member in sorted(state.budget_members(state.budget_of(entry_id))):
         yield from state.results.get(member, ())
+        if member in state.unsent:
+            yield state.unsent[member]
 
 
 def _server_window_open(result: CheckResult, now: datetime) -> bool:
@@ -140,6 +143,17 @@ def used_last_hour(state: State, entry_id: str, now: datetime | None = None) -> 
     counted = state.requests_last_hour(state.budget_of(entry_id), now)
     server = server_used(state, entry_id, now)
     return counted if server is None else max(counted, server)
+
+
+def shown_used(state: State, entry_id: str, now: datetime | None = None) -> int:
+    """The "used" figure to show beside the limit (the list's "1/30"): what the budget used
+    in the last hour, or the whole limit while a 429 holds it back; the server said none
+    is left, and the 429's own message says the same figures (``classify``)."""
+    now = now or utc_now()
+    used = used_last_hour(state, entry_id, now)
+    if held_back_until(state, entry_id, now) is not None:
+        return max(used, limit_of(state, entry_id, now))
+    return used
 
 
 def remaining(state: State, entry_id: str, now: datetime | None = None) -> int:

@@ -54,6 +54,40 @@ def no_secret_result() -> CheckResult:
     )
 
 
+def no_key_saved_result() -> CheckResult:
+    """The result of a check of an entry that was never given a key (an imported one)."""
+    return CheckResult(
+        Status.NO_SECRET,
+        "No key is saved for this entry yet.",
+        "An imported entry comes without its key: add it with Replace key in the window "
+        "(or sipstory-keys replace-key NAME).",
+        request_sent=False,
+    )
+
+
+def never_given_a_key(state: State, entry: Entry) -> bool:
+    """Whether this app never stored a key for ``entry`` (imported entries come without):
+    no hint of one, and its id never written to the keyring."""
+    return not entry.key_hint and entry.id not in state.secret_ids
+
+
+def has_no_key(state: State, entry: Entry) -> bool:
+    """Whether ``entry`` is known to have no key saved: it was never given one, or its
+    last check found none (a new key drops that outcome: ``Vault.replace_key``)."""
+    if never_given_a_key(state, entry):
+        return True
+    shown = state.shown(entry.id)
+    return shown is not None and shown.status is Status.NO_SECRET
+
+
+def explain_missing_key(state: State, entry: Entry, result: CheckResult) -> CheckResult:
+    """``result``, or, when the keyring held no key for an entry never given one, the
+    result that says so (and not that another program deleted it)."""
+    if result.status is Status.NO_SECRET and never_given_a_key(state, entry):
+        return no_key_saved_result()
+    return result
+
+
 def keyring_error_result(error: SecretStoreError) -> CheckResult:
     return CheckResult(Status.KEYRING_ERROR, error.message, error.hint, request_sent=False)
 
@@ -180,6 +214,8 @@ def check_entries(
 
     def run(entry: Entry) -> CheckResult:
         result = held.get(entry.id) or check_from_batch(client, keys, entry, grouper)
+        if state is not None:
+            result = explain_missing_key(state, entry, result)
         if on_result is not None:
             on_result(entry, result)
         return result

@@ -18,7 +18,16 @@ from typing import Any
 
 import requests
 
-from .client import MAX_BODY_BYTES, Answer, ApiClient, proxy_for, shown_proxy
+from .budget import RATE_LIMIT
+from .client import (
+    MAX_BODY_BYTES,
+    Answer,
+    ApiClient,
+    DeadlineExceeded,
+    Timeouts,
+    proxy_for,
+    shown_proxy,
+)
 from .status import CheckResult, RateLimit, Status
 from .text import one_line
 from .times import utc_now
@@ -135,12 +144,16 @@ def classify_answer(answer: Answer, base_url: str, *, now: datetime | None = Non
         )
     if status == 429:
         retry_at = _retry_at(answer, now)
+        figures = common["rate_limit"]
+        limit = figures.limit if figures and figures.limit and figures.limit > 0 else RATE_LIMIT
+        # The figures of the list's "Last hour" column while a 429 holds a budget back
+        # (budget.shown_used): used/limit, all of it used.
         return result(
             Status.RATE_LIMITED,
             "The key is valid, but the organization has used up its requests for this hour "
-            f"(HTTP 429). {_describe_wait(retry_at, now)}",
-            "Wait until then. Each check may count against the organization's 30 requests "
-            "per hour, so avoid checking again and again.",
+            f"({limit}/{limit} used; HTTP 429). {_describe_wait(retry_at, now)}",
+            f"Wait until then. Each check may count against the organization's {limit} "
+            "requests per hour, so avoid checking again and again.",
             retry_at=retry_at,
         )
     if status in (401, 403):
@@ -274,8 +287,24 @@ def get_or_failure(client: ApiClient, base_url: str, path: str, key: str) -> Ans
         elapsed = round((time.monotonic() - started) * 1000)
         log.debug("GET %s on %s failed: %s", path, base_url, type(exc).__name__)
         return classify_failure(
-            exc, base_url, client.timeouts.total, latency_ms=elapsed, proxy=proxy_for(base_url)
+            exc,
+            base_url,
+            timeout_of(exc, client.timeouts),
+            latency_ms=elapsed,
+            proxy=proxy_for(base_url),
         )
+
+
+def timeout_of(exc: BaseException, timeouts: Timeouts) -> float:
+    """The timeout that ``exc`` ran into, to be named in its message: the connect timeout
+    for a connection not made in time, the overall deadline (``total``) for an answer cut
+    by it, else the read timeout (a socket waiting that long for the next bytes)."""
+    chain = _chain(exc)
+    if any(isinstance(e, DeadlineExceeded) for e in chain):
+        return timeouts.total
+    if any(isinstance(e, requests.exceptions.ConnectTimeout) for e in chain):
+        return timeouts.connect
+    return timeouts.read
 
 
 def unreadable_answer(answer: Answer, error: Exception, base_url: str) -> CheckResult:

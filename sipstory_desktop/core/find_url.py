@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from .classify import classify_failure
+from .classify import classify_failure, timeout_of
 from .client import Answer, ApiClient, proxy_for
 from .status import Status
 from .text import one_line
@@ -209,7 +209,11 @@ def probe(client: ApiClient, base_url: str) -> Probe:
     except (requests.RequestException, OSError, ValueError) as exc:
         elapsed = round((time.monotonic() - started) * 1000)
         failed = classify_failure(
-            exc, base_url, client.timeouts.total, latency_ms=elapsed, proxy=proxy_for(base_url)
+            exc,
+            base_url,
+            timeout_of(exc, client.timeouts),
+            latency_ms=elapsed,
+            proxy=proxy_for(base_url),
         )
         outcome = _FAILURES.get(failed.status, ProbeOutcome.OTHER)
         return Probe(base_url, outcome, failed.message, None, elapsed)

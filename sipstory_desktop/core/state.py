@@ -49,25 +49,50 @@ class State:
     """Entry id -> the id of the rate budget it shares; absent means its own id."""
     channels: dict[str, ChannelCache] = field(default_factory=dict)
     """Entry id -> its organization's channels as last fetched."""
+    unsent: dict[str, CheckResult] = field(default_factory=dict)
+    """Entry id -> the outcome of its last check when that check sent no request (no key,
+    a keyring error, held back after a 429) and nothing was sent since: shown as the
+    entry's last status (the GUI and the CLI show what either found last), never a point
+    of its history nor a new "last checked"."""
 
     def latest(self, entry_id: str) -> CheckResult | None:
+        """The latest result of a check that sent a request (the history's last)."""
         history = self.results.get(entry_id)
         return history[-1] if history else None
 
+    def shown(self, entry_id: str) -> CheckResult | None:
+        """What to show as the entry's status: the outcome of its last check, even one that
+        sent no request (:attr:`unsent`), else its latest result."""
+        return self.unsent.get(entry_id) or self.latest(entry_id)
+
     def record_result(self, entry_id: str, result: CheckResult) -> None:
+        """Keep ``result`` in the entry's history; one that sent no request only as
+        :attr:`unsent` (no history point, no new "last checked")."""
+        if not result.request_sent:
+            self.unsent[entry_id] = result
+            return
+        self.unsent.pop(entry_id, None)
         history = self.results.setdefault(entry_id, [])
         history.append(result)
         del history[:-HISTORY_LENGTH]
 
     def with_newer_results_of(self, ours: State) -> State:
         """This state (as read from disk), plus the results of ``ours`` newer than what it
-        holds (they came after the last save), with their cost; returns itself."""
+        holds (they came after the last save), with their cost, and the outcomes of
+        ``ours`` that sent no request, unless a newer result is known; returns itself."""
         for entry_id in ours.results:
             mine, saved = ours.latest(entry_id), self.latest(entry_id)
             if mine is not None and (saved is None or saved.checked_at < mine.checked_at):
                 self.record_result(entry_id, mine)
                 if mine.counted:
                     self.record_request(self.budget_of(entry_id), mine.checked_at)
+        for entry_id, outcome in ours.unsent.items():
+            saved = self.latest(entry_id)
+            if saved is not None and saved.checked_at >= outcome.checked_at:
+                continue  # a check sent since
+            known = self.unsent.get(entry_id)
+            if known is None or known.checked_at < outcome.checked_at:
+                self.unsent[entry_id] = outcome
         return self
 
     def record_request(self, budget_id: str, when: datetime | None = None) -> None:
@@ -140,12 +165,20 @@ class State:
         """
         self._release(set(entry_ids), drop_unused=False)
 
+    def forget_results(self, entry_ids: Iterable[str]) -> None:
+        """Drop the entries' results (their base URL changed: what was found of the old one
+        says nothing of the new one). The requests they sent still count."""
+        for entry_id in entry_ids:
+            self.results.pop(entry_id, None)
+            self.unsent.pop(entry_id, None)
+
     def forget(self, entry_ids: Iterable[str]) -> None:
         """Drop the entries' results and budget mappings; a budget's requests go only when no
         remaining entry counts against it (one named after a removed entry is renamed)."""
         gone = set(entry_ids)
         for entry_id in gone:
             self.results.pop(entry_id, None)
+            self.unsent.pop(entry_id, None)
             self.channels.pop(entry_id, None)
         self._release(gone, drop_unused=True)
 
@@ -190,6 +223,7 @@ class State:
             "secret_ids": sorted(self.secret_ids),
             "budgets": dict(sorted(self.budgets.items())),
             "channels": cache_to_dict(self.channels),
+            "unsent": {entry_id: r.to_dict() for entry_id, r in sorted(self.unsent.items())},
         }
 
     @classmethod
@@ -223,6 +257,12 @@ class State:
                 if isinstance(budget_id, str) and budget_id and budget_id != str(entry_id)
             }
         state.channels = cache_from_dict(data.get("channels"))
+        unsent = data.get("unsent")
+        if isinstance(unsent, dict):
+            for entry_id, item in unsent.items():
+                read = _read_all([item], CheckResult.from_dict)
+                if read:
+                    state.unsent[str(entry_id)] = read[0]
         return state
 
 

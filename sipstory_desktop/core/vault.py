@@ -79,10 +79,22 @@ class Vault:
             notes.append(f"The keyring in use, {info.name}, does not encrypt your keys.")
         return tuple(notes)
 
-    def add(self, name: str, kind: EntryKind, address: str, key_text: str, note: str = "") -> Saved:
+    def add(
+        self,
+        name: str,
+        kind: EntryKind,
+        address: str,
+        key_text: str,
+        note: str = "",
+        *,
+        first_check: CheckResult | None = None,
+    ) -> Saved:
         """Store a new key and its entry. Raises ``EntryError``, ``UrlError``,
         ``InvalidKeyText``, ``ConfigError`` or ``SecretStoreError``; nothing is left
-        half-saved when it does."""
+        half-saved when it does.
+
+        ``first_check`` is a check of this key and base URL made before adding it (the
+        Add dialog's test): it is kept as the entry's first result, with its request."""
         name = check_name(name)
         base_url = resolve_base_url(kind, address)
         cleaned = clean_key(key_text)
@@ -124,6 +136,11 @@ class Vault:
         except BaseException:
             self._forget_secret(entry.id)
             raise
+        if first_check is not None:
+            try:
+                self.record([(entry.id, first_check)])
+            except StateError as exc:  # the entry is saved; only its first result is lost
+                log.warning("first result not kept: %s", exc)
         return Saved(entry, notes)
 
     def edit(
@@ -143,6 +160,7 @@ class Vault:
             changes["note"] = note.strip()
         edited: list[Entry] = []
         moved: list[bool] = []
+        relocations: list[bool] = []
 
         def apply(entries: list[Entry]) -> list[Entry]:
             current = next((e for e in entries if e.id == entry_id), None)
@@ -150,6 +168,7 @@ class Vault:
                 raise EntryError("This entry no longer exists; it was removed elsewhere.")
             edited.clear()
             moved.clear()
+            relocations.clear()
             if kind is not None or address is not None:
                 changes["kind"] = kind or current.kind
                 changes["base_url"] = resolve_base_url(kind or current.kind, address or "")
@@ -160,6 +179,7 @@ class Vault:
                     raise EntryError(f"An entry called '{new_name}' already exists.")
             edited.append(current.edited(**changes))
             moved.append(origin_of(current.base_url) != origin_of(edited[0].base_url))
+            relocations.append(current.base_url != edited[0].base_url)
             return [edited[0] if e.id == entry_id else e for e in entries]
 
         self.config.update(apply)
@@ -168,21 +188,42 @@ class Vault:
                 self.secrets.describe({entry_id: item_description(edited[0])})
             except SecretStoreError as exc:
                 log.warning("key not relabelled: %s", exc.message)
-        if moved and moved[0]:
-            # Another instance, another organization's budget: it no longer shares the old one.
+        relocated = bool(relocations and relocations[0])
+        if relocated:
+
+            def follow(state: State) -> None:
+                # The results were of the old base URL ("Not the API", "use <the new
+                # one>"): they no longer say anything about the entry.
+                state.forget_results([entry_id])
+                if moved[0]:  # another instance, another organization's budget
+                    state.leave_budgets([entry_id])
+
             try:
-                self.state.update(lambda s: s.leave_budgets([entry_id]))
+                self.state.update(follow)
             except StateError as exc:
-                log.warning("rate budget not updated: %s", exc)
+                log.warning("results and rate budget not updated: %s", exc)
         return Saved(edited[0], self._notes_for(edited[0].base_url))
 
-    def replace_key(self, entry_id: str, key_text: str) -> Saved:
-        """Store a new key for an entry (after a rotation); its history is kept."""
+    def replace_key(
+        self, entry_id: str, key_text: str, *, tested: CheckResult | None = None
+    ) -> Saved:
+        """Store a new key for an entry (after a rotation); its history is kept.
+
+        ``tested``: a check of the new key made before (the dialog's test): the request it
+        may have cost counts against the entry's budget (its result is not history: the
+        replacement may be undone)."""
         cleaned = clean_key(key_text)
         entry = next((e for e in self.entries() if e.id == entry_id), None)
         if entry is None:
             raise EntryError("This entry no longer exists; it was removed elsewhere.")
-        self.state.update(lambda s: s.secret_ids.add(entry_id))  # findable if we stop here
+
+        def note(state: State) -> None:
+            state.secret_ids.add(entry_id)  # findable if we stop here
+            state.unsent.pop(entry_id, None)  # "no key stored" no longer holds
+            if tested is not None and tested.counted:
+                state.record_request(state.budget_of(entry_id), tested.checked_at)
+
+        self.state.update(note)
         self.secrets.set(entry_id, cleaned.key, item_description(entry))
         saved = self.edit_hint(entry_id, key_hint(cleaned.key))
         return Saved(saved, self._notes_for(saved.base_url, cleaned.notes))
@@ -341,8 +382,14 @@ class Vault:
             for before, after in outcome.updated
             if origin_of(before.base_url) != origin_of(after.base_url)
         ]
-        if moved:
-            self.state.update(lambda s: s.leave_budgets(moved))
+        relocated = [a.id for b, a in outcome.updated if b.base_url != a.base_url]
+        if moved or relocated:
+
+            def follow(state: State) -> None:
+                state.forget_results(relocated)  # results of the old base URLs
+                state.leave_budgets(moved)
+
+            self.state.update(follow)
         return outcome
 
     def _find_shared_keys(self, outcome: ImportOutcome) -> ImportOutcome:

@@ -51,6 +51,7 @@ class Banner(QFrame):
         self._retry.setAccessibleName(self.tr("Retry"))
         self._retry.clicked.connect(self.retry_requested.emit)
         self._action = QPushButton(self.tr("&Unlock"))  # its text is the message's own
+        self._action.setObjectName("bannerAction")
         self._action.setAccessibleName(self.tr("Unlock"))
         self._action.clicked.connect(lambda: self.action_requested.emit(self.topic))
         self._action.hide()
@@ -96,7 +97,8 @@ class Banner(QFrame):
         emits :attr:`action_requested` with ``topic``."""
         self.topic = topic
         self._action.setText(action)
-        self._action.setAccessibleName(action.replace("&", ""))
+        if action:  # hidden without one; it keeps a name for tools that list every button
+            self._action.setAccessibleName(action.replace("&", ""))
         self._action.setVisible(bool(action))
         self._light = light
         self._title.setText(title)

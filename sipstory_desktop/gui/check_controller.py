@@ -7,7 +7,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ..core.checker import CheckPlan, plan_checks
+from ..core.checker import CheckPlan, explain_missing_key, plan_checks
 from ..core.entries import Entry
 from ..core.status import CheckResult, Light
 from ..core.times import utc_now
@@ -114,13 +114,12 @@ class CheckController(QObject):
                 announce(self._context.window, held)
 
     def _hold_back(self, plan: CheckPlan) -> str:
-        """Show (and keep) that the held entries were not checked, and until when; what
-        the status bar said ("" when nothing was held back)."""
+        """Show that the held entries were not checked, and until when (no request: no
+        history point, nothing saved); what the status bar said ("" when none was held)."""
         if not plan.held:
             return ""
         results = [(entry.id, result) for entry, result in plan.held]
-        self._context.model.set_results(results)
-        self._context.session.keep(results)
+        self._context.model.set_results(results)  # shown, not recorded (State.unsent)
         self._run_results.update(results)
         self.rows_changed.emit([entry_id for entry_id, _ in results])
         text = self.tr(
@@ -170,6 +169,7 @@ class CheckController(QObject):
 
     def _delivered(self, results: list[tuple[str, CheckResult]]) -> None:
         model = self._context.model
+        results = [(entry_id, self._explained(entry_id, result)) for entry_id, result in results]
         before = {entry_id: model.result(entry_id) for entry_id, _ in results}
         model.set_results(results)
         self._run_results.update(results)
@@ -179,6 +179,13 @@ class CheckController(QObject):
             if previous is not None and previous.light != result.light:
                 self.colour_changed.emit(entry_id, result)
         self.rows_changed.emit([entry_id for entry_id, _ in results])
+
+    def _explained(self, entry_id: str, result: CheckResult) -> CheckResult:
+        """An entry never given a key: "no key saved yet", not "deleted by another program"."""
+        entry = self._context.model.entry(entry_id)
+        if entry is None:
+            return result
+        return explain_missing_key(self._context.model.state, entry, result)
 
     def _noted_progress(self, done: int, asked: int) -> None:
         """Noted for every batch; said at the start, with each batch shown, and at the end."""

@@ -254,13 +254,6 @@ class CheckSession(QObject):
 
     # --- keeping the results ---------------------------------------------------------------
 
-    def keep(self, results: Results) -> None:
-        """Save results that were not checked here (held back after a 429), as our own."""
-        known = self._shown_state
-        self._saver.run(
-            lambda: self._record(results, {}, known), self.saved.emit, self._save_failed
-        )
-
     def _save(self) -> None:
         batch, self._unsaved = self._unsaved, []
         if batch:

@@ -49,15 +49,19 @@ class DetailsPane(QWidget):
     Signals:
         action_requested(str): the user pressed the button of that action (its name in
             ``gui.actions.ACTIONS``) for the entry shown; the window carries it out.
+        undo_replace_requested(str): the user pressed Undo replace for the entry with
+            this id (its key was replaced in this session; the previous one is kept).
     """
 
     action_requested = Signal(str)
+    undo_replace_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("details")
         self.setAccessibleName(self.tr("Details of the selected key"))
         self._entry: Entry | None = None
+        self._no_key = False
         self._reveal_timer = QTimer(self, singleShot=True, interval=REVEAL_SECONDS * 1000)
         self._reveal_timer.timeout.connect(self.hide_key)
 
@@ -70,6 +74,7 @@ class DetailsPane(QWidget):
         self._recent.setAccessibleName(self.tr("Recent results"))
         self._recent.setMaximumHeight(170)
         self._recent.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        undo_row = self._build_undo_row()
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
         line.setFrameShadow(QFrame.Shadow.Sunken)
@@ -82,6 +87,7 @@ class DetailsPane(QWidget):
         known.addLayout(self._build_heading())
         known.addWidget(self._message)
         known.addWidget(self._hint)
+        known.addLayout(undo_row)
         known.addWidget(line)
         known.addLayout(self._build_figures())
         known.addStretch(1)
@@ -128,6 +134,21 @@ class DetailsPane(QWidget):
         )
         self._parts.setStretch(0, 1 if wide else 0)  # stacked: the room goes above the actions
         self._parts.setStretch(1, 1)
+
+    def _build_undo_row(self) -> QHBoxLayout:
+        """Undo replace, shown while the key an entry had before it was replaced is kept."""
+        self._undo = QPushButton(self.tr("Und&o replace"))
+        self._undo.setObjectName("undoReplace")
+        self._undo.setAccessibleName(self.tr("Undo replace"))
+        self._undo.setToolTip(
+            self.tr("Store the key this entry had before its key was replaced (kept until quit)")
+        )
+        self._undo.clicked.connect(self._undo_clicked)
+        self._undo.hide()
+        row = QHBoxLayout()
+        row.addWidget(self._undo)
+        row.addStretch(1)
+        return row
 
     def _build_heading(self) -> QHBoxLayout:
         self._icon = QLabel()
@@ -225,13 +246,23 @@ class DetailsPane(QWidget):
         checking: bool = False,
         queued: bool = False,
         requests_last_hour: int = 0,
+        hourly_limit: int = RATE_LIMIT,
         keyring_name: str = "",
+        no_key: bool = False,
+        can_undo_replace: bool = False,
     ) -> None:
         """Fill the pane for ``entry``, or show a prompt to pick one when it is None;
-        ``queued``: its check (``checking``) waits for its turn."""
+        ``queued``: its check (``checking``) waits for its turn.
+
+        ``no_key``: the entry is known to have no key saved (an imported entry): the pane
+        says so instead of showing a masked key, and Replace key becomes Add the key.
+        ``can_undo_replace``: its key was replaced in this session: offer Undo replace."""
         if entry is None or self._entry is None or entry.id != self._entry.id:
             self.hide_key()
         self._entry = entry
+        self._no_key = entry is not None and no_key
+        self._set_key_action_text()
+        self._undo.setVisible(entry is not None and can_undo_replace)
         for button in self.buttons.values():
             button.setEnabled(entry is not None)
         if entry is None:
@@ -246,32 +277,40 @@ class DetailsPane(QWidget):
         else:
             self._status.setText(status_text(result, now))
         self._icon.setAccessibleName(self._status.text())  # the light, in words
-        self._message.set_text(
-            result.message
-            if result
-            else self.tr(
+        if result:
+            message = result.message
+        elif self._no_key:
+            message = self.tr(
+                "No key is saved for this entry yet (an imported entry comes without its "
+                "key): add it with Add the key."
+            )
+        else:
+            message = self.tr(
                 "Not checked yet. Press Test (Ctrl+T) to check this key; each check may count "
                 "against the organization's 30 requests per hour."
             )
-        )
+        self._message.set_text(message)
         self._hint.set_text(result.hint if result and not result.ok else "")
         self._hint.setVisible(bool(self._hint.text()))
         self._since.setText(since_text(history or []))
         self._base_url.set_text(entry.base_url)
         if not self._reveal_timer.isActive():
-            self._key.set_text(masked(entry.key_hint))
+            self._key.set_text(self._masked_key())
         self._http.setText(str(result.http_status) if result and result.http_status else "—")
         self._latency.setText(
             self.tr("%s ms") % result.latency_ms
             if result and result.latency_ms is not None
             else "—"
         )
-        checked = date_time_text(result.checked_at, now) if result else self.tr("never")
+        last_sent = history[-1] if history else None  # a check that sent nothing is not one
+        checked = date_time_text(last_sent.checked_at, now) if last_sent else self.tr("never")
         self._checked.setText(checked)
-        self._budget.setText(_budget_text(result, requests_last_hour))
-        self._keyring.set_text(keyring_name or "—")
+        self._budget.setText(_budget_text(result, requests_last_hour, hourly_limit))
+        self._keyring.set_text("—" if self._no_key else keyring_name or "—")
         self._note.set_text(entry.note or "—")
         self.buttons["check"].setEnabled(not checking)
+        for needs_key in ("copy_key", "reveal_key", "copy_curl"):  # no key to use
+            self.buttons[needs_key].setEnabled(not self._no_key)
         self._fill_recent(history or [])
 
     def _clear(self) -> None:
@@ -317,16 +356,33 @@ class DetailsPane(QWidget):
 
     def hide_key(self) -> None:
         self._reveal_timer.stop()
-        self._key.set_text(masked(self._entry.key_hint) if self._entry else "—")
+        self._key.set_text(self._masked_key())
+
+    def _undo_clicked(self) -> None:
+        if self._entry is not None:
+            self.undo_replace_requested.emit(self._entry.id)
+
+    def _masked_key(self) -> str:
+        if self._entry is None:
+            return "—"
+        return self.tr("No key saved") if self._no_key else masked(self._entry.key_hint)
+
+    def _set_key_action_text(self) -> None:
+        """Replace key, or Add the key for an entry that has none saved."""
+        text = self.tr("&Add the key…") if self._no_key else self.tr("Re&place key…")
+        button = self.buttons["replace_key"]
+        button.setText(text)
+        button.setAccessibleName(text.replace("&", "").rstrip("…"))
 
 
-def _budget_text(result: CheckResult | None, used: int) -> str:
-    text = QCoreApplication.translate("DetailsPane", "%1 of %2 checks sent in the last hour")
-    text = text.replace("%1", str(used)).replace("%2", str(RATE_LIMIT))
+def _budget_text(result: CheckResult | None, used: int, limit: int = RATE_LIMIT) -> str:
+    """The list's "Last hour" figures (used/limit) in words, and what the server said."""
+    text = QCoreApplication.translate("DetailsPane", "%1/%2 used in the last hour")
+    text = text.replace("%1", str(used)).replace("%2", str(limit))
     if result and result.rate_limit and result.rate_limit.remaining is not None:
         said = QCoreApplication.translate("DetailsPane", "the server said %1 of %2 left")
         said = said.replace("%1", str(result.rate_limit.remaining))
-        text += "; " + said.replace("%2", str(result.rate_limit.limit or RATE_LIMIT))
+        text += "; " + said.replace("%2", str(result.rate_limit.limit or limit))
         if result.rate_limit.reset_seconds is not None:
             minutes = max(1, result.rate_limit.reset_seconds // 60)
             resetting = QCoreApplication.translate("DetailsPane", "resetting in %1 min")

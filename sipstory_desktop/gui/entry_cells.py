@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QStandardItem
 
-from ..core.budget import limit_of, used_last_hour
+from ..core.budget import limit_of, shown_used
+from ..core.checker import has_no_key
 from ..core.entries import Entry
 from ..core.keys import masked
 from ..core.state import State
@@ -69,13 +70,18 @@ def fill_entry_row(
 ) -> None:
     """What the cells of ``entry``'s row paint, and what they sort by (but the spinner:
     :func:`show_checking`)."""
-    result = state.latest(entry.id)
+    result = state.shown(entry.id)  # a check that sent nothing shows, but is not history
+    checked_at = _checked_at(state, entry.id)
     status = result.status if result else Status.UNCHECKED
-    used = used_last_hour(state, entry.id, now)
+    used = shown_used(state, entry.id, now)  # after a 429: the limit, as its message says
     limit = limit_of(state, entry.id, now)
     light_text = status_text(result, now)
     path = urlsplit(entry.base_url).path or "/"  # the group row shows the host
-    key = masked(entry.key_hint)
+    key = (
+        QCoreApplication.translate("EntryModel", "No key saved")
+        if has_no_key(state, entry)
+        else masked(entry.key_hint)
+    )
     history = state.results.get(entry.id, [])
     working = sum(1 for r in history if r.ok)
     latency = result.latency_ms if result else None
@@ -85,8 +91,8 @@ def fill_entry_row(
         (path, path.casefold()),
         (key, key),
         (
-            relative_time(result.checked_at if result else None, now),
-            result.checked_at.timestamp() if result else 0.0,
+            relative_time(checked_at, now),
+            checked_at.timestamp() if checked_at else 0.0,
         ),
         (
             QCoreApplication.translate("EntryModel", "%s ms") % latency
@@ -166,6 +172,12 @@ def fill_group_row(group: Group, state: State, art: CellArt) -> None:
         item.setData(False, Role.CHECKING)
 
 
+def _checked_at(state: State, entry_id: str) -> datetime | None:
+    """When a request was last sent to check the entry (a check that sent none is not one)."""
+    latest = state.latest(entry_id)
+    return latest.checked_at if latest else None
+
+
 def _status(state: State, entry_id: str) -> Status:
-    result = state.latest(entry_id)
+    result = state.shown(entry_id)
     return result.status if result else Status.UNCHECKED

@@ -9,10 +9,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, Signal
 from shiboken6 import isValid
 
+from ..core.checker import has_no_key
 from ..core.entries import Entry, EntryKind
-from ..core.status import Light
+from ..core.keys import masked
+from ..core.status import CheckResult, Light
 from ..core.vault import Saved
 from .questions import confirm
+from .replaced_keys import ReplacedKey, ReplacedKeys
 from .window_context import WindowContext
 from .workers import describe_error
 
@@ -31,19 +34,38 @@ class EntryCommands(QObject):
 
     find_url_requested = Signal(object, str)
 
+    UNDO_TOPIC = "undo-replace:"  # + the entry id: the banner that offers Undo replace
+
     def __init__(self, context: WindowContext) -> None:
         super().__init__(context.window)
         self._context = context
+        self.replaced = ReplacedKeys()  # the keys replaced this session: memory only
+        context.banner.action_requested.connect(self._banner_action)
 
     def add(self) -> EntryDialog:
         from .entry.draft import DialogMode
 
+        tested: list[CheckResult] = []  # filled on the worker, read once it is done
+
         def save(draft: EntryDraft) -> Saved:
             assert draft.key is not None
             vault = self._context.vault
-            return vault.add(draft.name, draft.kind, draft.address, draft.key, draft.note)
+            saved = vault.add(
+                draft.name,
+                draft.kind,
+                draft.address,
+                draft.key,
+                draft.note,
+                first_check=draft.checked,  # the dialog's test spent a request: keep it
+            )
+            tested[:] = [draft.checked] if draft.checked is not None else []
+            return saved
 
-        return self._open(DialogMode.ADD, None, save)
+        def added(outcome: Saved) -> None:
+            if tested:  # shown at once, as the state file now holds it
+                self._context.model.set_results([(outcome.entry.id, tested.pop())])
+
+        return self._open(DialogMode.ADD, None, save, then=added)
 
     def edit(self) -> EntryDialog | None:
         entry = self._context.selected()
@@ -64,15 +86,72 @@ class EntryCommands(QObject):
         if entry is None:
             return None
 
+        previous: list[ReplacedKey] = []  # filled on the worker, read once it is done
+
         def save(draft: EntryDraft) -> Saved:
             assert draft.key is not None
-            saved = self._context.vault.replace_key(entry.id, draft.key)
+            vault = self._context.vault
+            old = vault.secrets.get(entry.id)  # kept in memory, for Undo replace
+            saved = vault.replace_key(entry.id, draft.key, tested=draft.checked)
             self._context.session.forget_key(entry.id)  # a queued check reads the new key
+            if old is not None and old != draft.key:
+                previous[:] = [ReplacedKey(old, entry.key_hint)]
             return saved
+
+        def replaced(outcome: Saved) -> None:
+            if previous:
+                self.replaced.keep(entry.id, previous.pop())
+                self._offer_undo(outcome)
 
         from .entry.draft import DialogMode
 
-        return self._open(DialogMode.REPLACE_KEY, entry, save)
+        return self._open(DialogMode.REPLACE_KEY, entry, save, then=replaced)
+
+    def _offer_undo(self, outcome: Saved) -> None:
+        """A banner that says the previous key is kept, with Undo replace."""
+        kept = self.replaced.get(outcome.entry.id)
+        if kept is None:
+            return
+        text = self.tr(
+            "The previous key ({masked}) is kept in memory until you quit, in case the new "
+            "one is wrong: Undo replace stores it in the keyring again."
+        ).format(masked=masked(kept.hint))
+        self._context.banner.show_message(
+            Light.GREY,
+            self.tr("Replaced the key of “%s”.") % outcome.entry.name,
+            "\n".join([text, *outcome.notes]),
+            retry=False,
+            topic=self.UNDO_TOPIC + outcome.entry.id,
+            action=self.tr("Undo replace"),  # no mnemonic: the details have Und&o
+        )
+
+    def undo_replace(self, entry_id: str) -> bool:
+        """Store the key that the last Replace key of ``entry_id`` took out of the keyring
+        again; False when none is kept."""
+        kept = self.replaced.get(entry_id)
+        if kept is None:
+            return False
+        context = self._context
+
+        def restore() -> Saved:
+            saved = context.vault.replace_key(entry_id, kept.key)
+            context.session.forget_key(entry_id)  # a queued check reads the restored key
+            return saved
+
+        def restored(outcome: Saved) -> None:
+            self.replaced.drop(entry_id)
+            context.banner.hide_message(self.UNDO_TOPIC + entry_id)
+            self._show_saved(outcome)
+            context.say(self.tr("Restored the previous key of “%s”.") % outcome.entry.name, 8000)
+
+        context.op(restore).success(restored).titled(
+            self.tr("Could not restore the previous key")
+        ).run()
+        return True
+
+    def _banner_action(self, topic: str) -> None:
+        if topic.startswith(self.UNDO_TOPIC):
+            self.undo_replace(topic.removeprefix(self.UNDO_TOPIC))
 
     def remove(self) -> None:
         entry = self._context.selected()
@@ -88,6 +167,8 @@ class EntryCommands(QObject):
             return
 
         def removed(_: object) -> None:
+            self.replaced.drop(entry.id)
+            self._context.banner.hide_message(self.UNDO_TOPIC + entry.id)
             self._context.entries.forget_selection()
             self._context.model.drop_entry(entry.id)
             self._context.loader.reload()  # shown at once; read again to be sure
@@ -109,19 +190,25 @@ class EntryCommands(QObject):
         ).success(saved).titled(self.tr("Could not change the entry")).run()
 
     def _open(
-        self, mode: DialogMode, entry: Entry | None, save: Callable[[EntryDraft], Saved]
+        self,
+        mode: DialogMode,
+        entry: Entry | None,
+        save: Callable[[EntryDraft], Saved],
+        then: Callable[[Saved], None] | None = None,
     ) -> EntryDialog:
         from ..core.checker import check_key
         from .entry.dialog import EntryDialog
 
         context = self._context
         others = [e.name for e in context.model.entries() if entry is None or e.id != entry.id]
+        no_key = entry is not None and has_no_key(context.model.state, entry)
         dialog = EntryDialog(
             mode,
             context.window,
             entry=entry,
             existing_names=others,
             storage=context.vault.secrets.known_info(),
+            no_key=no_key,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
@@ -139,6 +226,8 @@ class EntryCommands(QObject):
                 )
             else:
                 context.say(self.tr("Saved “%s”.") % outcome.entry.name, 5000)
+            if then is not None:
+                then(outcome)
 
         def failed(error: Exception) -> None:
             context.loader.reload()  # a failure halfway may have changed the files

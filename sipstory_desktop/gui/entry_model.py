@@ -17,7 +17,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
-from ..core.budget import used_last_hour
+from ..core.budget import limit_of, shown_used
 from ..core.entries import Entry
 from ..core.state import State
 from ..core.status import CheckResult, Status
@@ -141,6 +141,12 @@ class EntryModel(QStandardItemModel):
     def set_entries(self, entries: list[Entry], state: State) -> None:
         """Show ``entries`` and the results in ``state``: the rows already shown stay
         until the new ones are all made (``filled``); a few entries are shown at once."""
+        known = {e.id: e for e in self.entries()}
+        moved = [e.id for e in entries if e.id in known and known[e.id].base_url != e.base_url]
+        self._state.forget_results(moved)  # of their old base URLs: stale (Vault.edit)
+        for entry in entries:  # a new key: what a check found without one no longer holds
+            if entry.id in known and known[entry.id].key_hint != entry.key_hint:
+                self._state.unsent.pop(entry.id, None)
         self._state = state.with_newer_results_of(self._state)
         self._now = utc_now()
         groups: dict[Origin, Group] = {}
@@ -447,11 +453,17 @@ class EntryModel(QStandardItemModel):
         return self.indexFromItem(row[column]) if row else QModelIndex()
 
     def result(self, entry_id: str) -> CheckResult | None:
-        return self._state.latest(entry_id)
+        """What the entry's last check found, even one that sent no request (not history)."""
+        return self._state.shown(entry_id)
 
     def history(self, entry_id: str) -> list[CheckResult]:
         return list(self._state.results.get(entry_id, []))
 
     def requests_last_hour(self, entry_id: str) -> int:
-        """Requests this entry's key (and any entry sharing it) sent in the last hour."""
-        return used_last_hour(self._state, entry_id, self._now)
+        """Requests this entry's key (and any entry sharing it) used in the last hour, as the
+        "Last hour" column shows it (the whole limit while a 429 holds it back)."""
+        return shown_used(self._state, entry_id, self._now)
+
+    def hourly_limit(self, entry_id: str) -> int:
+        """The hourly limit of the entry's budget, as the "Last hour" column shows it."""
+        return limit_of(self._state, entry_id, self._now)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication
 
-from ..core.budget import limit_of
+from ..core.budget import held_back_until, limit_of
 from ..core.entries import Entry
 from ..core.state import State
 from ..core.status import CheckResult, Light, Status
@@ -143,7 +143,8 @@ def cell_tooltip(column: Column, entry: Entry, state: State, now: datetime) -> s
     """The tooltip of a cell of ``entry``'s row."""
     result = state.latest(entry.id)
     if column == Column.LIGHT:
-        return f"{result.message}\n{result.hint}".strip() if result else None
+        shown = state.shown(entry.id)
+        return f"{shown.message}\n{shown.hint}".strip() if shown else None
     if column == Column.NAME:
         return entry.note or None
     if column == Column.INSTANCE:
@@ -151,6 +152,12 @@ def cell_tooltip(column: Column, entry: Entry, state: State, now: datetime) -> s
     if column == Column.CHECKED:
         return date_time_text(result.checked_at, now) if result else None
     if column == Column.BUDGET:
+        if held_back_until(state, entry.id, now) is not None:
+            return QCoreApplication.translate(
+                "EntryModel",
+                "Sipstory answered 429 Too Many Requests: the organization has used up its "
+                "%d requests of this hour.",
+            ) % limit_of(state, entry.id, now)
         return QCoreApplication.translate(
             "EntryModel",
             "Checks sent with this key in the last hour; Sipstory allows %d requests "

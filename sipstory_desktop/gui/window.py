@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME
+from ..core.checker import has_no_key
 from ..core.entries import Entry
 from ..core.status import Status
 from ..core.vault import Vault
@@ -199,6 +200,7 @@ class MainWindow(QMainWindow):
             }
         )
         self.details.action_requested.connect(lambda name: self.window_actions[name].trigger())
+        self.details.undo_replace_requested.connect(entries.undo_replace)
         self.entry_list.selected.connect(self._selected)
         self.entry_list.check_clicked.connect(self.checks.check)
         self.entry_list.edit_requested.connect(entries.edit)
@@ -301,6 +303,9 @@ class MainWindow(QMainWindow):
             checking=self.session.is_checking(entry.id),
             queued=entry.id not in self.session.running_checks,
             requests_last_hour=self.model.requests_last_hour(entry.id),
+            hourly_limit=self.model.hourly_limit(entry.id),
+            no_key=has_no_key(self.model.state, entry),
+            can_undo_replace=entry.id in self.entry_commands.replaced,
             keyring_name=self.keyring.name,
         )
 
@@ -364,4 +369,5 @@ class MainWindow(QMainWindow):
         self.worker.wait()
         self.loader.reader.wait()
         self.key_commands.clipboard.clear()
+        self.entry_commands.replaced.wipe()  # the keys kept for Undo replace: memory only
         super().closeEvent(event)

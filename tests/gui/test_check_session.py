@@ -312,16 +312,3 @@ def test_results_reach_the_gui_thread_in_batches(
     assert len(seen) == 16 and all(seen)  # every result, on the GUI thread
     assert deliveries[0] == 0 and deliveries[-1] == 16
     assert len(deliveries) < 16  # progress once per batch, not once per result
-
-
-def test_held_back_results_are_kept_as_our_own_saves(
-    qtbot: QtBot, session: CheckSession, vault: Vault, seed: Seed
-) -> None:
-    (entry,) = seed([("Throttled", "https://acme.example.com/api/public/v1", "k" * 64)])
-    held = CheckResult(Status.RATE_LIMITED, "held back", request_sent=False)
-    with qtbot.waitSignal(session.saved, timeout=WAIT_MS) as blocker:
-        session.keep([(entry.id, held)])
-    assert vault.load_state().latest(entry.id) == held
-    (identity,) = blocker.args  # type: ignore[misc]
-    assert identity is not None and session.wrote(identity)  # no reload for our own save
-    assert not session.active  # kept, not checked

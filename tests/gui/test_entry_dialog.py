@@ -29,6 +29,7 @@ from sipstory_desktop.gui.entry.dialog import EntryDialog
 from sipstory_desktop.gui.entry.draft import DialogMode, EntryDraft
 from sipstory_desktop.gui.entry.name import NameSection
 from sipstory_desktop.gui.lights import light_icon
+from tests.support.dialogs import click_in_message_box
 
 pytestmark = [
     pytest.mark.qt_log_level_fail("WARNING"),
@@ -640,6 +641,7 @@ def test_the_key_never_appears_in_a_label_tooltip_or_title(
     reveal.trigger()
     check_button(dialog).click()
     dialog.show_check_result(RESULT)
+    click_in_message_box(qtbot, "saveRejectedKey")  # the test rejected it: saved if confirmed
     ok_button(dialog).click()
     dialog.save_failed("The keyring is locked.")
 

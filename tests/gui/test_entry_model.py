@@ -222,7 +222,7 @@ def test_every_column_of_an_unchecked_entry(model: EntryModel) -> None:
 
 def test_a_key_without_a_hint_is_fully_masked(model: EntryModel) -> None:
     e = entry("short", key_hint="")
-    model.set_entries([e], State())
+    model.set_entries([e], State(secret_ids={e.id}))  # a short key this app stored
     assert cell(model, e.id, Column.KEY) == "••••••••"
 
 

@@ -370,8 +370,10 @@ def test_record_stores_results_and_counts_requests(vault: Vault) -> None:
     assert loaded.requests_last_hour(entry.id) == 2
     latest = loaded.latest(entry.id)
     assert latest is not None
-    assert latest.status is Status.NO_SECRET
-    assert [r.status for r in loaded.results[entry.id]] == [s.status for _, s in results]
+    # no request, no history point (issue 15): kept as the entry's last outcome only
+    assert latest.status is Status.UNREACHABLE
+    assert [r.status for r in loaded.results[entry.id]] == [s.status for _, s in results[:-1]]
+    assert loaded.shown(entry.id) == results[-1][1]
 
 
 def test_record_prunes_requests_older_than_an_hour(vault: Vault) -> None:

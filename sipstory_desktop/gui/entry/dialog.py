@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection
+from dataclasses import replace
 from itertools import pairwise
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -27,8 +28,10 @@ from PySide6.QtWidgets import (
 from ...core.entries import Entry, EntryKind
 from ...core.keys import masked
 from ...core.secrets import BackendInfo
-from ...core.status import CheckResult
+from ...core.status import CheckResult, Status
 from ...core.urls import instance_address_of
+from ..questions import confirm
+from ..status_texts import status_label
 from ..widgets import InlineMessage, ResultPanel, Tone, plain_label
 from .draft import DialogMode, EntryDraft
 from .key import KeySection
@@ -38,6 +41,9 @@ from .section import Section
 from .server import Server, ServerSection
 
 log = logging.getLogger(__name__)
+
+REJECTED_KEY = frozenset({Status.INVALID_KEY, Status.NO_SUBSCRIPTION})
+"""What a test says when the server refused the key itself: saving it needs a yes."""
 
 
 class EntryDialog(QDialog):
@@ -65,16 +71,21 @@ class EntryDialog(QDialog):
         entry: Entry | None = None,
         existing_names: Collection[str] = (),
         storage: BackendInfo | None = None,
+        *,
+        no_key: bool = False,
     ) -> None:
         super().__init__(parent)
         self._storage = storage  # the keyring the key will go to, as probed (None: not yet)
         if mode is not DialogMode.ADD and entry is None:
             raise ValueError(f"{mode.name} needs the entry")
         self._mode = mode
+        self._no_key = no_key  # Replace key of an entry without one (imported): Add the key
         self._entry = entry
         self._saving = False
         self._checking = False
         self._check_outdated = False
+        self._tested: tuple[str, str] | None = None  # what the last test asked about
+        self._verdict: CheckResult | None = None  # its result, while the inputs are the same
         self._focus_before_saving: QWidget | None = None
         self._name: NameSection | None = None
         self._server: ServerSection | None = None
@@ -134,6 +145,8 @@ class EntryDialog(QDialog):
             log.debug("a check result arrived at a dialog without a check; ignored")
             return
         self._result.show_result(result, outdated=self._check_outdated)
+        if not self._check_outdated and self._check_target() == self._tested:
+            self._verdict = result
         self._end_check()  # refreshes, and so grows the dialog to the result
 
     # --- Qt overrides --------------------------------------------------------------------
@@ -206,6 +219,8 @@ class EntryDialog(QDialog):
             return self.tr("Add a key")
         if self._mode is DialogMode.EDIT:
             return self.tr("Edit {name}").format(name=self._existing.name)
+        if self._no_key:
+            return self.tr("Add the key of {name}").format(name=self._existing.name)
         return self.tr("Replace the key of {name}").format(name=self._existing.name)
 
     def _intro(self) -> QLabel:
@@ -222,7 +237,8 @@ class EntryDialog(QDialog):
         instance = plain_label(self._existing.base_url, "instanceValue")
         instance.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(QLabel(self.tr("Base URL:")), instance)
-        form.addRow(QLabel(self.tr("Current key:")), QLabel(masked(self._existing.key_hint)))
+        current = self.tr("None saved") if self._no_key else masked(self._existing.key_hint)
+        form.addRow(QLabel(self.tr("Current key:")), QLabel(current))
 
     def _add_kept_key_row(self, form: QFormLayout) -> None:
         kept = plain_label(
@@ -351,8 +367,16 @@ class EntryDialog(QDialog):
         key = self._key.value() if self._key else None
         return None if base_url is None or key is None else (base_url, key)
 
+    def verdict(self) -> CheckResult | None:
+        """The result of the dialog's test of the base URL and key typed in it now; None when
+        they were not tested (or were changed since)."""
+        if self._verdict is None or self._check_target() != self._tested:
+            return None
+        return self._verdict
+
     @Slot()
     def _check_inputs_changed(self) -> None:
+        self._verdict = None
         if self._checking:
             self._check_outdated = True
         elif self._result is not None:
@@ -365,6 +389,7 @@ class EntryDialog(QDialog):
             return
         self._checking = True
         self._check_outdated = False
+        self._tested, self._verdict = target, None
         self._result.hide()
         self._check_button.setText(self.tr("Checking…"))
         self._refresh()
@@ -383,8 +408,37 @@ class EntryDialog(QDialog):
         if draft is None:
             self._reveal_errors()
             return
+        verdict = self.verdict()
+        if (
+            verdict is not None
+            and verdict.status in REJECTED_KEY
+            and not self._confirm_rejected(verdict)
+        ):
+            return
         self._set_saving(True)
-        self.save_requested.emit(draft)
+        self.save_requested.emit(replace(draft, checked=verdict))
+
+    def _confirm_rejected(self, verdict: CheckResult) -> bool:
+        """Ask before saving a key its own test was just refused with (Cancel is the
+        default: Enter twice does not save it)."""
+        replacing = self._mode is DialogMode.REPLACE_KEY
+        return confirm(
+            self,
+            self.tr("Replace with a rejected key?")
+            if replacing
+            else self.tr("Add a rejected key?"),
+            self.tr("The test you just ran says “{status}”: {message}").format(
+                status=status_label(verdict.status), message=verdict.message
+            ),
+            details=self.tr(
+                "The current key is kept until you quit: Undo replace in the window "
+                "stores it again."
+            )
+            if replacing
+            else self.tr("The entry will be saved and shown as failing."),
+            action=self.tr("Replace anyway") if replacing else self.tr("Add anyway"),
+            action_name="saveRejectedKey",
+        )
 
     def _set_saving(self, saving: bool) -> None:
         self._saving = saving

@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass, field
 
 from ...core.entries import EntryKind
+from ...core.status import CheckResult
 
 
 class DialogMode(enum.Enum):
@@ -23,6 +24,8 @@ class EntryDraft:
     ``address`` is the instance address for ``SELF_HOSTED``, the base URL for ``CUSTOM`` and
     ``""`` for ``CLOUD``; ``base_url`` is what it resolves to. ``key`` is the cleaned key, or
     None in Edit mode, where the key is not changed. The key is left out of ``repr()``.
+    ``checked`` is the result of the dialog's own test of exactly this base URL and key
+    (None when it was not tested, or the inputs changed since): a request was spent on it.
     """
 
     name: str
@@ -31,3 +34,4 @@ class EntryDraft:
     base_url: str
     key: str | None = field(repr=False)
     note: str
+    checked: CheckResult | None = field(default=None, compare=False)
