@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from .entries import Entry
 from .state import BUDGET_WINDOW, State
 from .status import CheckResult, Status
-from .times import utc_now
+from .times import local_clock, utc_now
 from .urls import Origin, origin_of
 
 RATE_LIMIT = 30
@@ -198,7 +198,7 @@ def held_back_result(until: datetime, now: datetime | None = None) -> CheckResul
         Status.RATE_LIMITED,
         "Not checked: the server said this organization has used up its requests for the "
         "hour (HTTP 429), so the check was held back to spare the organization's budget. "
-        f"It may run again at {until.astimezone():%H:%M} (in {minutes} min).",
+        f"It may run again at {local_clock(until)} (in {minutes} min).",
         HOLD_BACK_HINT,
         checked_at=now,
         retry_at=until,

@@ -30,7 +30,7 @@ from .client import (
 )
 from .status import CheckResult, RateLimit, Status
 from .text import one_line
-from .times import utc_now
+from .times import local_clock, utc_now
 from .urls import Origin, is_local_host, origin_of, suggest_api_base
 
 log = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ def _describe_wait(retry_at: datetime | None, now: datetime) -> str:
         return "The limit resets within the hour."
     minutes = max(1, round((retry_at - now).total_seconds() / 60))
     # Local time, as everywhere the GUI and the CLI write a time of day (budget.py too).
-    return f"It may be checked again in {minutes} min, at {retry_at.astimezone():%H:%M}."
+    return f"It may be checked again in {minutes} min, at {local_clock(retry_at)}."
 
 
 def _message_of(body: Any) -> str:

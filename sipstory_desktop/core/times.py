@@ -24,6 +24,14 @@ def from_iso(text: str) -> datetime:
     return moment
 
 
+def local_clock(moment: datetime) -> str:
+    """The time of day in local time, with its zone: "17:46 CET".
+
+    For messages that are stored and may be read later in another zone (the CLI in a
+    container on UTC, the window at home)."""
+    return f"{moment.astimezone():%H:%M %Z}".strip()
+
+
 def ago(moment: datetime | None, now: datetime, tr: Callable[[str], str] = str) -> str:
     """How long before ``now`` ``moment`` was, in words: "3 min ago", "never".
 
