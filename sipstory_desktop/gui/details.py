@@ -73,6 +73,9 @@ class DetailsPane(QWidget):
         self._recent = QListWidget()
         self._recent.setAccessibleName(self.tr("Recent results"))
         self._recent.setMaximumHeight(170)
+        # It gives way first when the pane is short, so the actions below stay in view.
+        self._recent.setMinimumHeight(3 * self._recent.fontMetrics().lineSpacing() + 8)
+        self._recent.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
         self._recent.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         undo_row = self._build_undo_row()
         line = QFrame()
@@ -95,7 +98,7 @@ class DetailsPane(QWidget):
         history = QVBoxLayout(self._history)
         history.setContentsMargins(0, 0, 0, 0)
         history.addWidget(_label(self.tr("Recent results")))
-        history.addWidget(self._recent)
+        history.addWidget(self._recent, 1)
         self._actions = QWidget()
         buttons = self._build_buttons()
         buttons.setContentsMargins(0, 0, 0, 0)
@@ -129,6 +132,7 @@ class DetailsPane(QWidget):
         else:  # [history, stretch, actions]
             self._rest.insertWidget(0, self._history)
             self._rest.addWidget(self._actions)
+        self._rest.setStretchFactor(self._history, 1)  # shares the room left with the stretch
         self._parts.setDirection(
             QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
         )

@@ -437,3 +437,36 @@ def test_a_long_base_url_and_a_long_note_never_widen_the_details(
         if label.isVisibleTo(shown.details) and label.text() in (LONG_BASE_URL, entry.note):
             where = QRect(label.mapTo(viewport, QPoint(0, 0)), label.size())
             assert where.right() <= visible.right(), label.text()[:20]
+
+
+def test_on_a_short_screen_the_details_show_every_action_without_scrolling(
+    qtbot: QtBot, window: MakeWindow, server: SipstoryTestServer, seed: Seed, vault: Vault
+) -> None:
+    # The recent results give way first: at their full height they pushed the last row of
+    # actions below the pane (a vertical scroll bar, "Use in a terminal" cut).
+    note = "This key was rotated in Settings, Developers: red. " * 2
+    entry = seed([("Globex (rotated)", server.api_base, "g" * 20)], note=note)[0]
+    long_text = "The server rejected the key: Invalid API key. " * 3
+    now = utc_now()
+
+    def write(state: object) -> None:
+        for n in range(10):
+            result = CheckResult(
+                Status.INVALID_KEY, long_text, long_text, checked_at=now - timedelta(minutes=n)
+            )
+            state.record_result(entry.id, result)  # type: ignore[attr-defined]
+
+    vault.state.update(write)
+    shown = window()
+    select(shown, entry.id)
+    area = _area(shown)
+    _wait_laid_out(qtbot, shown, 1480, 660, lambda: not shown.details.wide)
+    shown.details.show_entry(entry, keyring_name=LONG_KEYRING)
+    qtbot.waitUntil(lambda: shown.details.height() <= area.viewport().height())
+
+    assert not area.verticalScrollBar().isVisible()
+    visible = QRect(QPoint(0, 0), area.viewport().size())
+    for name, button in shown.details.buttons.items():
+        if button.isVisible():
+            where = QRect(button.mapTo(area.viewport(), QPoint(0, 0)), button.size())
+            assert visible.contains(where), name
