@@ -389,13 +389,19 @@ class SecretServiceKeys:
     def find_shared(self, wanted: Mapping[str, tuple[str, str]]) -> dict[str, str]:
         """The ids under which the vault holds keys for entries known by ``(name,
         base_url)`` (key of ``wanted``: the caller's own handle): a teammate's entries,
-        after an import. Only items with a key count."""
+        after an import. Only items with a key count. A place held by the keys of more than
+        one entry (two organizations' entries named alike on one instance) is none: which
+        one is meant cannot be told, and the other organization's key must not be taken."""
         with self._collection() as collection:
-            by_place: dict[tuple[str, str], str] = {}
+            by_place: dict[tuple[str, str], set[str]] = {}
             for item in _items_of(collection, self._service_name):
                 attributes = item.get_attributes()
                 place = (attributes.get(NAME_ATTRIBUTE, ""), attributes.get(URL_ATTRIBUTE, ""))
                 entry_id = attributes.get(ID_ATTRIBUTE)
-                if entry_id and place not in by_place:
-                    by_place[place] = entry_id
-        return {handle: by_place[place] for handle, place in wanted.items() if place in by_place}
+                if entry_id:
+                    by_place.setdefault(place, set()).add(entry_id)
+        return {
+            handle: next(iter(by_place[place]))
+            for handle, place in wanted.items()
+            if len(by_place.get(place, ())) == 1
+        }

@@ -475,3 +475,50 @@ def test_an_import_says_when_the_vault_holds_none_of_the_keys(
         imported.out
     )
     assert "'Nobody's' has no key yet" in imported.out
+
+
+PLANT = """
+import json, sys, uuid, secretstorage
+name, base_url, key = json.loads(sys.stdin.read())
+c = secretstorage.dbus_init()
+collection = secretstorage.get_default_collection(c)
+attributes = {"service": %r, "username": str(uuid.uuid4()),
+              "sipstory_entry": name, "sipstory_base_url": base_url}
+collection.create_item("Sipstory: " + name, attributes, key.encode("utf-8"))
+print("null")
+"""
+
+
+def test_an_import_takes_no_key_when_two_teammates_entries_share_its_name_and_url(
+    tmp_path: Path, provider: SecretProvider, server: SipstoryTestServer
+):
+    """Two organizations' entries called the same on the same instance (Dave's stored by
+    an older version, labelled when he exported): which one the import means cannot be
+    told, so it takes neither key rather than maybe the other organization's."""
+    alice = home_cli(tmp_path, provider, "alice")
+    acme, dunder = new_key(), new_key()
+    server.add_key(acme, org="acme")
+    server.add_key(dunder, org="dunder")
+    assert alice("add", "Production", "--instance", server.url, stdin=acme + "\n").code == 0
+    base_url = server.url + "/api/public/v1"
+    done = subprocess.run(
+        [sys.executable, "-c", PLANT % SERVICE],
+        input=json.dumps(["Production", base_url, dunder]),
+        env={**os.environ, **provider.env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.strip() == "null"
+    assert len(items_of(provider)) == 2
+    export = tmp_path / "team.json"
+    assert alice("export", str(export)).code == 0
+
+    with second_machine(provider, tmp_path) as theirs:
+        bob = home_cli(tmp_path, theirs, "bob")
+        imported = bob("import", str(export))
+        assert imported.code == 0, imported.err
+        assert "Found the keys of 0 of 1 new entries" in imported.out
+        assert "'Production' has no key yet" in imported.out
+        assert not any(k in out for out in bob.outputs + alice.outputs for k in [acme, dunder])
