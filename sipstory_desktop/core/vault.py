@@ -109,9 +109,17 @@ class Vault:
         )
         notes = self._notes_for(base_url, cleaned.notes)
         # A shared vault (KeePassXC) may hold this entry's key already, stored by a
-        # teammate: the entry takes that item's id, and the item the new key: no duplicate.
+        # teammate: the entry takes that item's id: no duplicate. Only when the item holds
+        # this very key: a different one may be another organization's entry called alike,
+        # whose key is not ours to overwrite (nor, when saving fails below, to delete).
+        adopted = False
         shared = self.secrets.find_shared({entry.id: (name, base_url)}).get(entry.id)
         if shared and not any(e.id == shared for e in self.entries()):
+            try:
+                adopted = self.secrets.get(shared) == cleaned.key
+            except SecretStoreError as exc:
+                log.warning("shared key not read: %s", exc.message)
+        if shared and adopted:
             entry = replace(entry, id=shared)
             notes = (
                 *notes,
@@ -134,7 +142,11 @@ class Vault:
         try:
             self.config.update(append)
         except BaseException:
-            self._forget_secret(entry.id)
+            if adopted:  # the teammate's item, as it was: their entry still uses it
+                with contextlib.suppress(Exception):
+                    self.state.update(lambda s: s.secret_ids.discard(entry.id))
+            else:
+                self._forget_secret(entry.id)
             raise
         if first_check is not None:
             try:

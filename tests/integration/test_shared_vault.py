@@ -5,6 +5,7 @@ with ``sipstory-keys`` run as users run it and a real local server."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -522,3 +523,24 @@ def test_an_import_takes_no_key_when_two_teammates_entries_share_its_name_and_ur
         assert "Found the keys of 0 of 1 new entries" in imported.out
         assert "'Production' has no key yet" in imported.out
         assert not any(k in out for out in bob.outputs + alice.outputs for k in [acme, dunder])
+
+
+def test_adding_an_entry_named_like_a_teammates_leaves_their_different_key(
+    tmp_path: Path, provider: SecretProvider, server: SipstoryTestServer
+):
+    """Dave's organization has an entry called as Alice's on the same instance: his add
+    stores his key beside hers, never over it."""
+    alice, dave = (home_cli(tmp_path, provider, home) for home in ("alice", "dave"))
+    acme, dunder = new_key(), new_key()
+    server.add_key(acme, org="acme")
+    server.add_key(dunder, org="dunder")
+    assert alice("add", "Production", "--instance", server.url, stdin=acme + "\n").code == 0
+    added = dave("add", "Production", "--instance", server.url, stdin=dunder + "\n")
+    assert added.code == 0, added.err
+    assert "already held a key" not in added.everything
+    assert len(items_of(provider)) == 2
+    digest = hashlib.sha256
+    held = alice("get", "Production").out.strip()
+    assert digest(held.encode()).hexdigest() == digest(acme.encode()).hexdigest()
+    held = dave("get", "Production").out.strip()
+    assert digest(held.encode()).hexdigest() == digest(dunder.encode()).hexdigest()

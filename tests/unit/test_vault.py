@@ -405,3 +405,60 @@ def test_an_unencrypted_keyring_is_named_in_the_notes(paths: AppPaths) -> None:
     saved = vault.add("Acme", EntryKind.CLOUD, "", KEY)
     assert any("does not encrypt" in note for note in saved.notes)
     assert any("plain-text file" in note for note in saved.notes)
+
+
+# --- add, with a shared vault (KeePassXC) holding a teammate's key ----------------------------
+
+TEAMMATE_ID = "0f0f0f0f-teammate"
+
+
+class _SharedVault(SecretStore):
+    """A keyring that finds a teammate's item for an entry called 'Production' (as the
+    Secret Service finds one by its name and base URL attributes)."""
+
+    def find_shared(self, wanted):  # type: ignore[no-untyped-def]
+        return {h: TEAMMATE_ID for h, (name, _url) in wanted.items() if name == "Production"}
+
+
+def _shared_vault(paths: AppPaths, memory_keyring: MemoryKeyring, teammates_key: str) -> Vault:
+    memory_keyring.set_password(SERVICE_NAME, TEAMMATE_ID, teammates_key)
+    return Vault(paths, _SharedVault(backend=memory_keyring, timeout=5.0))
+
+
+def test_add_takes_a_shared_item_holding_the_same_key(
+    paths: AppPaths, memory_keyring: MemoryKeyring
+) -> None:
+    vault = _shared_vault(paths, memory_keyring, KEY)
+    saved = vault.add("Production", EntryKind.CLOUD, "", KEY)
+    assert saved.entry.id == TEAMMATE_ID  # one item, not two
+    assert any("already held a key" in note for note in saved.notes)
+    assert len(memory_keyring) == 1
+
+
+def test_add_never_overwrites_a_teammates_different_key(
+    paths: AppPaths, memory_keyring: MemoryKeyring
+) -> None:
+    """Another organization's entry called alike on the same instance: the teammate's key
+    stays; the new one is stored beside it."""
+    vault = _shared_vault(paths, memory_keyring, NEW_KEY)
+    saved = vault.add("Production", EntryKind.CLOUD, "", KEY)
+    assert saved.entry.id != TEAMMATE_ID
+    assert _holds(memory_keyring, TEAMMATE_ID, NEW_KEY), "the teammate's key was overwritten"
+    assert _holds(memory_keyring, saved.entry.id, KEY)
+    assert not any("already held a key" in note for note in saved.notes)
+
+
+def test_add_that_fails_leaves_the_shared_item_it_took(
+    paths: AppPaths, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault = _shared_vault(paths, memory_keyring, KEY)
+
+    def failing_update(self: ConfigStore, change: object) -> list[Entry]:
+        raise ConfigError("Cannot save config.json: No space left on device. Nothing was changed.")
+
+    monkeypatch.setattr(ConfigStore, "update", failing_update)
+    with pytest.raises(ConfigError):
+        vault.add("Production", EntryKind.CLOUD, "", KEY)
+    monkeypatch.undo()
+    assert vault.entries() == []
+    assert _holds(memory_keyring, TEAMMATE_ID, KEY), "the teammate's key was deleted"
