@@ -83,7 +83,10 @@ class State:
         for entry_id in ours.results:
             mine, saved = ours.latest(entry_id), self.latest(entry_id)
             if mine is not None and (saved is None or saved.checked_at < mine.checked_at):
+                known = self.unsent.get(entry_id)
                 self.record_result(entry_id, mine)
+                if known is not None and known.checked_at > mine.checked_at:
+                    self.unsent[entry_id] = known  # saved after ours: still the last outcome
                 if mine.counted:
                     self.record_request(self.budget_of(entry_id), mine.checked_at)
         for entry_id, outcome in ours.unsent.items():
@@ -240,7 +243,11 @@ class State:
             for entry_id in list(results):
                 history = results.pop(entry_id)
                 if isinstance(history, list):
-                    state.results[str(entry_id)] = _read_all(history, CheckResult.from_dict)
+                    read = _read_all(history, CheckResult.from_dict)
+                    # Versions before "unsent" kept checks that sent nothing in the history.
+                    if read and not read[-1].request_sent:
+                        state.unsent[str(entry_id)] = read[-1]
+                    state.results[str(entry_id)] = [r for r in read if r.request_sent]
         requests = data.get("requests")
         if isinstance(requests, dict):
             for budget_id, times in requests.items():

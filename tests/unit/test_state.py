@@ -461,3 +461,45 @@ def test_an_update_says_whether_the_file_held_only_what_the_caller_knew(
     fresh = StateStore(paths)  # a window that has just read the file
     _, fourth = fresh.update_noting(lambda s: s.record_result("a", ok), known=known)
     assert fourth == file_identity(store.path)
+
+
+# --- checks that sent no request (state.json "unsent") -------------------------------------
+
+
+def _unsent(n: int) -> CheckResult:
+    return CheckResult(
+        Status.KEYRING_ERROR,
+        f"unsent {n}",
+        checked_at=NOW + timedelta(seconds=n),
+        request_sent=False,
+    )
+
+
+def test_an_older_state_files_unsent_results_are_no_history_points() -> None:
+    """Versions before 'unsent' kept a check that sent nothing in the history: read now,
+    it is no point of the history nor the "last checked"; the newest is the last status."""
+    older = {
+        "schema": 1,
+        "results": {"a": [_result(1).to_dict(), _unsent(2).to_dict(), _unsent(3).to_dict()]},
+    }
+    state = State.from_dict(json.loads(json.dumps(older)))
+    assert state.results["a"] == [_result(1)]
+    assert state.latest("a") == _result(1)
+    assert state.shown("a") == _unsent(3)
+    sent_since = {"results": {"b": [_unsent(1).to_dict(), _result(2).to_dict()]}}
+    state = State.from_dict(json.loads(json.dumps(sent_since)))
+    assert state.results["b"] == [_result(2)]
+    assert state.shown("b") == _result(2)
+    assert "b" not in state.unsent
+
+
+def test_merging_keeps_an_outcome_saved_after_our_newer_result() -> None:
+    """The window checked (sent) at 1; the CLI then found no key at 2 and saved it: merging
+    the window's results into the file keeps the CLI's outcome as the last status."""
+    ours = State()
+    ours.record_result("a", _result(1))
+    saved = State()
+    saved.record_result("a", _unsent(2))
+    merged = saved.with_newer_results_of(ours)
+    assert merged.latest("a") == _result(1)
+    assert merged.shown("a") == _unsent(2)
