@@ -418,6 +418,10 @@
         <translation>Ersetzen rückgängig</translation>
     </message>
     <message>
+        <source>The key was changed elsewhere since it was replaced (by sipstory-keys, or by a teammate in a shared vault). Undo replace would overwrite that newer key, so the keyring was left as it is.</source>
+        <translation>Der Schlüssel wurde seit dem Ersetzen anderswo geändert (mit sipstory-keys oder von jemandem im Team in einem geteilten Tresor). Ersetzen rückgängig würde diesen neueren Schlüssel überschreiben; der Schlüsselbund bleibt daher, wie er ist.</translation>
+    </message>
+    <message>
         <source>Restored the previous key of “%s”.</source>
         <translation>Der vorherige Schlüssel von „%s“ wurde wiederhergestellt.</translation>
     </message>

@@ -10,8 +10,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from shiboken6 import isValid
 
 from ..core.checker import has_no_key
-from ..core.entries import Entry, EntryKind
-from ..core.keys import masked
+from ..core.entries import Entry, EntryError, EntryKind
+from ..core.keys import clean_key, masked
 from ..core.status import CheckResult, Light
 from ..core.vault import Saved
 from .questions import confirm
@@ -94,8 +94,9 @@ class EntryCommands(QObject):
             old = vault.secrets.get(entry.id)  # kept in memory, for Undo replace
             saved = vault.replace_key(entry.id, draft.key, tested=draft.checked)
             self._context.session.forget_key(entry.id)  # a queued check reads the new key
-            if old is not None and old != draft.key:
-                previous[:] = [ReplacedKey(old, entry.key_hint)]
+            new = clean_key(draft.key).key  # as stored
+            if old is not None and old != new:
+                previous[:] = [ReplacedKey(old, entry.key_hint, new)]
             return saved
 
         def replaced(outcome: Saved) -> None:
@@ -132,8 +133,15 @@ class EntryCommands(QObject):
         if kept is None:
             return False
         context = self._context
+        changed = self.tr(
+            "The key was changed elsewhere since it was replaced (by sipstory-keys, or by a "
+            "teammate in a shared vault). Undo replace would overwrite that newer key, so "
+            "the keyring was left as it is."
+        )
 
         def restore() -> Saved:
+            if kept.replacement and context.vault.secrets.get(entry_id) != kept.replacement:
+                raise EntryError(changed)  # not ours to overwrite any more
             saved = context.vault.replace_key(entry_id, kept.key)
             context.session.forget_key(entry_id)  # a queued check reads the restored key
             return saved

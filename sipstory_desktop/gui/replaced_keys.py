@@ -9,10 +9,13 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class ReplacedKey:
-    """The key an entry had before Replace key, and its hint (the key stays out of repr)."""
+    """The key an entry had before Replace key, and its hint; ``replacement``: the key
+    Replace key stored (undo puts the old one back only over that one). Keys stay out of
+    repr."""
 
     key: str = field(repr=False)
     hint: str
+    replacement: str = field(repr=False, default="")
 
 
 class ReplacedKeys:

@@ -274,3 +274,40 @@ def test_undo_replace_stays_in_the_details_when_the_banner_is_gone(
     undo.click()
     qtbot.waitUntil(lambda: stored_key(memory_keyring, entry.id) == good, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: not undo.isVisible(), timeout=WAIT_MS)
+
+
+def test_undo_replace_never_overwrites_a_key_changed_elsewhere_since(
+    qtbot: QtBot,
+    window: MakeWindow,
+    server: SipstoryTestServer,
+    known_key: KnownKey,
+    seed: Seed,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After Replace key, the key was changed again by sipstory-keys (or a teammate, in a
+    shared vault): Undo replace says so and leaves that newer key in the keyring."""
+    good = known_key()
+    (entry,) = seed([("Acme", server.api_base, good)])
+    shown = window()
+    select(shown, entry.id)
+    dialog = shown.entry_commands.replace_key()
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    type_into(qtbot, child(dialog, QLineEdit, "keyEdit"), OTHER_KEY)
+    with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
+        ok_button(dialog).click()
+    qtbot.waitUntil(lambda: entry.id in shown.entry_commands.replaced, timeout=WAIT_MS)
+    newer = "7b1d" * 16
+    memory_keyring.set_password(SERVICE_NAME, entry.id, newer)  # sipstory-keys replace-key
+
+    warned: list[str] = []
+    monkeypatch.setattr(
+        "sipstory_desktop.gui.workers.QMessageBox.warning",
+        lambda _parent, _title, text: warned.append(text),
+    )
+    assert shown.entry_commands.undo_replace(entry.id)
+    qtbot.waitUntil(lambda: bool(warned), timeout=WAIT_MS)
+    assert "changed elsewhere" in warned[0]
+    assert stored_key(memory_keyring, entry.id) == newer, "the newer key was overwritten"
+    assert not any(k in warned[0] for k in (good, OTHER_KEY, newer))
