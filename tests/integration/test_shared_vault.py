@@ -59,6 +59,13 @@ def items_of(provider: SecretProvider) -> list[tuple[str, dict[str, str]]]:
     return [(label, attributes) for label, attributes in found]
 
 
+def same_key(held: str, key: str) -> bool:
+    """Whether ``held`` is ``key``, compared by digest (bind the answer before asserting
+    it: pytest shows the arguments of a call made in a failing assert)."""
+    digest = hashlib.sha256
+    return digest(held.encode()).hexdigest() == digest(key.encode()).hexdigest()
+
+
 def home_cli(tmp_path: Path, provider: SecretProvider, home: str) -> Cli:
     path = tmp_path / home
     env = {**os.environ, **provider.env, "SIPSTORY_DESKTOP_HOME": str(path), "NO_COLOR": "1"}
@@ -115,13 +122,15 @@ def test_add_check_replace_remove_named_truthfully(
 
     code, results = cli.check_json()
     assert (code, results["Acme"]["status"]) == (0, "connected")
-    assert server.requests[-1].headers["Authorization"] == key
+    sent = same_key(server.requests[-1].headers["Authorization"], key)
+    assert sent, "the check did not send the stored key"
 
     replaced = cli("replace-key", "Acme", stdin=rotated + "\n")
     assert replaced.code == 0, replaced.err
     assert len(items_of(provider)) == 1  # the same item, a new secret
     cli.check_json()
-    assert server.requests[-1].headers["Authorization"] == rotated
+    sent = same_key(server.requests[-1].headers["Authorization"], rotated)
+    assert sent, "the check did not send the new key"
 
     assert cli("remove", "Acme").code == 0
     assert items_of(provider) == []
@@ -539,8 +548,7 @@ def test_adding_an_entry_named_like_a_teammates_leaves_their_different_key(
     assert added.code == 0, added.err
     assert "already held a key" not in added.everything
     assert len(items_of(provider)) == 2
-    digest = hashlib.sha256
-    held = alice("get", "Production").out.strip()
-    assert digest(held.encode()).hexdigest() == digest(acme.encode()).hexdigest()
-    held = dave("get", "Production").out.strip()
-    assert digest(held.encode()).hexdigest() == digest(dunder.encode()).hexdigest()
+    kept = same_key(alice("get", "Production").out.strip(), acme)
+    assert kept, "Alice's key was overwritten"
+    stored = same_key(dave("get", "Production").out.strip(), dunder)
+    assert stored, "Dave's key was not stored"

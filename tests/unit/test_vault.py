@@ -443,8 +443,10 @@ def test_add_never_overwrites_a_teammates_different_key(
     vault = _shared_vault(paths, memory_keyring, NEW_KEY)
     saved = vault.add("Production", EntryKind.CLOUD, "", KEY)
     assert saved.entry.id != TEAMMATE_ID
-    assert _holds(memory_keyring, TEAMMATE_ID, NEW_KEY), "the teammate's key was overwritten"
-    assert _holds(memory_keyring, saved.entry.id, KEY)
+    kept = _holds(memory_keyring, TEAMMATE_ID, NEW_KEY)  # bound: a failure shows no key
+    assert kept, "the teammate's key was overwritten"
+    stored = _holds(memory_keyring, saved.entry.id, KEY)
+    assert stored, "the new key was not stored"
     assert not any("already held a key" in note for note in saved.notes)
 
 
@@ -461,4 +463,5 @@ def test_add_that_fails_leaves_the_shared_item_it_took(
         vault.add("Production", EntryKind.CLOUD, "", KEY)
     monkeypatch.undo()
     assert vault.entries() == []
-    assert _holds(memory_keyring, TEAMMATE_ID, KEY), "the teammate's key was deleted"
+    kept = _holds(memory_keyring, TEAMMATE_ID, KEY)  # bound: a failure shows no key
+    assert kept, "the teammate's key was deleted"
