@@ -85,7 +85,8 @@ def test_enter_after_a_rejecting_test_asks_and_cancel_is_the_default(qtbot: QtBo
         qtbot.keyClick(child(dialog, QLineEdit, "keyEdit"), Qt.Key.Key_Return)
         qtbot.wait(0)
     assert dialog.isVisible()
-    assert child(dialog, QLineEdit, "keyEdit").text() == KEY  # nothing lost
+    kept = child(dialog, QLineEdit, "keyEdit").text() == KEY  # bound: a failure shows no key
+    assert kept, "the typed key was lost"
 
 
 def test_a_rejected_key_is_saved_only_when_confirmed(qtbot: QtBot) -> None:
@@ -95,7 +96,8 @@ def test_a_rejected_key_is_saved_only_when_confirmed(qtbot: QtBot) -> None:
     click_in_message_box(qtbot, "saveRejectedKey")
     with qtbot.waitSignal(dialog.save_requested, timeout=WAIT_MS) as saved:
         ok_button(dialog).click()
-    assert saved.args[0].key == KEY
+    same = saved.args[0].key == KEY  # bound: a failure shows no key
+    assert same, "another key was saved"
     assert saved.args[0].checked is REJECTED
 
 
