@@ -225,6 +225,8 @@ def _translate(exc: BaseException, what: str) -> SecretStoreError:
             f"The keyring refused to delete the key ({text or 'no reason given'}).",
             "Check that the keyring is unlocked, then try again.",
         )
+    if isinstance(exc, UnicodeError):  # its text quotes a byte of the secret
+        text = "the stored key is not text"
     return SecretStoreError(
         SecretErrorKind.FAILED,
         f"The keyring failed while trying to {what} ({type(exc).__name__}: {text[:200]}).",

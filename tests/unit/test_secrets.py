@@ -461,3 +461,19 @@ def test_a_keyring_that_stops_answering_after_the_first_key_fails_the_rest_once(
             batch.get(entry_id)
         assert raised.value.kind is SecretErrorKind.TIMEOUT
     assert calls == [ids[1:]] and backend.reads == [ids[0]]  # no 19 more waits of their own
+
+
+class _Undecodable(MemoryKeyring):
+    """An item whose secret is not UTF-8 (written by another program): decoding fails
+    with a text that quotes a byte of the secret."""
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise UnicodeDecodeError("utf-8", b"sk-\xe9\x9fsecret", 3, 4, "invalid continuation")
+
+
+def test_an_undecodable_secret_is_reported_without_any_byte_of_it() -> None:
+    with pytest.raises(SecretStoreError) as raised:
+        SecretStore(backend=_Undecodable(), timeout=5.0).get("a")
+    said = f"{raised.value.message} {raised.value.hint} {raised.value}"
+    assert "UnicodeDecodeError" in said
+    assert "0xe9" not in said and "position" not in said
