@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .budget import BudgetGrouper, BudgetWarning, forecast, held_back_result, held_back_until
 from .entries import Entry
+from .keys import masked
 from .secrets import KeyBatch, SecretStore, SecretStoreError
 from .state import State
 from .status import CheckResult, Status
@@ -37,11 +38,33 @@ def check_key(client: ApiClient, base_url: str, key: str) -> CheckResult:
 
     answer = get_or_failure(client, base_url, IS_CONNECTED_PATH, key)
     if isinstance(answer, CheckResult):
-        return answer
+        return _without_key(answer, key)
     try:
-        return classify_answer(answer, base_url)
+        result = classify_answer(answer, base_url)
     except Exception as exc:  # a server answer we failed to read must not stop a whole run
-        return unreadable_answer(answer, exc, base_url)
+        result = unreadable_answer(answer, exc, base_url)
+    return _without_key(result, key)
+
+
+def _without_key(result: CheckResult, key: str) -> CheckResult:
+    """``result`` with the key masked wherever the server quoted it (a proxy or an older
+    server naming the key it refused): results are shown, logged and kept in state.json."""
+    if not key:
+        return result
+    shown = masked(key[-4:])
+
+    def clean(text: str | None) -> str | None:
+        return text.replace(key, shown) if text and key in text else text
+
+    fields = {"message": result.message, "hint": result.hint, "location": result.location}
+    if all(clean(v) == v for v in fields.values()):
+        return result
+    return replace(
+        result,
+        message=clean(result.message) or "",
+        hint=clean(result.hint) or "",
+        location=clean(result.location),
+    )
 
 
 def no_secret_result() -> CheckResult:

@@ -314,3 +314,19 @@ def test_network_failure_of_one_entry_does_not_stop_the_others(
     mocked.get(_url(up), json={"connected": True})
     results = check_entries(client, secrets, [down, up])
     assert [r.status for r in results] == [Status.UNREACHABLE, Status.CONNECTED]
+
+
+def test_a_server_that_echoes_the_key_has_it_masked_in_the_result(
+    mocked: responses.RequestsMock, client: ApiClient, secrets: SecretStore
+) -> None:
+    """A proxy or an older server may quote the key it refused: the result (shown, kept in
+    state.json, confirmed in the Replace key dialog) never holds it."""
+    entry = _entry("a", "a")
+    secrets.set(entry.id, GOOD)
+    mocked.get(_url(entry), status=401, json={"message": f"Invalid API key '{GOOD}'"})
+    result = check_entry(client, secrets, entry)
+    assert result.status is Status.INVALID_KEY
+    said = f"{result.message} {result.hint} {result.to_dict()}"
+    leaked = GOOD in said  # bound: a failure shows no key
+    assert not leaked, "the key is in the result"
+    assert "Invalid API key" in result.message
