@@ -12,6 +12,7 @@ from shiboken6 import isValid
 from ..core.checker import has_no_key
 from ..core.entries import Entry, EntryError, EntryKind
 from ..core.keys import clean_key, masked
+from ..core.secrets import SecretErrorKind, SecretStoreError
 from ..core.status import CheckResult, Light
 from ..core.vault import Saved
 from .questions import confirm
@@ -91,7 +92,12 @@ class EntryCommands(QObject):
         def save(draft: EntryDraft) -> Saved:
             assert draft.key is not None
             vault = self._context.vault
-            old = vault.secrets.get(entry.id)  # kept in memory, for Undo replace
+            try:
+                old = vault.secrets.get(entry.id)  # kept in memory, for Undo replace
+            except SecretStoreError as error:
+                if error.kind is not SecretErrorKind.FAILED:
+                    raise  # locked, no keyring, timed out: the replace would fail too
+                old = None  # a damaged item: replacing it is the repair, with no Undo
             saved = vault.replace_key(entry.id, draft.key, tested=draft.checked)
             self._context.session.forget_key(entry.id)  # a queued check reads the new key
             new = clean_key(draft.key).key  # as stored

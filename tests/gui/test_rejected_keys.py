@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from sipstory_desktop.core.entries import Entry, EntryKind
-from sipstory_desktop.core.secrets import SERVICE_NAME
+from sipstory_desktop.core.secrets import SERVICE_NAME, SecretErrorKind, SecretStoreError
 from sipstory_desktop.core.status import CheckResult, Status
 from sipstory_desktop.core.vault import Vault
 from sipstory_desktop.demo.fake_api import SipstoryTestServer
@@ -314,3 +314,33 @@ def test_undo_replace_never_overwrites_a_key_changed_elsewhere_since(
     kept = stored_key(memory_keyring, entry.id) == newer  # bound: a failure shows no key
     assert kept, "the newer key was overwritten"
     assert not any(k in warned[0] for k in (good, OTHER_KEY, newer))
+
+
+def test_replace_key_repairs_a_damaged_item_with_no_undo(
+    qtbot: QtBot,
+    window: MakeWindow,
+    server: SipstoryTestServer,
+    known_key: KnownKey,
+    seed: Seed,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The old key cannot be read (a damaged item): Replace key still stores the new one,
+    as it is the way to repair it, and offers no Undo (there is nothing to give back)."""
+    (entry,) = seed([("Acme", server.api_base, known_key())])
+    shown = window()
+    select(shown, entry.id)
+    secrets = shown.vault.secrets
+
+    def damaged(_entry_id: str) -> str | None:
+        raise SecretStoreError(SecretErrorKind.FAILED, "The key's item is damaged.", "")
+
+    monkeypatch.setattr(secrets, "get", damaged)
+    dialog = shown.entry_commands.replace_key()
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    type_into(qtbot, child(dialog, QLineEdit, "keyEdit"), OTHER_KEY)
+    with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
+        ok_button(dialog).click()
+    qtbot.waitUntil(lambda: stored_key(memory_keyring, entry.id) == OTHER_KEY, timeout=WAIT_MS)
+    assert shown.entry_commands.replaced.get(entry.id) is None
