@@ -207,6 +207,345 @@
     </message>
 </context>
 <context>
+    <name>CheckMessages</name>
+    <message>
+        <source>The server redirects to {target} (HTTP {status}); the key was not sent there.</source>
+        <translation>Der Server leitet nach {target} um (HTTP {status}); der Schlüssel wurde nicht dorthin gesendet.</translation>
+    </message>
+    <message>
+        <source>The server redirects to an address it did not give (HTTP {status}); the key was not sent there.</source>
+        <translation>Der Server leitet an eine Adresse um, die er nicht nennt (HTTP {status}); der Schlüssel wurde nicht dorthin gesendet.</translation>
+    </message>
+    <message>
+        <source>Sipstory Desktop never follows a redirect with your key. If you trust the new address, use it as the base URL (often http:// → https://, or a missing /api).</source>
+        <translation>Sipstory Desktop folgt einer Umleitung nie mit Ihrem Schlüssel. Wenn Sie der neuen Adresse vertrauen, verwenden Sie sie als Basis-URL (oft http:// → https:// oder ein fehlendes /api).</translation>
+    </message>
+    <message>
+        <source>The key is valid, but the organization has used up its requests for this hour ({limit}/{limit} used; HTTP 429). The limit resets within the hour.</source>
+        <translation>Der Schlüssel ist gültig, aber die Organisation hat ihre Anfragen für diese Stunde verbraucht ({limit}/{limit} verbraucht; HTTP 429). Die Grenze wird innerhalb der Stunde zurückgesetzt.</translation>
+    </message>
+    <message>
+        <source>The key is valid, but the organization has used up its requests for this hour ({limit}/{limit} used; HTTP 429). It may be checked again in {minutes} min, at {clock}.</source>
+        <translation>Der Schlüssel ist gültig, aber die Organisation hat ihre Anfragen für diese Stunde verbraucht ({limit}/{limit} verbraucht; HTTP 429). Er kann in {minutes} Min. wieder geprüft werden, um {clock}.</translation>
+    </message>
+    <message>
+        <source>Wait until then. Each check may count against the organization&apos;s {limit} requests per hour, so avoid checking again and again.</source>
+        <translation>Warten Sie bis dahin. Jede Prüfung kann auf die {limit} Anfragen pro Stunde der Organisation angerechnet werden; prüfen Sie also nicht wieder und wieder.</translation>
+    </message>
+    <message>
+        <source>The key is valid, but its organization has no subscription.</source>
+        <translation>Der Schlüssel ist gültig, aber seine Organisation hat kein Abonnement.</translation>
+    </message>
+    <message>
+        <source>Start or renew the organization&apos;s subscription in Sipstory&apos;s billing settings; the key itself is fine.</source>
+        <translation>Starten oder erneuern Sie das Abonnement der Organisation in den Abrechnungseinstellungen von Sipstory; der Schlüssel selbst ist in Ordnung.</translation>
+    </message>
+    <message>
+        <source>The server received no key (No API Key found).</source>
+        <translation>Der Server hat keinen Schlüssel erhalten (No API Key found).</translation>
+    </message>
+    <message>
+        <source>A proxy in front of the server may strip the Authorization header: check its configuration.</source>
+        <translation>Ein Proxy vor dem Server entfernt vielleicht den Authorization-Header: Prüfen Sie seine Konfiguration.</translation>
+    </message>
+    <message>
+        <source>The server rejected the key: Invalid API key.</source>
+        <translation>Der Server hat den Schlüssel abgelehnt: Invalid API key.</translation>
+    </message>
+    <message>
+        <source>A key stops working at once when it is rotated in Settings → Developers → API Key. Copy the current key from there and replace the one saved here.</source>
+        <translation>Ein Schlüssel funktioniert sofort nicht mehr, wenn er unter Settings → Developers → API Key rotiert wird. Kopieren Sie dort den aktuellen Schlüssel und ersetzen Sie den hier gespeicherten.</translation>
+    </message>
+    <message>
+        <source>The server rejected the key without a reason (HTTP {status}); its key lookup may have failed.</source>
+        <translation>Der Server hat den Schlüssel ohne Begründung abgelehnt (HTTP {status}); vielleicht ist seine Schlüsselsuche fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>Try again in a moment. If it persists, copy the key again from Settings → Developers → API Key.</source>
+        <translation>Versuchen Sie es gleich noch einmal. Wenn es so bleibt, kopieren Sie den Schlüssel erneut aus Settings → Developers → API Key.</translation>
+    </message>
+    <message>
+        <source>The server refused the key (HTTP {status}).</source>
+        <translation>Der Server hat den Schlüssel zurückgewiesen (HTTP {status}).</translation>
+    </message>
+    <message>
+        <source>The server refused the key (HTTP {status}): {said}.</source>
+        <translation>Der Server hat den Schlüssel zurückgewiesen (HTTP {status}): {said}.</translation>
+    </message>
+    <message>
+        <source>The server failed with HTTP {status}.</source>
+        <translation>Der Server ist mit HTTP {status} gescheitert.</translation>
+    </message>
+    <message>
+        <source>The fault is on the server&apos;s side, not your key: try again later, or look at the instance&apos;s logs if it is yours.</source>
+        <translation>Der Fehler liegt beim Server, nicht bei Ihrem Schlüssel: Versuchen Sie es später erneut, oder sehen Sie in die Protokolle der Instanz, wenn es Ihre ist.</translation>
+    </message>
+    <message>
+        <source>The server answered HTTP {status} with more than {kib} KiB of {content_type}; the rest was not read. A Sipstory API answers {{&quot;connected&quot;: true}}, a few bytes.</source>
+        <translation>Der Server antwortete HTTP {status} mit mehr als {kib} KiB {content_type}; der Rest wurde nicht gelesen. Eine Sipstory-API antwortet {{&quot;connected&quot;: true}}, ein paar Bytes.</translation>
+    </message>
+    <message>
+        <source>Check the base URL, and that the server really is Sipstory.</source>
+        <translation>Prüfen Sie die Basis-URL und ob der Server wirklich Sipstory ist.</translation>
+    </message>
+    <message>
+        <source>The server answered HTTP {status} with {kind}, not JSON: this URL is not a Sipstory API.</source>
+        <translation>Der Server antwortete HTTP {status} mit {kind}, nicht mit JSON: Diese URL ist keine Sipstory-API.</translation>
+    </message>
+    <message>
+        <source>no content type</source>
+        <translation>keinem Inhaltstyp</translation>
+    </message>
+    <message>
+        <source>The key works: the server confirmed the connection.</source>
+        <translation>Der Schlüssel funktioniert: Der Server hat die Verbindung bestätigt.</translation>
+    </message>
+    <message>
+        <source>The server answered HTTP {status} but did not confirm the connection: {shown}</source>
+        <translation>Der Server antwortete HTTP {status}, hat die Verbindung aber nicht bestätigt: {shown}</translation>
+    </message>
+    <message>
+        <source>A Sipstory API answers {{&quot;connected&quot;: true}}. Check the base URL, and that the server really is Sipstory.</source>
+        <translation>Eine Sipstory-API antwortet {{&quot;connected&quot;: true}}. Prüfen Sie die Basis-URL und ob der Server wirklich Sipstory ist.</translation>
+    </message>
+    <message>
+        <source>The server asks for payment: check the organization&apos;s billing in Sipstory.</source>
+        <translation>Der Server verlangt eine Zahlung: Prüfen Sie die Abrechnung der Organisation in Sipstory.</translation>
+    </message>
+    <message>
+        <source>Check the base URL and the server&apos;s version; this is not a Sipstory answer.</source>
+        <translation>Prüfen Sie die Basis-URL und die Version des Servers; das ist keine Antwort von Sipstory.</translation>
+    </message>
+    <message>
+        <source>Unexpected answer: HTTP {status}.</source>
+        <translation>Unerwartete Antwort: HTTP {status}.</translation>
+    </message>
+    <message>
+        <source>Unexpected answer: HTTP {status}: {said}.</source>
+        <translation>Unerwartete Antwort: HTTP {status}: {said}.</translation>
+    </message>
+    <message>
+        <source>Try {suggestion} as the base URL (a self-hosted API lives under /api/public/v1).</source>
+        <translation>Versuchen Sie {suggestion} als Basis-URL (eine selbst gehostete API liegt unter /api/public/v1).</translation>
+    </message>
+    <message>
+        <source>Check the base URL: Sipstory Cloud is https://api.sipstory.tech/public/v1, a self-hosted instance https://your-domain/api/public/v1.</source>
+        <translation>Prüfen Sie die Basis-URL: Sipstory Cloud ist https://api.sipstory.tech/public/v1, eine selbst gehostete Instanz https://your-domain/api/public/v1.</translation>
+    </message>
+    <message>
+        <source>Nothing answers at {url}/is-connected (HTTP 404): this URL is not a Sipstory API.</source>
+        <translation>Unter {url}/is-connected antwortet nichts (HTTP 404): Diese URL ist keine Sipstory-API.</translation>
+    </message>
+    <message>
+        <source>This is the web app, not the API: the server answered with a web page.</source>
+        <translation>Das ist die Web-App, nicht die API: Der Server antwortete mit einer Webseite.</translation>
+    </message>
+    <message>
+        <source>The answer (HTTP {status}) could not be read: {error}.</source>
+        <translation>Die Antwort (HTTP {status}) konnte nicht gelesen werden: {error}.</translation>
+    </message>
+    <message>
+        <source>Check the base URL; if this persists, report it with the app&apos;s log.</source>
+        <translation>Prüfen Sie die Basis-URL; wenn es so bleibt, melden Sie es mit dem Protokoll der App.</translation>
+    </message>
+    <message>
+        <source>The TLS connection to {host} failed: {reason}.</source>
+        <translation>Die TLS-Verbindung zu {host} ist gescheitert: {reason}.</translation>
+    </message>
+    <message>
+        <source>The TLS connection to {host} through the proxy {proxy} failed: {reason}.</source>
+        <translation>Die TLS-Verbindung zu {host} über den Proxy {proxy} ist gescheitert: {reason}.</translation>
+    </message>
+    <message>
+        <source>If the instance uses a private certificate authority, add it to your system&apos;s trust store. Check that the address is the one on the certificate, and that the certificate has not expired.</source>
+        <translation>Wenn die Instanz eine private Zertifizierungsstelle verwendet, fügen Sie diese dem Zertifikatspeicher Ihres Systems hinzu. Prüfen Sie, ob die Adresse die im Zertifikat ist und ob das Zertifikat nicht abgelaufen ist.</translation>
+    </message>
+    <message>
+        <source>A proxy that inspects TLS shows certificates of its own authority: add your organization&apos;s certificate authority (or the instance&apos;s private one) to your system&apos;s trust store. Check that the address is the one on the certificate, and that the certificate has not expired.</source>
+        <translation>Ein Proxy, der TLS untersucht, zeigt Zertifikate seiner eigenen Stelle: Fügen Sie die Zertifizierungsstelle Ihrer Organisation (oder die private der Instanz) dem Zertifikatspeicher Ihres Systems hinzu. Prüfen Sie, ob die Adresse die im Zertifikat ist und ob das Zertifikat nicht abgelaufen ist.</translation>
+    </message>
+    <message>
+        <source>No answer from {where} within {timeout} s.</source>
+        <translation>Keine Antwort von {where} innerhalb von {timeout} s.</translation>
+    </message>
+    <message>
+        <source>No answer from {where} through the proxy {proxy} within {timeout} s.</source>
+        <translation>Keine Antwort von {where} über den Proxy {proxy} innerhalb von {timeout} s.</translation>
+    </message>
+    <message>
+        <source>The server may be overloaded, or a firewall may drop the connection; check the address and try again later.</source>
+        <translation>Der Server ist vielleicht überlastet, oder eine Firewall verwirft die Verbindung; prüfen Sie die Adresse und versuchen Sie es später erneut.</translation>
+    </message>
+    <message>
+        <source>The host name {host} could not be found.</source>
+        <translation>Der Hostname {host} wurde nicht gefunden.</translation>
+    </message>
+    <message>
+        <source>Check the spelling of the address and your network connection.</source>
+        <translation>Prüfen Sie die Schreibweise der Adresse und Ihre Netzwerkverbindung.</translation>
+    </message>
+    <message>
+        <source>Connection refused by {where}.</source>
+        <translation>Verbindung von {where} abgelehnt.</translation>
+    </message>
+    <message>
+        <source>Is your instance running? Start it (with the common compose file: &apos;docker compose up -d&apos;) and check the port: 4007 for that file, 5000 inside the container, 3000 for a backend run from source.</source>
+        <translation>Läuft Ihre Instanz? Starten Sie sie (mit der üblichen Compose-Datei: &apos;docker compose up -d&apos;) und prüfen Sie den Port: 4007 bei dieser Datei, 5000 im Container, 3000 für ein aus dem Quellcode gestartetes Backend.</translation>
+    </message>
+    <message>
+        <source>Check the port, that the server is up, and that no firewall blocks it.</source>
+        <translation>Prüfen Sie den Port, ob der Server läuft und ob keine Firewall ihn blockiert.</translation>
+    </message>
+    <message>
+        <source>The connection to {where} was cut before a full answer came back.</source>
+        <translation>Die Verbindung zu {where} wurde getrennt, bevor eine vollständige Antwort kam.</translation>
+    </message>
+    <message>
+        <source>A proxy or firewall may be resetting the connection, or the server crashed; try again, and check the server if it is yours.</source>
+        <translation>Vielleicht setzt ein Proxy oder eine Firewall die Verbindung zurück, oder der Server ist abgestürzt; versuchen Sie es erneut und prüfen Sie den Server, wenn es Ihrer ist.</translation>
+    </message>
+    <message>
+        <source>Cannot connect to {where}.</source>
+        <translation>Keine Verbindung zu {where} möglich.</translation>
+    </message>
+    <message>
+        <source>Cannot connect to {where}: {reason}.</source>
+        <translation>Keine Verbindung zu {where} möglich: {reason}.</translation>
+    </message>
+    <message>
+        <source>Check the address, your network connection, and that the server is up.</source>
+        <translation>Prüfen Sie die Adresse, Ihre Netzwerkverbindung und ob der Server läuft.</translation>
+    </message>
+    <message>
+        <source>The answer from {where} could not be decoded: its Content-Encoding is broken or not one that was asked for (gzip, deflate).</source>
+        <translation>Die Antwort von {where} konnte nicht dekodiert werden: Ihr Content-Encoding ist defekt oder keines der angefragten (gzip, deflate).</translation>
+    </message>
+    <message>
+        <source>A Sipstory server does not answer like this: check the base URL and any proxy in front of the server.</source>
+        <translation>So antwortet kein Sipstory-Server: Prüfen Sie die Basis-URL und jeden Proxy vor dem Server.</translation>
+    </message>
+    <message>
+        <source>The check failed: {error}.</source>
+        <translation>Die Prüfung ist gescheitert: {error}.</translation>
+    </message>
+    <message>
+        <source>from the environment</source>
+        <translation>aus der Umgebung</translation>
+    </message>
+    <message>
+        <source>Check the proxy in {variable} (or ALL_PROXY); a host reached without the proxy belongs in NO_PROXY.</source>
+        <translation>Prüfen Sie den Proxy in {variable} (oder ALL_PROXY); ein Host, der ohne den Proxy erreicht wird, gehört in NO_PROXY.</translation>
+    </message>
+    <message>
+        <source>{first} Check the proxy in {variable} (or ALL_PROXY); a host reached without the proxy belongs in NO_PROXY.</source>
+        <translation>{first} Prüfen Sie den Proxy in {variable} (oder ALL_PROXY); ein Host, der ohne den Proxy erreicht wird, gehört in NO_PROXY.</translation>
+    </message>
+    <message>
+        <source>The TLS connection to the proxy {name} failed: {reason}.</source>
+        <translation>Die TLS-Verbindung zum Proxy {name} ist gescheitert: {reason}.</translation>
+    </message>
+    <message>
+        <source>The proxy&apos;s certificate must be signed by an authority your system trusts.</source>
+        <translation>Das Zertifikat des Proxys muss von einer Stelle signiert sein, der Ihr System vertraut.</translation>
+    </message>
+    <message>
+        <source>No answer from the proxy {name} within {timeout} s.</source>
+        <translation>Keine Antwort vom Proxy {name} innerhalb von {timeout} s.</translation>
+    </message>
+    <message>
+        <source>The proxy {name} would not open a connection to {where} ({answer}).</source>
+        <translation>Der Proxy {name} wollte keine Verbindung zu {where} öffnen ({answer}).</translation>
+    </message>
+    <message>
+        <source>The proxy asks for a login: its user name and password go in its URL (http://user:password@host:port), and were missing or refused.</source>
+        <translation>Der Proxy verlangt eine Anmeldung: Sein Benutzername und Passwort gehören in seine URL (http://user:password@host:port) und fehlten oder wurden abgelehnt.</translation>
+    </message>
+    <message>
+        <source>The proxy could not reach {where}: check the address, and that it is up.</source>
+        <translation>Der Proxy konnte {where} nicht erreichen: Prüfen Sie die Adresse und ob der Server läuft.</translation>
+    </message>
+    <message>
+        <source>The proxy&apos;s rules may block this host: ask whoever runs the proxy.</source>
+        <translation>Die Regeln des Proxys blockieren vielleicht diesen Host: Fragen Sie, wer den Proxy betreibt.</translation>
+    </message>
+    <message>
+        <source>Cannot connect to the proxy {name}: its host name could not be found.</source>
+        <translation>Keine Verbindung zum Proxy {name} möglich: Sein Hostname wurde nicht gefunden.</translation>
+    </message>
+    <message>
+        <source>The proxy {name} is a SOCKS proxy, which this app cannot use.</source>
+        <translation>Der Proxy {name} ist ein SOCKS-Proxy, den diese App nicht verwenden kann.</translation>
+    </message>
+    <message>
+        <source>Set an HTTP proxy instead, or list the host in NO_PROXY.</source>
+        <translation>Setzen Sie stattdessen einen HTTP-Proxy, oder tragen Sie den Host in NO_PROXY ein.</translation>
+    </message>
+    <message>
+        <source>The proxy {name} is not a URL that can be used.</source>
+        <translation>Der Proxy {name} ist keine verwendbare URL.</translation>
+    </message>
+    <message>
+        <source>Cannot connect to the proxy {name}.</source>
+        <translation>Keine Verbindung zum Proxy {name} möglich.</translation>
+    </message>
+    <message>
+        <source>Cannot connect to the proxy {name}: {reason}.</source>
+        <translation>Keine Verbindung zum Proxy {name} möglich: {reason}.</translation>
+    </message>
+    <message>
+        <source>the certificate has expired</source>
+        <translation>das Zertifikat ist abgelaufen</translation>
+    </message>
+    <message>
+        <source>the certificate is self-signed</source>
+        <translation>das Zertifikat ist selbst signiert</translation>
+    </message>
+    <message>
+        <source>the certificate is for another host name</source>
+        <translation>das Zertifikat gilt für einen anderen Hostnamen</translation>
+    </message>
+    <message>
+        <source>the certificate is not signed by an authority this computer trusts</source>
+        <translation>das Zertifikat ist von keiner Stelle signiert, der dieser Computer vertraut</translation>
+    </message>
+    <message>
+        <source>the handshake failed</source>
+        <translation>der Handshake ist gescheitert</translation>
+    </message>
+    <message>
+        <source>The keyring holds no key for this entry.</source>
+        <translation>Der Schlüsselbund enthält keinen Schlüssel für diesen Eintrag.</translation>
+    </message>
+    <message>
+        <source>It may have been deleted from the keyring by another program: store it again (sipstory-keys replace-key NAME; or Replace key in the window).</source>
+        <translation>Vielleicht hat ein anderes Programm ihn aus dem Schlüsselbund gelöscht: Speichern Sie ihn erneut (sipstory-keys replace-key NAME; oder „Schlüssel ersetzen“ im Fenster).</translation>
+    </message>
+    <message>
+        <source>No key is saved for this entry yet.</source>
+        <translation>Für diesen Eintrag ist noch kein Schlüssel gespeichert.</translation>
+    </message>
+    <message>
+        <source>An imported entry comes without its key: add it with Replace key in the window (or sipstory-keys replace-key NAME).</source>
+        <translation>Ein importierter Eintrag kommt ohne seinen Schlüssel: Fügen Sie ihn mit „Schlüssel ersetzen“ im Fenster hinzu (oder mit sipstory-keys replace-key NAME).</translation>
+    </message>
+    <message>
+        <source>Not checked: the server said this organization has used up its requests for the hour (HTTP 429), so the check was held back to spare the organization&apos;s budget. It may run again at {clock} (in {minutes} min).</source>
+        <translation>Nicht geprüft: Der Server sagte, dass diese Organisation ihre Anfragen für diese Stunde verbraucht hat (HTTP 429); die Prüfung wurde deshalb zurückgehalten, um das Kontingent der Organisation zu schonen. Sie kann um {clock} wieder laufen (in {minutes} Min.).</translation>
+    </message>
+    <message>
+        <source>Wait until then, or force a check (sipstory-keys check --force; in the window, Test again and confirm).</source>
+        <translation>Warten Sie bis dahin, oder erzwingen Sie eine Prüfung (sipstory-keys check --force; im Fenster erneut „Prüfen“ und bestätigen).</translation>
+    </message>
+    <message>
+        <source>{names}: {used} of {limit} requests used in the last hour; {planned} more would go over the limit.</source>
+        <translation>{names}: {used} von {limit} Anfragen in der letzten Stunde verbraucht; {planned} weitere würden die Grenze überschreiten.</translation>
+    </message>
+    <message>
+        <source>{names} (one organization): {used} of {limit} requests used in the last hour; {planned} more would go over the limit.</source>
+        <translation>{names} (eine Organisation): {used} von {limit} Anfragen in der letzten Stunde verbraucht; {planned} weitere würden die Grenze überschreiten.</translation>
+    </message>
+</context>
+<context>
     <name>DesktopServices</name>
     <message>
         <source>This desktop has no system tray for app icons (no StatusNotifier watcher on the session bus; on GNOME, the AppIndicator extension adds one).</source>

@@ -1,0 +1,341 @@
+"""The English texts of check results (their ``message`` and ``hint``), as templates.
+
+The core says them in English: the command line, its JSON output and state.json keep
+them so, byte for byte. Each template is marked with :func:`QT_TRANSLATE_NOOP` (context
+:data:`CONTEXT`), which ``pyside6-lupdate`` finds in this file, so that the window can
+recognise a stored English text by its template and say it in the user's language
+(gui/result_texts.py). Placeholders are ``{name}``; literal braces are doubled.
+No Qt here: core/ must run without it.
+"""
+
+from __future__ import annotations
+
+CONTEXT = "CheckMessages"
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name lupdate knows
+    """Mark ``text`` for translation in ``context``; returns it unchanged."""
+    return text
+
+
+def _t(text: str) -> str:
+    TEMPLATES.append(text)
+    return text
+
+
+TEMPLATES: list[str] = []
+"""Every template below, in the order they are defined."""
+
+# --- classify.py: an answer came ----------------------------------------------------------
+
+REDIRECTED = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "The server redirects to {target} (HTTP {status}); the key was not sent there.",
+))  # fmt: skip
+REDIRECTED_NOWHERE = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "The server redirects to an address it did not give (HTTP {status}); the key was not "
+    "sent there.",
+))  # fmt: skip
+REDIRECTED_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "Sipstory Desktop never follows a redirect with your key. If you trust the new "
+    "address, use it as the base URL (often http:// → https://, or a missing /api).",
+))  # fmt: skip
+RATE_LIMITED_RESETS = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "The key is valid, but the organization has used up its requests for this hour "
+    "({limit}/{limit} used; HTTP 429). The limit resets within the hour.",
+))  # fmt: skip
+RATE_LIMITED_AT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "The key is valid, but the organization has used up its requests for this hour "
+    "({limit}/{limit} used; HTTP 429). It may be checked again in {minutes} min, at {clock}.",
+))  # fmt: skip
+RATE_LIMITED_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "Wait until then. Each check may count against the organization's {limit} "
+    "requests per hour, so avoid checking again and again.",
+))  # fmt: skip
+NO_SUBSCRIPTION = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The key is valid, but its organization has no subscription."
+))  # fmt: skip
+NO_SUBSCRIPTION_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "Start or renew the organization's subscription in Sipstory's billing "
+    "settings; the key itself is fine.",
+))  # fmt: skip
+NO_KEY_RECEIVED = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The server received no key (No API Key found)."
+))  # fmt: skip
+NO_KEY_RECEIVED_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "A proxy in front of the server may strip the Authorization header: "
+    "check its configuration.",
+))  # fmt: skip
+INVALID_KEY = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The server rejected the key: Invalid API key."
+))  # fmt: skip
+ROTATION_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "A key stops working at once when it is rotated in Settings → Developers → API Key. "
+    "Copy the current key from there and replace the one saved here.",
+))  # fmt: skip
+REJECTED_SILENTLY = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "The server rejected the key without a reason (HTTP {status}); its key "
+    "lookup may have failed.",
+))  # fmt: skip
+REJECTED_SILENTLY_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "Try again in a moment. If it persists, copy the key again from "
+    "Settings → Developers → API Key.",
+))  # fmt: skip
+REFUSED = _t(QT_TRANSLATE_NOOP("CheckMessages", "The server refused the key (HTTP {status})."))
+REFUSED_SAYING = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The server refused the key (HTTP {status}): {said}."
+))  # fmt: skip
+SERVER_ERROR = _t(QT_TRANSLATE_NOOP("CheckMessages", "The server failed with HTTP {status}."))
+SERVER_ERROR_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "The fault is on the server's side, not your key: try again later, or look at "
+    "the instance's logs if it is yours.",
+))  # fmt: skip
+TRUNCATED = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "The server answered HTTP {status} with more than {kib} KiB of {content_type}; the "
+    'rest was not read. A Sipstory API answers {{"connected": true}}, a few bytes.',
+))  # fmt: skip
+NOT_SIPSTORY_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "Check the base URL, and that the server really is Sipstory."
+))  # fmt: skip
+NOT_JSON = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "The server answered HTTP {status} with {kind}, not JSON: this URL is not a "
+    "Sipstory API.",
+))  # fmt: skip
+NO_CONTENT_TYPE = _t(QT_TRANSLATE_NOOP("CheckMessages", "no content type"))
+CONNECTED = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The key works: the server confirmed the connection."
+))  # fmt: skip
+NOT_CONFIRMED = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "The server answered HTTP {status} but did not confirm the connection: {shown}",
+))  # fmt: skip
+NOT_CONFIRMED_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    'A Sipstory API answers {{"connected": true}}. Check the base URL, and that the '
+    "server really is Sipstory.",
+))  # fmt: skip
+PAYMENT_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "The server asks for payment: check the organization's billing in Sipstory.",
+))  # fmt: skip
+UNKNOWN_ANSWER_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "Check the base URL and the server's version; this is not a Sipstory answer.",
+))  # fmt: skip
+UNEXPECTED = _t(QT_TRANSLATE_NOOP("CheckMessages", "Unexpected answer: HTTP {status}."))
+UNEXPECTED_SAYING = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "Unexpected answer: HTTP {status}: {said}."
+))  # fmt: skip
+SUGGESTION_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "Try {suggestion} as the base URL (a self-hosted API lives under /api/public/v1).",
+))  # fmt: skip
+BASE_URL_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "Check the base URL: Sipstory Cloud is https://api.sipstory.tech/public/v1, a "
+    "self-hosted instance https://your-domain/api/public/v1.",
+))  # fmt: skip
+NOTHING_AT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "Nothing answers at {url}/is-connected (HTTP 404): this URL is not a Sipstory API.",
+))  # fmt: skip
+WEB_APP = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "This is the web app, not the API: the server answered with a web page.",
+))  # fmt: skip
+UNREADABLE = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The answer (HTTP {status}) could not be read: {error}."
+))  # fmt: skip
+REPORT_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "Check the base URL; if this persists, report it with the app's log."
+))  # fmt: skip
+
+# --- classify.py: no usable answer ----------------------------------------------------------
+
+TLS_FAILED = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The TLS connection to {host} failed: {reason}."
+))  # fmt: skip
+TLS_FAILED_VIA = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The TLS connection to {host} through the proxy {proxy} failed: {reason}."
+))  # fmt: skip
+TLS_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "If the instance uses a private certificate authority, add it to your "
+    "system's trust store. Check that the address is the one on the certificate, and "
+    "that the certificate has not expired.",
+))  # fmt: skip
+TLS_HINT_VIA = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "A proxy that inspects TLS shows certificates of its own authority: add your "
+    "organization's certificate authority (or the instance's private one) to "
+    "your system's trust store. Check that the address is the one on the certificate, and "
+    "that the certificate has not expired.",
+))  # fmt: skip
+TIMEOUT = _t(QT_TRANSLATE_NOOP("CheckMessages", "No answer from {where} within {timeout} s."))
+TIMEOUT_VIA = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "No answer from {where} through the proxy {proxy} within {timeout} s."
+))  # fmt: skip
+TIMEOUT_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "The server may be overloaded, or a firewall may drop the connection; check the "
+    "address and try again later.",
+))  # fmt: skip
+HOST_NOT_FOUND = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The host name {host} could not be found."
+))  # fmt: skip
+HOST_NOT_FOUND_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "Check the spelling of the address and your network connection."
+))  # fmt: skip
+REFUSED_CONNECTION = _t(QT_TRANSLATE_NOOP("CheckMessages", "Connection refused by {where}."))
+REFUSED_LOCAL_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "Is your instance running? Start it (with the common compose file: "
+    "'docker compose up -d') and check the port: 4007 for that file, 5000 inside "
+    "the container, 3000 for a backend run from source.",
+))  # fmt: skip
+REFUSED_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "Check the port, that the server is up, and that no firewall blocks it."
+))  # fmt: skip
+CUT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The connection to {where} was cut before a full answer came back."
+))  # fmt: skip
+CUT_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "A proxy or firewall may be resetting the connection, or the server crashed; "
+    "try again, and check the server if it is yours.",
+))  # fmt: skip
+CANNOT_CONNECT = _t(QT_TRANSLATE_NOOP("CheckMessages", "Cannot connect to {where}."))
+CANNOT_CONNECT_BECAUSE = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "Cannot connect to {where}: {reason}."
+))  # fmt: skip
+CANNOT_CONNECT_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "Check the address, your network connection, and that the server is up."
+))  # fmt: skip
+UNDECODABLE = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "The answer from {where} could not be decoded: its Content-Encoding is broken "
+    "or not one that was asked for (gzip, deflate).",
+))  # fmt: skip
+UNDECODABLE_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "A Sipstory server does not answer like this: check the base URL and any proxy "
+    "in front of the server.",
+))  # fmt: skip
+CHECK_FAILED = _t(QT_TRANSLATE_NOOP("CheckMessages", "The check failed: {error}."))
+
+# --- classify.py: the proxy -----------------------------------------------------------------
+
+PROXY_FROM_ENVIRONMENT = _t(QT_TRANSLATE_NOOP("CheckMessages", "from the environment"))
+PROXY_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "Check the proxy in {variable} (or ALL_PROXY); a host reached without the proxy "
+    "belongs in NO_PROXY.",
+))  # fmt: skip
+PROXY_HINT_AFTER = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "{first} Check the proxy in {variable} (or ALL_PROXY); a host reached without the "
+    "proxy belongs in NO_PROXY.",
+))  # fmt: skip
+PROXY_TLS = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The TLS connection to the proxy {name} failed: {reason}."
+))  # fmt: skip
+PROXY_TLS_FIRST = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The proxy's certificate must be signed by an authority your system trusts."
+))  # fmt: skip
+PROXY_TIMEOUT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "No answer from the proxy {name} within {timeout} s."
+))  # fmt: skip
+PROXY_TUNNEL = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The proxy {name} would not open a connection to {where} ({answer})."
+))  # fmt: skip
+PROXY_LOGIN_FIRST = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "The proxy asks for a login: its user name and password go in its URL "
+    "(http://user:password@host:port), and were missing or refused.",
+))  # fmt: skip
+PROXY_UNREACHED_FIRST = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The proxy could not reach {where}: check the address, and that it is up."
+))  # fmt: skip
+PROXY_RULES_FIRST = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The proxy's rules may block this host: ask whoever runs the proxy."
+))  # fmt: skip
+PROXY_HOST_NOT_FOUND = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "Cannot connect to the proxy {name}: its host name could not be found."
+))  # fmt: skip
+PROXY_SOCKS = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The proxy {name} is a SOCKS proxy, which this app cannot use."
+))  # fmt: skip
+PROXY_SOCKS_FIRST = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "Set an HTTP proxy instead, or list the host in NO_PROXY."
+))  # fmt: skip
+PROXY_INVALID = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The proxy {name} is not a URL that can be used."
+))  # fmt: skip
+PROXY_CANNOT_CONNECT = _t(QT_TRANSLATE_NOOP("CheckMessages", "Cannot connect to the proxy {name}."))
+PROXY_CANNOT_CONNECT_BECAUSE = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "Cannot connect to the proxy {name}: {reason}."
+))  # fmt: skip
+
+# --- classify.py: why TLS failed (a value in TLS_FAILED's {reason}) -------------------------
+
+TLS_EXPIRED = _t(QT_TRANSLATE_NOOP("CheckMessages", "the certificate has expired"))
+TLS_SELF_SIGNED = _t(QT_TRANSLATE_NOOP("CheckMessages", "the certificate is self-signed"))
+TLS_OTHER_HOST = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "the certificate is for another host name"
+))  # fmt: skip
+TLS_UNTRUSTED = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "the certificate is not signed by an authority this computer trusts"
+))  # fmt: skip
+TLS_HANDSHAKE = _t(QT_TRANSLATE_NOOP("CheckMessages", "the handshake failed"))
+
+# --- checker.py -----------------------------------------------------------------------------
+
+NO_SECRET = _t(QT_TRANSLATE_NOOP("CheckMessages", "The keyring holds no key for this entry."))
+NO_SECRET_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "It may have been deleted from the keyring by another program: store it again "
+    "(sipstory-keys replace-key NAME; or Replace key in the window).",
+))  # fmt: skip
+NO_KEY_SAVED = _t(QT_TRANSLATE_NOOP("CheckMessages", "No key is saved for this entry yet."))
+NO_KEY_SAVED_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "An imported entry comes without its key: add it with Replace key in the window "
+    "(or sipstory-keys replace-key NAME).",
+))  # fmt: skip
+
+# --- budget.py ------------------------------------------------------------------------------
+
+HELD_BACK = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "Not checked: the server said this organization has used up its requests for the "
+    "hour (HTTP 429), so the check was held back to spare the organization's budget. "
+    "It may run again at {clock} (in {minutes} min).",
+))  # fmt: skip
+HOLD_BACK_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "Wait until then, or force a check (sipstory-keys check --force; "
+    "in the window, Test again and confirm).",
+))  # fmt: skip
+OVER_BUDGET = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "{names}: {used} of {limit} requests used in the last hour; "
+    "{planned} more would go over the limit.",
+))  # fmt: skip
+OVER_SHARED_BUDGET = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "{names} (one organization): {used} of {limit} requests used in the last hour; "
+    "{planned} more would go over the limit.",
+))  # fmt: skip

@@ -1,0 +1,253 @@
+"""A check result's message and hint in the window's language: the core says them in
+English (the command line, its JSON and state.json keep them so); the window recognises
+each by its template (core/messages.py) and says it in German, the values kept."""
+
+from __future__ import annotations
+
+import json
+import socket
+import ssl
+import string
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import requests
+import urllib3.exceptions
+from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from sipstory_desktop.core import messages
+from sipstory_desktop.core.budget import BudgetWarning, held_back_result
+from sipstory_desktop.core.checker import no_key_saved_result, no_secret_result
+from sipstory_desktop.core.classify import classify_answer, classify_failure, unreadable_answer
+from sipstory_desktop.core.client import MAX_BODY_BYTES, Answer
+from sipstory_desktop.core.status import CheckResult, Status
+from sipstory_desktop.core.vault import Vault
+from sipstory_desktop.demo.fake_api import SipstoryTestServer
+from sipstory_desktop.gui.result_texts import template_of, translated
+from tests.gui.test_translations import tool
+from tests.support.window import WAIT_MS, KnownKey, MakeWindow, Seed, select
+
+BASE = "https://sipstory.example.com/api/public/v1"
+LOCAL = "http://localhost:4007/api/public/v1"
+NOW = datetime(2026, 11, 28, 12, 0, 0, tzinfo=timezone.utc)
+PROXY = "http://proxy.corp.example:3128"
+JSON = {"Content-Type": "application/json"}
+
+
+def _answer(status: int, headers: dict[str, str], body: bytes, truncated: bool = False) -> Answer:
+    return Answer(status, headers, body, truncated, 12)
+
+
+def _via_proxy(inner: BaseException) -> requests.exceptions.ProxyError:
+    reason = urllib3.exceptions.ProxyError("Unable to connect to proxy", inner)
+    return requests.exceptions.ProxyError(
+        urllib3.exceptions.MaxRetryError(None, BASE, reason)  # type: ignore[arg-type]
+    )
+
+
+def _tls(reason: str) -> requests.exceptions.SSLError:
+    return requests.exceptions.SSLError(ssl.SSLCertVerificationError(1, reason))
+
+
+def core_results() -> Iterator[CheckResult]:
+    """What the core says, from every path of classify.py, checker.py and budget.py."""
+    said = {"msg": "Token revoked {yesterday}"}  # the server's words, braces and all
+    for status, headers, body in [
+        (200, JSON, b'{"connected": true}'),
+        (200, JSON, b'{"connected": false}'),
+        (200, {"Content-Type": "text/plain"}, b"hello"),
+        (200, {}, b"hello"),
+        (200, {"Content-Type": "text/html"}, b"<!doctype html><html></html>"),
+        (301, {"Location": "https://elsewhere.example/api"}, b""),
+        (302, {}, b""),
+        (401, JSON, b'{"msg": "Invalid API key"}'),
+        (401, JSON, b'{"msg": "No API Key found"}'),
+        (403, JSON, b'{"msg": "No subscription found"}'),
+        (401, JSON, json.dumps(said).encode()),
+        (403, JSON, b"{}"),
+        (401, {}, b""),
+        (429, {"Retry-After": "120"}, b""),
+        (429, {"X-RateLimit-Limit": "50"}, b""),
+        (500, JSON, b"{}"),
+        (404, {"Content-Type": "text/html"}, b"not found"),
+        (402, JSON, b'{"error": "pay up"}'),
+        (418, JSON, b"{}"),
+    ]:
+        yield classify_answer(_answer(status, headers, body), BASE, now=NOW)
+    big = _answer(200, JSON, b"{" * MAX_BODY_BYTES, truncated=True)
+    yield classify_answer(big, BASE, now=NOW)
+    yield classify_answer(_answer(200, {"Content-Type": "text/html"}, b"<html>"), LOCAL, now=NOW)
+    web_app = _answer(200, {"Content-Type": "text/html"}, b"<html>")
+    yield classify_answer(web_app, "https://sipstory.example.com", now=NOW)
+    try:
+        raise KeyError("boom")
+    except KeyError as error:
+        yield unreadable_answer(_answer(200, JSON, b"{}"), error, BASE)
+    failures: list[tuple[Exception, str, str | None]] = [
+        (_tls("certificate has expired"), BASE, None),
+        (_tls("self-signed certificate"), BASE, None),
+        (_tls("hostname mismatch"), BASE, PROXY),
+        (_tls("unable to get local issuer certificate"), BASE, None),
+        (_tls("something else"), BASE, None),
+        (requests.exceptions.ReadTimeout("slow"), BASE, None),
+        (requests.exceptions.ReadTimeout("slow"), BASE, PROXY),
+        (requests.exceptions.ConnectionError(socket.gaierror(-2, "unknown")), BASE, None),
+        (requests.exceptions.ConnectionError(ConnectionRefusedError(111, "no")), BASE, None),
+        (requests.exceptions.ConnectionError(ConnectionRefusedError(111, "no")), LOCAL, None),
+        (requests.exceptions.ConnectionError(ConnectionResetError(104, "reset")), BASE, None),
+        (requests.exceptions.ConnectionError(OSError(101, "Network is unreachable")), BASE, None),
+        (requests.exceptions.ConnectionError("odd"), BASE, None),
+        (requests.exceptions.ContentDecodingError("br"), BASE, None),
+        (ValueError("strange"), BASE, None),
+        (_via_proxy(OSError("Tunnel connection failed: 403 Forbidden")), BASE, PROXY),
+        (_via_proxy(OSError("Tunnel connection failed: 407 Login")), BASE, PROXY),
+        (_via_proxy(OSError("Tunnel connection failed: 502 Bad Gateway")), BASE, PROXY),
+        (_via_proxy(ConnectionRefusedError(111, "Connection refused")), BASE, PROXY),
+        (_via_proxy(ConnectionRefusedError(111, "Connection refused")), BASE, None),
+        (_via_proxy(OSError("plain")), BASE, PROXY),
+        (_via_proxy(socket.gaierror(-2, "Name or service not known")), BASE, PROXY),
+        (_via_proxy(TimeoutError("timed out")), LOCAL, PROXY),
+        (_via_proxy(ssl.SSLCertVerificationError(1, "certificate has expired")), BASE, PROXY),
+        (requests.exceptions.InvalidURL("bad"), BASE, "h:1:2"),
+        (requests.exceptions.InvalidSchema("SOCKS"), BASE, "socks5://h:1080"),
+    ]
+    for exc, base, proxy in failures:
+        yield classify_failure(exc, base, 15.0, now=NOW, proxy=proxy)
+    yield no_secret_result()
+    yield no_key_saved_result()
+    yield held_back_result(NOW + timedelta(minutes=17), NOW)
+
+
+def core_texts() -> list[str]:
+    texts = [t for r in core_results() for t in (r.message, r.hint) if t]
+    texts += [BudgetWarning("b", ["Acme"], 29, 2, 30).message]
+    texts += [BudgetWarning("b", ["Acme", "Acme (copy)"], 29, 2, 30).message]
+    return texts
+
+
+def _filled(template: str) -> tuple[str, dict[str, str]]:
+    fields = [f for _, f, _, _ in string.Formatter().parse(template) if f]
+    values = {name: f"<{name} 7>" for name in fields}
+    return template.format(**values), values
+
+
+@pytest.fixture
+def translators(qapp: QApplication) -> Iterator[list[QTranslator]]:
+    installed: list[QTranslator] = []
+    yield installed
+    for translator in installed:
+        QCoreApplication.removeTranslator(translator)
+
+
+@pytest.fixture
+def german(qapp: QApplication, translators: list[QTranslator]) -> None:
+    """This checkout's German (an installed package may resolve its resources elsewhere)."""
+    translator = QTranslator()
+    assert translator.load(str(tool.qm_file("de")))
+    QCoreApplication.installTranslator(translator)
+    translators.append(translator)
+    assert QCoreApplication.translate("StatusTexts", "Connected") == "Verbunden"
+
+
+def test_every_text_the_core_makes_is_from_a_template() -> None:
+    texts = core_texts()
+    strays = [text for text in texts if template_of(text) is None]
+    assert not strays, "\n".join(strays)
+    used: set[str] = set()
+    for text in texts:
+        used |= _templates_in(text)
+    assert set(messages.TEMPLATES) - used == set()  # the paths above reach every template
+
+
+def _templates_in(text: str) -> set[str]:
+    """The template of ``text`` and those of its values (a TLS reason in a message)."""
+    made = template_of(text)
+    if made is None:
+        return set()
+    template, values = made
+    return {template}.union(*(_templates_in(value) for value in values.values()))
+
+
+def test_in_english_every_text_stays_as_it_is(qapp: QApplication) -> None:
+    for text in core_texts():
+        assert translated(text) == text
+    for template in messages.TEMPLATES:
+        text, _ = _filled(template)
+        assert translated(text) == text, template
+
+
+def test_every_template_is_in_the_german_ts_and_translated() -> None:
+    german = {
+        m.source: m for m in tool.read_ts(tool.ts_file("de")) if m.context == messages.CONTEXT
+    }
+    missing = [t for t in messages.TEMPLATES if t not in german]
+    assert not missing, missing
+    unfinished = [t for t in messages.TEMPLATES if german[t].unfinished]
+    assert not unfinished, unfinished
+
+
+@pytest.mark.usefixtures("german")
+def test_in_german_no_template_is_left_and_the_values_are_kept() -> None:
+    for template in messages.TEMPLATES:
+        text, values = _filled(template)
+        shown = translated(text)
+        assert shown != text, template
+        for value in values.values():
+            assert value in shown, (template, shown)
+
+
+@pytest.mark.usefixtures("german")
+def test_in_german_what_the_core_says() -> None:
+    results = list(core_results())
+    invalid = results[7]
+    assert invalid.message == "The server rejected the key: Invalid API key."
+    assert translated(invalid.message) == "Der Server hat den Schlüssel abgelehnt: Invalid API key."
+    assert translated(invalid.hint).startswith("Ein Schlüssel funktioniert sofort nicht mehr")
+    refused = results[10]  # the server's own words stay as they are, braces and all
+    assert translated(refused.message) == (
+        "Der Server hat den Schlüssel zurückgewiesen (HTTP 401): Token revoked {yesterday}."
+    )
+    tls = classify_failure(_tls("certificate has expired"), BASE, 15.0, now=NOW)
+    assert translated(tls.message) == (  # a value made from a template is translated too
+        "Die TLS-Verbindung zu sipstory.example.com ist gescheitert: das Zertifikat ist abgelaufen."
+    )
+    wait = results[13]
+    assert "(30/30 verbraucht; HTTP 429). Er kann in 2 Min. wieder geprüft werden" in (
+        translated(wait.message)
+    )
+    for text in core_texts():
+        assert translated(text) != text, text
+
+
+@pytest.mark.usefixtures("german")
+def test_a_text_from_no_template_is_shown_as_it_is() -> None:
+    for text in ("", "Something a newer version said.", "The server failed with HTTP"):
+        assert translated(text) == text
+
+
+@pytest.mark.usefixtures("german")
+def test_the_details_pane_says_the_result_in_german(
+    qtbot: QtBot,
+    vault: Vault,
+    window: MakeWindow,
+    server: SipstoryTestServer,
+    known_key: KnownKey,
+    seed: Seed,
+) -> None:
+    [entry] = seed([("Acme", server.api_base, known_key(state="rotated"))])
+    shown = window()
+    with qtbot.waitSignal(shown.session.idle, timeout=WAIT_MS):
+        shown.check_all()
+    qtbot.waitUntil(lambda: vault.state.load().latest(entry.id) is not None, timeout=WAIT_MS)
+    select(shown, entry.id)
+    stored = vault.state.load().latest(entry.id)
+    assert stored is not None and stored.status is Status.INVALID_KEY
+    assert stored.message.startswith("The server")  # state.json keeps English
+    pane = shown.details
+    assert pane._message.text() == translated(stored.message)
+    assert pane._message.text().startswith("Der Server")
+    assert pane._hint.text() == translated(stored.hint)
+    assert pane._hint.text() != stored.hint
