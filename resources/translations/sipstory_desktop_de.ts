@@ -544,6 +544,198 @@
         <source>{names} (one organization): {used} of {limit} requests used in the last hour; {planned} more would go over the limit.</source>
         <translation>{names} (eine Organisation): {used} von {limit} Anfragen in der letzten Stunde verbraucht; {planned} weitere würden die Grenze überschreiten.</translation>
     </message>
+    <message>
+        <source>The keyring</source>
+        <translation>Der Schlüsselbund</translation>
+    </message>
+    <message>
+        <source>{provider} is locked.</source>
+        <translation>{provider} ist gesperrt.</translation>
+    </message>
+    <message>
+        <source>{provider} has no database open (or shares none over the Secret Service).</source>
+        <translation>{provider} hat keine Datenbank geöffnet (oder teilt keine über den Secret Service).</translation>
+    </message>
+    <message>
+        <source>{provider} has no default keyring to keep keys in.</source>
+        <translation>{provider} hat keinen Standard-Schlüsselbund, um Schlüssel aufzubewahren.</translation>
+    </message>
+    <message>
+        <source>Open and unlock the database in KeePassXC, with its Secret Service integration on and a group shared (Database Settings), then check again. Your entries and keys are kept.</source>
+        <translation>Öffnen und entsperren Sie die Datenbank in KeePassXC, mit eingeschalteter Secret-Service-Integration und einer freigegebenen Gruppe (Datenbankeinstellungen), und prüfen Sie dann erneut. Ihre Einträge und Schlüssel bleiben erhalten.</translation>
+    </message>
+    <message>
+        <source>Create or unlock its default keyring (for GNOME: Passwords and Keys), then check again; saving a key asks it to create one. Your entries are kept.</source>
+        <translation>Legen Sie seinen Standard-Schlüsselbund an oder entsperren Sie ihn (bei GNOME: Passwörter und Verschlüsselung), und prüfen Sie dann erneut; beim Speichern eines Schlüssels wird er gebeten, einen anzulegen. Ihre Einträge bleiben erhalten.</translation>
+    </message>
+    <message>
+        <source>Unlock it (the Unlock action asks it to show its prompt; &apos;sipstory-keys unlock&apos; does the same), then check again. Your entries and keys are kept.</source>
+        <translation>Entsperren Sie ihn („Entsperren“ bittet ihn, seine Abfrage zu zeigen; &apos;sipstory-keys unlock&apos; tut dasselbe), und prüfen Sie dann erneut. Ihre Einträge und Schlüssel bleiben erhalten.</translation>
+    </message>
+    <message>
+        <source>Install and start a Secret Service provider (GNOME Keyring: &apos;sudo apt install gnome-keyring&apos;; or KeePassXC with its Secret Service integration) inside a desktop session. Without a desktop, run the command under &apos;dbus-run-session&apos; with gnome-keyring-daemon unlocked.</source>
+        <translation>Installieren und starten Sie einen Secret-Service-Anbieter (GNOME Keyring: &apos;sudo apt install gnome-keyring&apos;; oder KeePassXC mit seiner Secret-Service-Integration) in einer Desktop-Sitzung. Ohne Desktop führen Sie den Befehl unter &apos;dbus-run-session&apos; mit entsperrtem gnome-keyring-daemon aus.</translation>
+    </message>
+    <message>
+        <source>Check that your system keychain is available, then try again.</source>
+        <translation>Prüfen Sie, ob der Schlüsselbund Ihres Systems verfügbar ist, und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>The keyring did not answer within {timeout} s.</source>
+        <translation>Der Schlüsselbund hat nicht innerhalb von {timeout} s geantwortet.</translation>
+    </message>
+    <message>
+        <source>An unlock prompt may be waiting on your screen; answer it and try again.</source>
+        <translation>Vielleicht wartet eine Entsperr-Abfrage auf Ihrem Bildschirm; beantworten Sie sie und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>The keyring&apos;s prompt was dismissed; the keys stay locked.</source>
+        <translation>Die Abfrage des Schlüsselbunds wurde abgewiesen; die Schlüssel bleiben gesperrt.</translation>
+    </message>
+    <message>
+        <source>Nobody answered the keyring&apos;s prompt in time.</source>
+        <translation>Niemand hat die Abfrage des Schlüsselbunds rechtzeitig beantwortet.</translation>
+    </message>
+    <message>
+        <source>Check again and answer the prompt (allow Sipstory Desktop) to read the keys.</source>
+        <translation>Prüfen Sie erneut und beantworten Sie die Abfrage (Sipstory Desktop erlauben), um die Schlüssel zu lesen.</translation>
+    </message>
+    <message>
+        <source>No system keyring is available.</source>
+        <translation>Kein Schlüsselbund des Systems verfügbar.</translation>
+    </message>
+    <message>
+        <source>The keyring is locked.</source>
+        <translation>Der Schlüsselbund ist gesperrt.</translation>
+    </message>
+    <message>
+        <source>Unlock it (log in to your desktop again, or open your password manager) and retry.</source>
+        <translation>Entsperren Sie ihn (melden Sie sich erneut am Desktop an, oder öffnen Sie Ihren Passwortmanager) und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>The keyring asked to be unlocked or created and the prompt was dismissed.</source>
+        <translation>Der Schlüsselbund bat darum, entsperrt oder angelegt zu werden, und die Abfrage wurde abgewiesen.</translation>
+    </message>
+    <message>
+        <source>Retry and answer the keyring&apos;s prompt; set a password for the keyring if asked.</source>
+        <translation>Versuchen Sie es erneut und beantworten Sie die Abfrage des Schlüsselbunds; legen Sie ein Passwort für ihn fest, wenn Sie gefragt werden.</translation>
+    </message>
+    <message>
+        <source>The keyring could not be opened ({error}).</source>
+        <translation>Der Schlüsselbund konnte nicht geöffnet werden ({error}).</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>ohne Begründung</translation>
+    </message>
+    <message>
+        <source>The keyring refused to store the key ({error}).</source>
+        <translation>Der Schlüsselbund hat sich geweigert, den Schlüssel zu speichern ({error}).</translation>
+    </message>
+    <message>
+        <source>Check that the keyring is unlocked and writable, then try again.</source>
+        <translation>Prüfen Sie, ob der Schlüsselbund entsperrt und beschreibbar ist, und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>The keyring refused to delete the key ({error}).</source>
+        <translation>Der Schlüsselbund hat sich geweigert, den Schlüssel zu löschen ({error}).</translation>
+    </message>
+    <message>
+        <source>Check that the keyring is unlocked, then try again.</source>
+        <translation>Prüfen Sie, ob der Schlüsselbund entsperrt ist, und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>The keyring failed while trying to {what} ({error}).</source>
+        <translation>Der Schlüsselbund ist beim Versuch zu {what} gescheitert ({error}).</translation>
+    </message>
+    <message>
+        <source>Check that the keyring is running and unlocked, then try again.</source>
+        <translation>Prüfen Sie, ob der Schlüsselbund läuft und entsperrt ist, und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>read</source>
+        <translation>lesen</translation>
+    </message>
+    <message>
+        <source>store</source>
+        <translation>speichern</translation>
+    </message>
+    <message>
+        <source>delete</source>
+        <translation>löschen</translation>
+    </message>
+    <message>
+        <source>unlock</source>
+        <translation>entsperren</translation>
+    </message>
+    <message>
+        <source>probe</source>
+        <translation>prüfen</translation>
+    </message>
+    <message>
+        <source>Nothing answers at {url} (HTTP 404): this URL is not a Sipstory API, or the server is too old to list channels.</source>
+        <translation>Unter {url} antwortet nichts (HTTP 404): Diese URL ist keine Sipstory-API, oder der Server ist zu alt, um Kanäle aufzulisten.</translation>
+    </message>
+    <message>
+        <source>Check that the base URL is a Sipstory API and that the server is up to date.</source>
+        <translation>Prüfen Sie, ob die Basis-URL eine Sipstory-API ist und der Server aktuell ist.</translation>
+    </message>
+    <message>
+        <source>The channel list is larger than {kb} KB and could not be read in full.</source>
+        <translation>Die Kanalliste ist größer als {kb} KB und konnte nicht vollständig gelesen werden.</translation>
+    </message>
+    <message>
+        <source>Open the channels in Sipstory&apos;s web app instead.</source>
+        <translation>Öffnen Sie die Kanäle stattdessen in der Web-App von Sipstory.</translation>
+    </message>
+    <message>
+        <source>The server answered HTTP {status} with JSON that cannot be read.</source>
+        <translation>Der Server antwortete HTTP {status} mit JSON, das nicht gelesen werden kann.</translation>
+    </message>
+    <message>
+        <source>The server answered HTTP {status} with {shape}, not a list of channels.</source>
+        <translation>Der Server antwortete HTTP {status} mit {shape}, nicht mit einer Liste von Kanälen.</translation>
+    </message>
+    <message>
+        <source>a JSON object ({keys})</source>
+        <translation>einem JSON-Objekt ({keys})</translation>
+    </message>
+    <message>
+        <source>an empty JSON object</source>
+        <translation>einem leeren JSON-Objekt</translation>
+    </message>
+    <message>
+        <source>a JSON array</source>
+        <translation>einem JSON-Array</translation>
+    </message>
+    <message>
+        <source>JSON null</source>
+        <translation>einem JSON-Nullwert</translation>
+    </message>
+    <message>
+        <source>a JSON boolean</source>
+        <translation>einem JSON-Wahrheitswert</translation>
+    </message>
+    <message>
+        <source>a JSON string</source>
+        <translation>einer JSON-Zeichenkette</translation>
+    </message>
+    <message>
+        <source>a JSON number</source>
+        <translation>einer JSON-Zahl</translation>
+    </message>
+    <message>
+        <source>The key works: 1 channel listed.</source>
+        <translation>Der Schlüssel funktioniert: 1 Kanal aufgelistet.</translation>
+    </message>
+    <message>
+        <source>The key works: {count} channels listed.</source>
+        <translation>Der Schlüssel funktioniert: {count} Kanäle aufgelistet.</translation>
+    </message>
+    <message>
+        <source>{listed} {skipped} item(s) of the answer could not be read and were skipped.</source>
+        <translation>{listed} {skipped} Element(e) der Antwort konnten nicht gelesen werden und wurden übersprungen.</translation>
+    </message>
 </context>
 <context>
     <name>DesktopServices</name>

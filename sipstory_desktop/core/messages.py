@@ -339,3 +339,136 @@ OVER_SHARED_BUDGET = _t(QT_TRANSLATE_NOOP(
     "{names} (one organization): {used} of {limit} requests used in the last hour; "
     "{planned} more would go over the limit.",
 ))  # fmt: skip
+
+# --- secrets.py: the keyring (a keyring error's message and hint) ---------------------------
+
+THE_KEYRING = _t(QT_TRANSLATE_NOOP("CheckMessages", "The keyring"))  # a {provider} value
+LOCKED = _t(QT_TRANSLATE_NOOP("CheckMessages", "{provider} is locked."))
+CLOSED = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "{provider} has no database open (or shares none over the Secret Service)."
+))  # fmt: skip
+NO_COLLECTION = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "{provider} has no default keyring to keep keys in."
+))  # fmt: skip
+CLOSED_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "Open and unlock the database in KeePassXC, with its Secret Service integration "
+    "on and a group shared (Database Settings), then check again. Your entries and "
+    "keys are kept.",
+))  # fmt: skip
+NO_COLLECTION_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "Create or unlock its default keyring (for GNOME: Passwords and Keys), then "
+    "check again; saving a key asks it to create one. Your entries are kept.",
+))  # fmt: skip
+LOCKED_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "Unlock it (the Unlock action asks it to show its prompt; 'sipstory-keys unlock' "
+    "does the same), then check again. Your entries and keys are kept.",
+))  # fmt: skip
+NO_KEYRING_LINUX_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "Install and start a Secret Service provider (GNOME Keyring: "
+    "'sudo apt install gnome-keyring'; or KeePassXC with its Secret Service "
+    "integration) inside a desktop session. Without a desktop, run the command under "
+    "'dbus-run-session' with gnome-keyring-daemon unlocked.",
+))  # fmt: skip
+NO_KEYRING_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "Check that your system keychain is available, then try again."
+))  # fmt: skip
+KEYRING_TIMEOUT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The keyring did not answer within {timeout} s."
+))  # fmt: skip
+KEYRING_TIMEOUT_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "An unlock prompt may be waiting on your screen; answer it and try again."
+))  # fmt: skip
+PROMPT_DISMISSED = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The keyring's prompt was dismissed; the keys stay locked."
+))  # fmt: skip
+PROMPT_UNANSWERED = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "Nobody answered the keyring's prompt in time."
+))  # fmt: skip
+PROMPT_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "Check again and answer the prompt (allow Sipstory Desktop) to read the keys.",
+))  # fmt: skip
+NO_KEYRING = _t(QT_TRANSLATE_NOOP("CheckMessages", "No system keyring is available."))
+KEYRING_LOCKED = _t(QT_TRANSLATE_NOOP("CheckMessages", "The keyring is locked."))
+KEYRING_LOCKED_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "Unlock it (log in to your desktop again, or open your password manager) and retry.",
+))  # fmt: skip
+INIT_DISMISSED = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "The keyring asked to be unlocked or created and the prompt was dismissed.",
+))  # fmt: skip
+INIT_DISMISSED_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "Retry and answer the keyring's prompt; set a password for the keyring if asked.",
+))  # fmt: skip
+NOT_OPENED = _t(QT_TRANSLATE_NOOP("CheckMessages", "The keyring could not be opened ({error})."))
+NO_REASON = _t(QT_TRANSLATE_NOOP("CheckMessages", "no reason given"))  # an {error} value
+NOT_STORED = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The keyring refused to store the key ({error})."
+))  # fmt: skip
+NOT_STORED_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "Check that the keyring is unlocked and writable, then try again."
+))  # fmt: skip
+NOT_DELETED = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The keyring refused to delete the key ({error})."
+))  # fmt: skip
+NOT_DELETED_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "Check that the keyring is unlocked, then try again."
+))  # fmt: skip
+KEYRING_FAILED = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The keyring failed while trying to {what} ({error})."
+))  # fmt: skip
+KEYRING_FAILED_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "Check that the keyring is running and unlocked, then try again."
+))  # fmt: skip
+# What the keyring was asked to do (a {what} value).
+KEYRING_READ = _t(QT_TRANSLATE_NOOP("CheckMessages", "read"))
+KEYRING_STORE = _t(QT_TRANSLATE_NOOP("CheckMessages", "store"))
+KEYRING_DELETE = _t(QT_TRANSLATE_NOOP("CheckMessages", "delete"))
+KEYRING_UNLOCK = _t(QT_TRANSLATE_NOOP("CheckMessages", "unlock"))
+KEYRING_PROBE = _t(QT_TRANSLATE_NOOP("CheckMessages", "probe"))
+
+# --- channels.py: the channel list (a fetch's result) ---------------------------------------
+
+CHANNELS_NOTHING_AT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "Nothing answers at {url} (HTTP 404): this URL is not a Sipstory API, or the server "
+    "is too old to list channels.",
+))  # fmt: skip
+CHANNELS_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "Check that the base URL is a Sipstory API and that the server is up to date.",
+))  # fmt: skip
+CHANNELS_TOO_LARGE = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "The channel list is larger than {kb} KB and could not be read in full.",
+))  # fmt: skip
+CHANNELS_TOO_LARGE_HINT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "Open the channels in Sipstory's web app instead."
+))  # fmt: skip
+CHANNELS_UNREADABLE = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The server answered HTTP {status} with JSON that cannot be read."
+))  # fmt: skip
+CHANNELS_NOT_A_LIST = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The server answered HTTP {status} with {shape}, not a list of channels."
+))  # fmt: skip
+JSON_OBJECT = _t(QT_TRANSLATE_NOOP("CheckMessages", "a JSON object ({keys})"))
+JSON_EMPTY_OBJECT = _t(QT_TRANSLATE_NOOP("CheckMessages", "an empty JSON object"))
+JSON_ARRAY = _t(QT_TRANSLATE_NOOP("CheckMessages", "a JSON array"))
+JSON_NULL = _t(QT_TRANSLATE_NOOP("CheckMessages", "JSON null"))
+JSON_BOOLEAN = _t(QT_TRANSLATE_NOOP("CheckMessages", "a JSON boolean"))
+JSON_STRING = _t(QT_TRANSLATE_NOOP("CheckMessages", "a JSON string"))
+JSON_NUMBER = _t(QT_TRANSLATE_NOOP("CheckMessages", "a JSON number"))
+CHANNELS_LISTED_ONE = _t(QT_TRANSLATE_NOOP("CheckMessages", "The key works: 1 channel listed."))
+CHANNELS_LISTED = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The key works: {count} channels listed."
+))  # fmt: skip
+CHANNELS_SKIPPED = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "{listed} {skipped} item(s) of the answer could not be read and were skipped.",
+))  # fmt: skip

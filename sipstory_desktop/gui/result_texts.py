@@ -18,6 +18,12 @@ from PySide6.QtCore import QCoreApplication
 
 from sipstory_desktop.core.messages import CONTEXT, TEMPLATES
 
+# Placeholders that always hold a number (an HTTP status, a count, seconds): matched as
+# digits, so "{listed} {skipped} item(s)" splits where the number is.
+NUMBERS = frozenset(
+    {"status", "limit", "minutes", "kib", "kb", "count", "skipped", "used", "planned", "timeout"}
+)
+
 
 def _pattern(template: str) -> re.Pattern[str]:
     parts: list[str] = []
@@ -30,7 +36,8 @@ def _pattern(template: str) -> re.Pattern[str]:
             parts.append(f"(?P={field})")
         else:
             seen.add(field)
-            parts.append(f"(?P<{field}>.*?)")
+            value = r"\d+(?:\.\d+)?" if field in NUMBERS else ".*?"
+            parts.append(f"(?P<{field}>{value})")
     return re.compile("".join(parts), re.DOTALL)
 
 

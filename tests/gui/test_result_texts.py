@@ -8,9 +8,13 @@ import json
 import socket
 import ssl
 import string
+import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from typing import Any
+from unittest import mock
 
+import keyring.errors
 import pytest
 import requests
 import urllib3.exceptions
@@ -18,15 +22,21 @@ from PySide6.QtCore import QCoreApplication, QTranslator
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from sipstory_desktop.core import messages
+from sipstory_desktop.core import messages, secret_service, secrets
 from sipstory_desktop.core.budget import BudgetWarning, held_back_result
-from sipstory_desktop.core.checker import no_key_saved_result, no_secret_result
+from sipstory_desktop.core.channels import ChannelsResult, read_channels_answer
+from sipstory_desktop.core.checker import (
+    keyring_error_result,
+    no_key_saved_result,
+    no_secret_result,
+)
 from sipstory_desktop.core.classify import classify_answer, classify_failure, unreadable_answer
 from sipstory_desktop.core.client import MAX_BODY_BYTES, Answer
+from sipstory_desktop.core.secrets import SecretStoreError, locked_error
 from sipstory_desktop.core.status import CheckResult, Status
 from sipstory_desktop.core.vault import Vault
 from sipstory_desktop.demo.fake_api import SipstoryTestServer
-from sipstory_desktop.gui.result_texts import template_of, translated
+from sipstory_desktop.gui.result_texts import NUMBERS, template_of, translated
 from tests.gui.test_translations import tool
 from tests.support.window import WAIT_MS, KnownKey, MakeWindow, Seed, select
 
@@ -119,10 +129,74 @@ def core_results() -> Iterator[CheckResult]:
     yield no_secret_result()
     yield no_key_saved_result()
     yield held_back_result(NOW + timedelta(minutes=17), NOW)
+    yield from channel_results()
+    for error in keyring_errors():
+        yield keyring_error_result(error)
+
+
+def _channel(number: int) -> dict[str, Any]:
+    return {"id": f"c{number}", "name": f"Acme {number}", "identifier": "x", "disabled": False}
+
+
+def channel_results() -> Iterator[CheckResult]:
+    """What fetching an organization's channels says (channels.py)."""
+    for status, headers, body, truncated in [
+        (404, JSON, b"{}", False),
+        (200, JSON, b"[" * 100, True),
+        (200, JSON, b"[{", False),
+        (200, JSON, b'{"a": 1}', False),
+        (200, JSON, b"{}", False),
+        (200, JSON, b"null", False),
+        (200, JSON, b"true", False),
+        (200, JSON, b'"s"', False),
+        (200, JSON, b"7", False),
+        (201, JSON, b"[]", False),
+        (200, JSON, json.dumps([_channel(1)]).encode(), False),
+        (200, JSON, json.dumps([_channel(1), _channel(2), 3]).encode(), False),
+    ]:
+        fetched = read_channels_answer(_answer(status, headers, body, truncated), BASE, now=NOW)
+        yield fetched.check
+    wrapped = _answer(200, JSON, b'{"a": [1]}')
+    yield ChannelsResult(None, NOW, classify_answer(wrapped, BASE, now=NOW)).check
+
+
+def keyring_errors() -> Iterator[SecretStoreError]:
+    """What the keyring's failures say (secrets.py)."""
+    yield locked_error("")
+    yield locked_error("", closed=True)
+    yield locked_error("KeePassXC", closed=True)
+    yield locked_error("GNOME Keyring", closed=True)
+    for exc in [
+        secret_service.CollectionLocked("KeePassXC"),
+        secret_service.PromptDismissed(),
+        secret_service.PromptTimedOut(),
+        keyring.errors.NoKeyringError(),
+        keyring.errors.KeyringLocked(),
+        keyring.errors.InitError("prompt dismissed"),
+        keyring.errors.InitError("no D-Bus"),
+        keyring.errors.InitError(),
+        keyring.errors.PasswordSetError("read-only"),
+        keyring.errors.PasswordSetError(),
+        keyring.errors.PasswordDeleteError("nope"),
+        keyring.errors.PasswordDeleteError(),
+    ]:
+        yield secrets._translate(exc, "read")
+    for what in ("read", "store", "delete", "unlock", "probe"):
+        yield secrets._translate(RuntimeError("D-Bus said no"), what)
+    answered = threading.Event()
+    try:
+        secrets._run_with_timeout(lambda: answered.wait(60), 0.001, "read")
+    except SecretStoreError as error:
+        yield error
+    finally:
+        answered.set()
 
 
 def core_texts() -> list[str]:
     texts = [t for r in core_results() for t in (r.message, r.hint) if t]
+    texts += [secrets.no_keyring_hint()]
+    with mock.patch.object(secrets.sys, "platform", "darwin"):
+        texts += [secrets.no_keyring_hint()]
     texts += [BudgetWarning("b", ["Acme"], 29, 2, 30).message]
     texts += [BudgetWarning("b", ["Acme", "Acme (copy)"], 29, 2, 30).message]
     return texts
@@ -130,7 +204,9 @@ def core_texts() -> list[str]:
 
 def _filled(template: str) -> tuple[str, dict[str, str]]:
     fields = [f for _, f, _, _ in string.Formatter().parse(template) if f]
-    values = {name: f"<{name} 7>" for name in fields}
+    values = {
+        name: str(700 + n) if name in NUMBERS else f"<{name} {n}>" for n, name in enumerate(fields)
+    }
     return template.format(**values), values
 
 
@@ -217,6 +293,15 @@ def test_in_german_what_the_core_says() -> None:
     wait = results[13]
     assert "(30/30 verbraucht; HTTP 429). Er kann in 2 Min. wieder geprüft werden" in (
         translated(wait.message)
+    )
+    skipped = list(channel_results())[11]
+    assert translated(skipped.message) == (
+        "Der Schlüssel funktioniert: 2 Kanäle aufgelistet. 1 Element(e) der Antwort konnten "
+        "nicht gelesen werden und wurden übersprungen."
+    )
+    closed = locked_error("", closed=True)
+    assert translated(closed.message) == (
+        "Der Schlüsselbund hat keinen Standard-Schlüsselbund, um Schlüssel aufzubewahren."
     )
     for text in core_texts():
         assert translated(text) != text, text
