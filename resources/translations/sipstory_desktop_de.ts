@@ -736,6 +736,34 @@
         <source>{listed} {skipped} item(s) of the answer could not be read and were skipped.</source>
         <translation>{listed} {skipped} Element(e) der Antwort konnten nicht gelesen werden und wurden übersprungen.</translation>
     </message>
+    <message>
+        <source>The keyring in use, {name}, does not encrypt your keys.</source>
+        <translation>Der verwendete Schlüsselbund, {name}, verschlüsselt Ihre Schlüssel nicht.</translation>
+    </message>
+    <message>
+        <source>The keyring already held a key for &apos;{name}&apos; at this address (a shared vault); it now holds the key you entered.</source>
+        <translation>Der Schlüsselbund enthielt bereits einen Schlüssel für &apos;{name}&apos; unter dieser Adresse (ein geteilter Tresor); jetzt enthält er den Schlüssel, den Sie eingegeben haben.</translation>
+    </message>
+    <message>
+        <source>An entry called &apos;{name}&apos; already exists; choose another name.</source>
+        <translation>Ein Eintrag namens &apos;{name}&apos; existiert bereits; wählen Sie einen anderen Namen.</translation>
+    </message>
+    <message>
+        <source>An entry called &apos;{name}&apos; already exists.</source>
+        <translation>Ein Eintrag namens &apos;{name}&apos; existiert bereits.</translation>
+    </message>
+    <message>
+        <source>This entry no longer exists; it was removed elsewhere.</source>
+        <translation>Dieser Eintrag existiert nicht mehr; er wurde anderswo entfernt.</translation>
+    </message>
+    <message>
+        <source>This key belongs to an entry; remove the entry instead.</source>
+        <translation>Dieser Schlüssel gehört zu einem Eintrag; entfernen Sie stattdessen den Eintrag.</translation>
+    </message>
+    <message>
+        <source>{host} is reached over plain http://: the key travels unencrypted. Use https:// unless this is a trusted private network.</source>
+        <translation>{host} wird über unverschlüsseltes http:// erreicht: Der Schlüssel wird unverschlüsselt übertragen. Verwenden Sie https://, außer in einem vertrauenswürdigen privaten Netz.</translation>
+    </message>
 </context>
 <context>
     <name>DesktopServices</name>

@@ -472,3 +472,29 @@ CHANNELS_SKIPPED = _t(QT_TRANSLATE_NOOP(
     "CheckMessages",
     "{listed} {skipped} item(s) of the answer could not be read and were skipped.",
 ))  # fmt: skip
+
+# --- vault.py and urls.py: what saving an entry says (its notes, its errors) ----------------
+
+INSECURE_KEYRING = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The keyring in use, {name}, does not encrypt your keys."
+))  # fmt: skip
+SHARED_VAULT_NOTE = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "The keyring already held a key for '{name}' at this address (a shared "
+    "vault); it now holds the key you entered.",
+))  # fmt: skip
+NAME_TAKEN_CHOOSE = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "An entry called '{name}' already exists; choose another name."
+))  # fmt: skip
+NAME_TAKEN = _t(QT_TRANSLATE_NOOP("CheckMessages", "An entry called '{name}' already exists."))
+ENTRY_GONE = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "This entry no longer exists; it was removed elsewhere."
+))  # fmt: skip
+KEY_OF_AN_ENTRY = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "This key belongs to an entry; remove the entry instead."
+))  # fmt: skip
+PLAIN_HTTP = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "{host} is reached over plain http://: the key travels unencrypted. "
+    "Use https:// unless this is a trusted private network.",
+))  # fmt: skip

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
+from . import messages as M
+
 CLOUD_BASE_URL = "https://api.sipstory.tech/public/v1"
 SELF_HOSTED_API_PATH = "/api/public/v1"
 BACKEND_API_PATH = "/public/v1"
@@ -164,10 +166,7 @@ def plain_http_warning(base_url: str) -> str | None:
     """A warning when a key would travel unencrypted to another machine, else None."""
     origin = origin_of(base_url)
     if origin.scheme == "http" and not is_local_host(origin.host):
-        return (
-            f"{origin.host} is reached over plain http://: the key travels unencrypted. "
-            "Use https:// unless this is a trusted private network."
-        )
+        return M.PLAIN_HTTP.format(host=origin.host)
     return None
 
 

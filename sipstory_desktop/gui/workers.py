@@ -103,7 +103,7 @@ def describe_error(error: Exception) -> str:
     """A message for the user; never a traceback, never a key."""
     if isinstance(error, SecretStoreError):
         return f"{translated(error.message)}\n{translated(error.hint)}"
-    return str(error) or type(error).__name__
+    return translated(str(error)) or type(error).__name__
 
 
 class BackgroundOp:

@@ -32,6 +32,7 @@ from sipstory_desktop.core.checker import (
 )
 from sipstory_desktop.core.classify import classify_answer, classify_failure, unreadable_answer
 from sipstory_desktop.core.client import MAX_BODY_BYTES, Answer
+from sipstory_desktop.core.entries import EntryError, EntryKind
 from sipstory_desktop.core.secrets import SecretStoreError, locked_error
 from sipstory_desktop.core.status import CheckResult, Status
 from sipstory_desktop.core.vault import Vault
@@ -235,7 +236,59 @@ def test_every_text_the_core_makes_is_from_a_template() -> None:
     used: set[str] = set()
     for text in texts:
         used |= _templates_in(text)
-    assert set(messages.TEMPLATES) - used == set()  # the paths above reach every template
+    # The paths above reach every template but saving's (test_what_saving_says).
+    assert set(messages.TEMPLATES) - used == set(SAVING)
+
+
+SAVING = {
+    messages.INSECURE_KEYRING,
+    messages.SHARED_VAULT_NOTE,
+    messages.NAME_TAKEN_CHOOSE,
+    messages.NAME_TAKEN,
+    messages.ENTRY_GONE,
+    messages.KEY_OF_AN_ENTRY,
+    messages.PLAIN_HTTP,
+}
+
+
+def _saving_texts(vault: Vault) -> list[str]:
+    """What saving entries says (vault.py, urls.py): its notes and its errors."""
+    key = "ab" * 32
+    saved = vault.add("Acme", EntryKind.SELF_HOSTED, "http://intranet.example", key)
+    texts = list(saved.notes)
+    other = vault.add("Globex", EntryKind.SELF_HOSTED, "https://globex.example", key)
+    for attempt in (
+        lambda: vault.add("Acme", EntryKind.SELF_HOSTED, "https://acme.example", key),
+        lambda: vault.edit(other.entry.id, name="Acme"),
+        lambda: vault.remove_orphan(other.entry.id),
+        lambda: vault.edit("0f1e2d3c-aaaa-bbbb-cccc-000000000001", name="Initech"),
+    ):
+        with pytest.raises(EntryError) as raised:
+            attempt()
+        texts.append(str(raised.value))
+    texts.append(messages.SHARED_VAULT_NOTE.format(name="Acme"))  # needs a shared vault
+    texts.append(messages.INSECURE_KEYRING.format(name="Plain files"))  # an insecure one
+    return texts
+
+
+def test_what_saving_says_is_from_a_template(vault: Vault) -> None:
+    texts = _saving_texts(vault)
+    assert {template_of(t)[0] for t in texts if template_of(t)} == SAVING, texts
+    for text in texts:
+        assert translated(text) == text
+
+
+@pytest.mark.usefixtures("german")
+def test_what_saving_says_in_german(vault: Vault) -> None:
+    texts = _saving_texts(vault)
+    shown = [translated(text) for text in texts]
+    assert shown[0] == (
+        "intranet.example wird über unverschlüsseltes http:// erreicht: Der Schlüssel wird "
+        "unverschlüsselt übertragen. Verwenden Sie https://, außer in einem "
+        "vertrauenswürdigen privaten Netz."
+    )
+    assert "Ein Eintrag namens 'Acme' existiert bereits; wählen Sie einen anderen Namen." in shown
+    assert all(s != t for s, t in zip(shown, texts, strict=True)), shown
 
 
 def _templates_in(text: str) -> set[str]:
