@@ -764,6 +764,102 @@
         <source>{host} is reached over plain http://: the key travels unencrypted. Use https:// unless this is a trusted private network.</source>
         <translation>{host} wird über unverschlüsseltes http:// erreicht: Der Schlüssel wird unverschlüsselt übertragen. Verwenden Sie https://, außer in einem vertrauenswürdigen privaten Netz.</translation>
     </message>
+    <message>
+        <source>The key is empty: paste the key from Settings → Developers → API Key.</source>
+        <translation>Der Schlüssel ist leer: Fügen Sie den Schlüssel aus Settings → Developers → API Key ein.</translation>
+    </message>
+    <message>
+        <source>Removed the &apos;Bearer &apos; prefix: Sipstory expects the raw key in the Authorization header and rejects &apos;Bearer &lt;key&gt;&apos; as an invalid key.</source>
+        <translation>Das Präfix &apos;Bearer &apos; wurde entfernt: Sipstory erwartet den reinen Schlüssel im Authorization-Header und lehnt &apos;Bearer &lt;key&gt;&apos; als ungültigen Schlüssel ab.</translation>
+    </message>
+    <message>
+        <source>Only &apos;Bearer&apos; was pasted, without the key after it.</source>
+        <translation>Nur &apos;Bearer&apos; wurde eingefügt, ohne den Schlüssel dahinter.</translation>
+    </message>
+    <message>
+        <source>The key contains spaces or line breaks; a Sipstory key is one word. Check that only the key was copied.</source>
+        <translation>Der Schlüssel enthält Leerzeichen oder Zeilenumbrüche; ein Sipstory-Schlüssel ist ein Wort. Prüfen Sie, ob nur der Schlüssel kopiert wurde.</translation>
+    </message>
+    <message>
+        <source>The key contains control characters; copy it again.</source>
+        <translation>Der Schlüssel enthält Steuerzeichen; kopieren Sie ihn erneut.</translation>
+    </message>
+    <message>
+        <source>The key contains characters outside plain ASCII; a Sipstory key has none. Copy it again from Settings → Developers → API Key.</source>
+        <translation>Der Schlüssel enthält Zeichen außerhalb von reinem ASCII; ein Sipstory-Schlüssel hat keine. Kopieren Sie ihn erneut aus Settings → Developers → API Key.</translation>
+    </message>
+    <message>
+        <source>The key is {length} characters long, over {limit}.</source>
+        <translation>Der Schlüssel ist {length} Zeichen lang, mehr als {limit}.</translation>
+    </message>
+    <message>
+        <source>The name is empty.</source>
+        <translation>Der Name ist leer.</translation>
+    </message>
+    <message>
+        <source>The name is longer than {limit} characters.</source>
+        <translation>Der Name ist länger als {limit} Zeichen.</translation>
+    </message>
+    <message>
+        <source>The name contains control characters.</source>
+        <translation>Der Name enthält Steuerzeichen.</translation>
+    </message>
+    <message>
+        <source>base URL</source>
+        <translation>Basis-URL</translation>
+    </message>
+    <message>
+        <source>instance address</source>
+        <translation>Adresse der Instanz</translation>
+    </message>
+    <message>
+        <source>The {what} is empty.</source>
+        <translation>Die {what} ist leer.</translation>
+    </message>
+    <message>
+        <source>The {what} contains spaces; a URL has none.</source>
+        <translation>Die {what} enthält Leerzeichen; eine URL hat keine.</translation>
+    </message>
+    <message>
+        <source>The {what} contains control characters.</source>
+        <translation>Die {what} enthält Steuerzeichen.</translation>
+    </message>
+    <message>
+        <source>The {what} is not a valid URL ({error}).</source>
+        <translation>Die {what} ist keine gültige URL ({error}).</translation>
+    </message>
+    <message>
+        <source>The {what} uses &apos;{scheme}://&apos;; only https:// (or http:// for a local server) is supported.</source>
+        <translation>Die {what} verwendet &apos;{scheme}://&apos;; nur https:// (oder http:// für einen lokalen Server) wird unterstützt.</translation>
+    </message>
+    <message>
+        <source>The {what} contains a user name or password (user:password@); remove it: the API key is the only credential.</source>
+        <translation>Die {what} enthält einen Benutzernamen oder ein Passwort (user:password@); entfernen Sie es: Der API-Schlüssel ist die einzige Anmeldeinformation.</translation>
+    </message>
+    <message>
+        <source>The {what} has a query (?...); a base URL has none.</source>
+        <translation>Die {what} hat eine Abfrage (?...); eine Basis-URL hat keine.</translation>
+    </message>
+    <message>
+        <source>The {what} has a fragment (#...); a base URL has none.</source>
+        <translation>Die {what} hat ein Fragment (#...); eine Basis-URL hat keines.</translation>
+    </message>
+    <message>
+        <source>The {what} has no host name.</source>
+        <translation>Die {what} hat keinen Hostnamen.</translation>
+    </message>
+    <message>
+        <source>The host name &apos;{host}&apos; is not valid.</source>
+        <translation>Der Hostname &apos;{host}&apos; ist nicht gültig.</translation>
+    </message>
+    <message>
+        <source>The address is empty.</source>
+        <translation>Die Adresse ist leer.</translation>
+    </message>
+    <message>
+        <source>The base URL needs a scheme: start it with https:// (or http:// for a local server).</source>
+        <translation>Die Basis-URL braucht ein Schema: Beginnen Sie sie mit https:// (oder http:// für einen lokalen Server).</translation>
+    </message>
 </context>
 <context>
     <name>DesktopServices</name>

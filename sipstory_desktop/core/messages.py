@@ -498,3 +498,66 @@ PLAIN_HTTP = _t(QT_TRANSLATE_NOOP(
     "{host} is reached over plain http://: the key travels unencrypted. "
     "Use https:// unless this is a trusted private network.",
 ))  # fmt: skip
+
+# --- keys.py, entries.py, urls.py: why a key, name or address cannot be saved ---------------
+
+KEY_EMPTY = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The key is empty: paste the key from Settings → Developers → API Key."
+))  # fmt: skip
+BEARER_REMOVED = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "Removed the 'Bearer ' prefix: Sipstory expects the raw key in the Authorization "
+    "header and rejects 'Bearer <key>' as an invalid key.",
+))  # fmt: skip
+ONLY_BEARER = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "Only 'Bearer' was pasted, without the key after it."
+))  # fmt: skip
+KEY_SPACES = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "The key contains spaces or line breaks; a Sipstory key is one word. "
+    "Check that only the key was copied.",
+))  # fmt: skip
+KEY_CONTROL = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The key contains control characters; copy it again."
+))  # fmt: skip
+KEY_NOT_ASCII = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "The key contains characters outside plain ASCII; a Sipstory key has none. "
+    "Copy it again from Settings → Developers → API Key.",
+))  # fmt: skip
+KEY_TOO_LONG = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The key is {length} characters long, over {limit}."
+))  # fmt: skip
+NAME_EMPTY = _t(QT_TRANSLATE_NOOP("CheckMessages", "The name is empty."))
+NAME_TOO_LONG = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The name is longer than {limit} characters."
+))  # fmt: skip
+NAME_CONTROL = _t(QT_TRANSLATE_NOOP("CheckMessages", "The name contains control characters."))
+BASE_URL = _t(QT_TRANSLATE_NOOP("CheckMessages", "base URL"))  # a {what} value
+INSTANCE_ADDRESS = _t(QT_TRANSLATE_NOOP("CheckMessages", "instance address"))  # a {what} value
+URL_EMPTY = _t(QT_TRANSLATE_NOOP("CheckMessages", "The {what} is empty."))
+URL_SPACES = _t(QT_TRANSLATE_NOOP("CheckMessages", "The {what} contains spaces; a URL has none."))
+URL_CONTROL = _t(QT_TRANSLATE_NOOP("CheckMessages", "The {what} contains control characters."))
+URL_INVALID = _t(QT_TRANSLATE_NOOP("CheckMessages", "The {what} is not a valid URL ({error})."))
+URL_SCHEME = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "The {what} uses '{scheme}://'; only https:// (or http:// for a local server) is supported.",
+))  # fmt: skip
+URL_LOGIN = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "The {what} contains a user name or password (user:password@); "
+    "remove it: the API key is the only credential.",
+))  # fmt: skip
+URL_QUERY = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The {what} has a query (?...); a base URL has none."
+))  # fmt: skip
+URL_FRAGMENT = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages", "The {what} has a fragment (#...); a base URL has none."
+))  # fmt: skip
+URL_NO_HOST = _t(QT_TRANSLATE_NOOP("CheckMessages", "The {what} has no host name."))
+HOST_INVALID = _t(QT_TRANSLATE_NOOP("CheckMessages", "The host name '{host}' is not valid."))
+ADDRESS_EMPTY = _t(QT_TRANSLATE_NOOP("CheckMessages", "The address is empty."))
+URL_NO_SCHEME = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "The base URL needs a scheme: start it with https:// (or http:// for a local server).",
+))  # fmt: skip

@@ -9,7 +9,7 @@ import socket
 import ssl
 import string
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from unittest import mock
@@ -32,9 +32,12 @@ from sipstory_desktop.core.checker import (
 )
 from sipstory_desktop.core.classify import classify_answer, classify_failure, unreadable_answer
 from sipstory_desktop.core.client import MAX_BODY_BYTES, Answer
-from sipstory_desktop.core.entries import EntryError, EntryKind
+from sipstory_desktop.core.entries import EntryError, EntryKind, check_name
+from sipstory_desktop.core.find_url import candidates
+from sipstory_desktop.core.keys import InvalidKeyText, clean_key
 from sipstory_desktop.core.secrets import SecretStoreError, locked_error
 from sipstory_desktop.core.status import CheckResult, Status
+from sipstory_desktop.core.urls import UrlError, base_url_for_instance, normalize_base_url
 from sipstory_desktop.core.vault import Vault
 from sipstory_desktop.demo.fake_api import SipstoryTestServer
 from sipstory_desktop.gui.result_texts import NUMBERS, template_of, translated
@@ -237,9 +240,10 @@ def test_every_text_the_core_makes_is_from_a_template() -> None:
     for text in texts:
         used |= _templates_in(text)
     # The paths above reach every template but saving's (test_what_saving_says).
-    assert set(messages.TEMPLATES) - used == set(SAVING)
+    assert set(messages.TEMPLATES) - used == SAVING | INPUT
 
 
+INPUT = set(messages.TEMPLATES[messages.TEMPLATES.index(messages.KEY_EMPTY) :])
 SAVING = {
     messages.INSECURE_KEYRING,
     messages.SHARED_VAULT_NOTE,
@@ -269,6 +273,54 @@ def _saving_texts(vault: Vault) -> list[str]:
     texts.append(messages.SHARED_VAULT_NOTE.format(name="Acme"))  # needs a shared vault
     texts.append(messages.INSECURE_KEYRING.format(name="Plain files"))  # an insecure one
     return texts
+
+
+def input_texts() -> list[str]:
+    """Why a key, a name or an address cannot be saved (keys.py, entries.py, urls.py)."""
+    texts = [clean_key("Bearer " + "ab" * 32).notes[0]]
+    attempts: list[Callable[[], object]] = [
+        *(lambda k=k: clean_key(k) for k in ("", "Bearer ", "a b", "a\x01", "ä", "a" * 5000)),
+        *(lambda n=n: check_name(n) for n in ("", "n" * 500, "a\x01")),
+        *(lambda u=u: normalize_base_url(u) for u in ("sipstory.example.com", "https://")),
+        *(
+            lambda u=u: base_url_for_instance(u)
+            for u in (
+                " ",
+                "a b.example",
+                "h\x01.example",
+                "http://h:99999",
+                "ftp://h.example",
+                "https://u:p@h.example",
+                "https://h.example?q",
+                "https://h.example#f",
+                "https://bad_host!.example",
+            )
+        ),
+        lambda: candidates(""),
+    ]
+    for attempt in attempts:
+        with pytest.raises((InvalidKeyText, EntryError, UrlError)) as raised:
+            attempt()
+        texts.append(str(raised.value))
+    return texts
+
+
+def test_what_the_entry_dialog_is_told_is_from_a_template() -> None:
+    texts = input_texts()
+    used: set[str] = set()
+    for text in texts:
+        assert template_of(text) is not None, text
+        assert translated(text) == text
+        used |= _templates_in(text)
+    assert set(INPUT) - used == set()
+
+
+@pytest.mark.usefixtures("german")
+def test_what_the_entry_dialog_is_told_in_german() -> None:
+    shown = [translated(text) for text in input_texts()]
+    assert all(s != t for s, t in zip(shown, input_texts(), strict=True)), shown
+    assert "Die Adresse der Instanz enthält Leerzeichen; eine URL hat keine." in shown
+    assert any(s.startswith("Der Schlüssel ist 5000 Zeichen lang, mehr als ") for s in shown)
 
 
 def test_what_saving_says_is_from_a_template(vault: Vault) -> None:

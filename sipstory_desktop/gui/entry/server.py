@@ -128,7 +128,7 @@ class ServerSection(Section):
         try:
             return kind, address, resolve_base_url(kind, address), None
         except UrlError as exc:
-            return kind, address, None, str(exc)
+            return kind, address, None, translated(str(exc))
 
     def _guidance(self, kind: EntryKind) -> str:
         if kind is EntryKind.SELF_HOSTED:
