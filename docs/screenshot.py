@@ -3,7 +3,8 @@
 The demo runs as users see it (local demo server, session-only keyring), every entry is
 checked once, and the rotated key is selected so the details pane shows a reason and a fix.
 ``--dark`` renders it as on a desktop with a dark colour scheme (docs/screenshot-dark.png),
-``--scale 2`` at twice the pixels (QT_SCALE_FACTOR, docs/screenshot-2x.png).
+``--scale 2`` at twice the pixels (QT_SCALE_FACTOR, docs/screenshot-2x.png). In the
+system's language, as the app: ``LANGUAGE=de python docs/screenshot.py docs/screenshot-de.png``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sipstory_desktop.demo.session import DemoSession
 from sipstory_desktop.gui.app_style import use_app_style
 from sipstory_desktop.gui.color_scheme import ColorSchemeFollower
 from sipstory_desktop.gui.roles import Role
+from sipstory_desktop.gui.translations import install_translators
 from sipstory_desktop.gui.window import MainWindow
 
 
@@ -36,6 +38,7 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     app.setApplicationDisplayName("Sipstory Desktop")
     use_app_style(app)
+    install_translators(app)  # the system's language, as the app: LANGUAGE=de for German
     if dark:
         ColorSchemeFollower(app).follow(Qt.ColorScheme.Dark)
     with DemoSession() as demo:
