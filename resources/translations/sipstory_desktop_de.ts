@@ -860,6 +860,14 @@
         <source>The base URL needs a scheme: start it with https:// (or http:// for a local server).</source>
         <translation>Die Basis-URL braucht ein Schema: Beginnen Sie sie mit https:// (oder http:// für einen lokalen Server).</translation>
     </message>
+    <message>
+        <source>The config file was damaged ({reason}) and had no usable backup. It was kept as {aside} and the list starts empty; re-add your entries (their keys are still in the keyring).</source>
+        <translation>Die Konfigurationsdatei war beschädigt ({reason}) und hatte keine brauchbare Sicherung. Sie wurde als {aside} aufbewahrt, und die Liste beginnt leer; fügen Sie Ihre Einträge erneut hinzu (ihre Schlüssel sind noch im Schlüsselbund).</translation>
+    </message>
+    <message>
+        <source>The config file was damaged ({reason}). It was kept as {aside} and the previous version restored from the backup ({count} entries); the last change may be missing.</source>
+        <translation>Die Konfigurationsdatei war beschädigt ({reason}). Sie wurde als {aside} aufbewahrt und die vorige Version aus der Sicherung wiederhergestellt ({count} Einträge); die letzte Änderung fehlt vielleicht.</translation>
+    </message>
 </context>
 <context>
     <name>DesktopServices</name>

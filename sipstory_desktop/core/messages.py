@@ -561,3 +561,17 @@ URL_NO_SCHEME = _t(QT_TRANSLATE_NOOP(
     "CheckMessages",
     "The base URL needs a scheme: start it with https:// (or http:// for a local server).",
 ))  # fmt: skip
+
+# --- config.py: a damaged config file, set aside (a notice) ---------------------------------
+
+CONFIG_LOST = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "The config file was damaged ({reason}) and had no usable backup. It was kept as "
+    "{aside} and the list starts empty; re-add your entries (their keys are still in the "
+    "keyring).",
+))  # fmt: skip
+CONFIG_RESTORED = _t(QT_TRANSLATE_NOOP(
+    "CheckMessages",
+    "The config file was damaged ({reason}). It was kept as {aside} and the previous "
+    "version restored from the backup ({count} entries); the last change may be missing.",
+))  # fmt: skip

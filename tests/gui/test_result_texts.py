@@ -243,8 +243,11 @@ def test_every_text_the_core_makes_is_from_a_template() -> None:
     assert set(messages.TEMPLATES) - used == SAVING | INPUT
 
 
-INPUT = set(messages.TEMPLATES[messages.TEMPLATES.index(messages.KEY_EMPTY) :])
+_ORDER = messages.TEMPLATES.index
+INPUT = set(messages.TEMPLATES[_ORDER(messages.KEY_EMPTY) : _ORDER(messages.CONFIG_LOST)])
 SAVING = {
+    messages.CONFIG_LOST,
+    messages.CONFIG_RESTORED,
     messages.INSECURE_KEYRING,
     messages.SHARED_VAULT_NOTE,
     messages.NAME_TAKEN_CHOOSE,
@@ -270,6 +273,7 @@ def _saving_texts(vault: Vault) -> list[str]:
         with pytest.raises(EntryError) as raised:
             attempt()
         texts.append(str(raised.value))
+    texts += _config_notices(vault)
     texts.append(messages.SHARED_VAULT_NOTE.format(name="Acme"))  # needs a shared vault
     texts.append(messages.INSECURE_KEYRING.format(name="Plain files"))  # an insecure one
     return texts
@@ -321,6 +325,20 @@ def test_what_the_entry_dialog_is_told_in_german() -> None:
     assert all(s != t for s, t in zip(shown, input_texts(), strict=True)), shown
     assert "Die Adresse der Instanz enthält Leerzeichen; eine URL hat keine." in shown
     assert any(s.startswith("Der Schlüssel ist 5000 Zeichen lang, mehr als ") for s in shown)
+
+
+def _config_notices(vault: Vault) -> list[str]:
+    """What a damaged config file says: restored from its backup, then without one."""
+    store = vault.config
+    store.path.write_bytes(b"{broken")
+    store.load()
+    for backup in store.path.parent.glob(store.path.name + "*"):
+        if backup != store.path and "corrupt" not in backup.name:
+            backup.unlink()
+    store.path.write_bytes(b"{broken")
+    store.load()
+    assert len(store.notices) == 2, store.notices
+    return list(store.notices)
 
 
 def test_what_saving_says_is_from_a_template(vault: Vault) -> None:
