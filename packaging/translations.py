@@ -1,4 +1,5 @@
-"""The GUI's translations: ``.ts`` sources made by ``pyside6-lupdate`` from sipstory_desktop/gui,
+"""The GUI's translations: ``.ts`` sources made by ``pyside6-lupdate`` from sipstory_desktop/gui
+(and the check results' texts of sipstory_desktop/core/messages.py),
 compiled to ``.qm`` by ``pyside6-lrelease``, both in resources/translations/ (shipped in the
 package and the bundle).
 
@@ -52,8 +53,14 @@ def tool(name: str) -> str:
     return found
 
 
+# The core's texts that the window translates (check results' messages and hints,
+# marked with QT_TRANSLATE_NOOP): the rest of core/ says nothing to translate.
+CORE_SOURCES = (ROOT / "sipstory_desktop" / "core" / "messages.py",)
+
+
 def source_files(root: Path = SOURCES) -> list[str]:
-    return sorted(str(path) for path in root.rglob("*.py"))
+    extra = CORE_SOURCES if root == SOURCES else ()
+    return sorted(str(path) for path in (*root.rglob("*.py"), *extra))
 
 
 def lupdate(ts: Path, language: str, *, every_message: bool = False) -> None:

@@ -207,6 +207,669 @@
     </message>
 </context>
 <context>
+    <name>CheckMessages</name>
+    <message>
+        <source>The server redirects to {target} (HTTP {status}); the key was not sent there.</source>
+        <translation>Der Server leitet nach {target} um (HTTP {status}); der Schlüssel wurde nicht dorthin gesendet.</translation>
+    </message>
+    <message>
+        <source>The server redirects to an address it did not give (HTTP {status}); the key was not sent there.</source>
+        <translation>Der Server leitet an eine Adresse um, die er nicht nennt (HTTP {status}); der Schlüssel wurde nicht dorthin gesendet.</translation>
+    </message>
+    <message>
+        <source>Sipstory Desktop never follows a redirect with your key. If you trust the new address, use it as the base URL (often http:// → https://, or a missing /api).</source>
+        <translation>Sipstory Desktop folgt einer Umleitung nie mit Ihrem Schlüssel. Wenn Sie der neuen Adresse vertrauen, verwenden Sie sie als Basis-URL (oft http:// → https:// oder ein fehlendes /api).</translation>
+    </message>
+    <message>
+        <source>The key is valid, but the organization has used up its requests for this hour ({limit}/{limit} used; HTTP 429). The limit resets within the hour.</source>
+        <translation>Der Schlüssel ist gültig, aber die Organisation hat ihre Anfragen für diese Stunde verbraucht ({limit}/{limit} verbraucht; HTTP 429). Die Grenze wird innerhalb der Stunde zurückgesetzt.</translation>
+    </message>
+    <message>
+        <source>The key is valid, but the organization has used up its requests for this hour ({limit}/{limit} used; HTTP 429). It may be checked again in {minutes} min, at {clock}.</source>
+        <translation>Der Schlüssel ist gültig, aber die Organisation hat ihre Anfragen für diese Stunde verbraucht ({limit}/{limit} verbraucht; HTTP 429). Er kann in {minutes} Min. wieder geprüft werden, um {clock}.</translation>
+    </message>
+    <message>
+        <source>Wait until then. Each check may count against the organization&apos;s {limit} requests per hour, so avoid checking again and again.</source>
+        <translation>Warten Sie bis dahin. Jede Prüfung kann auf die {limit} Anfragen pro Stunde der Organisation angerechnet werden; prüfen Sie also nicht wieder und wieder.</translation>
+    </message>
+    <message>
+        <source>The key is valid, but its organization has no subscription.</source>
+        <translation>Der Schlüssel ist gültig, aber seine Organisation hat kein Abonnement.</translation>
+    </message>
+    <message>
+        <source>Start or renew the organization&apos;s subscription in Sipstory&apos;s billing settings; the key itself is fine.</source>
+        <translation>Starten oder erneuern Sie das Abonnement der Organisation in den Abrechnungseinstellungen von Sipstory; der Schlüssel selbst ist in Ordnung.</translation>
+    </message>
+    <message>
+        <source>The server received no key (No API Key found).</source>
+        <translation>Der Server hat keinen Schlüssel erhalten (No API Key found).</translation>
+    </message>
+    <message>
+        <source>A proxy in front of the server may strip the Authorization header: check its configuration.</source>
+        <translation>Ein Proxy vor dem Server entfernt vielleicht den Authorization-Header: Prüfen Sie seine Konfiguration.</translation>
+    </message>
+    <message>
+        <source>The server rejected the key: Invalid API key.</source>
+        <translation>Der Server hat den Schlüssel abgelehnt: Invalid API key.</translation>
+    </message>
+    <message>
+        <source>A key stops working at once when it is rotated in Settings → Developers → API Key. Copy the current key from there and replace the one saved here.</source>
+        <translation>Ein Schlüssel funktioniert sofort nicht mehr, wenn er unter Settings → Developers → API Key rotiert wird. Kopieren Sie dort den aktuellen Schlüssel und ersetzen Sie den hier gespeicherten.</translation>
+    </message>
+    <message>
+        <source>The server rejected the key without a reason (HTTP {status}); its key lookup may have failed.</source>
+        <translation>Der Server hat den Schlüssel ohne Begründung abgelehnt (HTTP {status}); vielleicht ist seine Schlüsselsuche fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>Try again in a moment. If it persists, copy the key again from Settings → Developers → API Key.</source>
+        <translation>Versuchen Sie es gleich noch einmal. Wenn es so bleibt, kopieren Sie den Schlüssel erneut aus Settings → Developers → API Key.</translation>
+    </message>
+    <message>
+        <source>The server refused the key (HTTP {status}).</source>
+        <translation>Der Server hat den Schlüssel zurückgewiesen (HTTP {status}).</translation>
+    </message>
+    <message>
+        <source>The server refused the key (HTTP {status}): {said}.</source>
+        <translation>Der Server hat den Schlüssel zurückgewiesen (HTTP {status}): {said}.</translation>
+    </message>
+    <message>
+        <source>The server failed with HTTP {status}.</source>
+        <translation>Der Server ist mit HTTP {status} gescheitert.</translation>
+    </message>
+    <message>
+        <source>The fault is on the server&apos;s side, not your key: try again later, or look at the instance&apos;s logs if it is yours.</source>
+        <translation>Der Fehler liegt beim Server, nicht bei Ihrem Schlüssel: Versuchen Sie es später erneut, oder sehen Sie in die Protokolle der Instanz, wenn es Ihre ist.</translation>
+    </message>
+    <message>
+        <source>The server answered HTTP {status} with more than {kib} KiB of {content_type}; the rest was not read. A Sipstory API answers {{&quot;connected&quot;: true}}, a few bytes.</source>
+        <translation>Der Server antwortete HTTP {status} mit mehr als {kib} KiB {content_type}; der Rest wurde nicht gelesen. Eine Sipstory-API antwortet {{&quot;connected&quot;: true}}, ein paar Bytes.</translation>
+    </message>
+    <message>
+        <source>Check the base URL, and that the server really is Sipstory.</source>
+        <translation>Prüfen Sie die Basis-URL und ob der Server wirklich Sipstory ist.</translation>
+    </message>
+    <message>
+        <source>The server answered HTTP {status} with {kind}, not JSON: this URL is not a Sipstory API.</source>
+        <translation>Der Server antwortete HTTP {status} mit {kind}, nicht mit JSON: Diese URL ist keine Sipstory-API.</translation>
+    </message>
+    <message>
+        <source>no content type</source>
+        <translation>keinem Inhaltstyp</translation>
+    </message>
+    <message>
+        <source>The key works: the server confirmed the connection.</source>
+        <translation>Der Schlüssel funktioniert: Der Server hat die Verbindung bestätigt.</translation>
+    </message>
+    <message>
+        <source>The server answered HTTP {status} but did not confirm the connection: {shown}</source>
+        <translation>Der Server antwortete HTTP {status}, hat die Verbindung aber nicht bestätigt: {shown}</translation>
+    </message>
+    <message>
+        <source>A Sipstory API answers {{&quot;connected&quot;: true}}. Check the base URL, and that the server really is Sipstory.</source>
+        <translation>Eine Sipstory-API antwortet {{&quot;connected&quot;: true}}. Prüfen Sie die Basis-URL und ob der Server wirklich Sipstory ist.</translation>
+    </message>
+    <message>
+        <source>The server asks for payment: check the organization&apos;s billing in Sipstory.</source>
+        <translation>Der Server verlangt eine Zahlung: Prüfen Sie die Abrechnung der Organisation in Sipstory.</translation>
+    </message>
+    <message>
+        <source>Check the base URL and the server&apos;s version; this is not a Sipstory answer.</source>
+        <translation>Prüfen Sie die Basis-URL und die Version des Servers; das ist keine Antwort von Sipstory.</translation>
+    </message>
+    <message>
+        <source>Unexpected answer: HTTP {status}.</source>
+        <translation>Unerwartete Antwort: HTTP {status}.</translation>
+    </message>
+    <message>
+        <source>Unexpected answer: HTTP {status}: {said}.</source>
+        <translation>Unerwartete Antwort: HTTP {status}: {said}.</translation>
+    </message>
+    <message>
+        <source>Try {suggestion} as the base URL (a self-hosted API lives under /api/public/v1).</source>
+        <translation>Versuchen Sie {suggestion} als Basis-URL (eine selbst gehostete API liegt unter /api/public/v1).</translation>
+    </message>
+    <message>
+        <source>Check the base URL: Sipstory Cloud is https://api.sipstory.tech/public/v1, a self-hosted instance https://your-domain/api/public/v1.</source>
+        <translation>Prüfen Sie die Basis-URL: Sipstory Cloud ist https://api.sipstory.tech/public/v1, eine selbst gehostete Instanz https://your-domain/api/public/v1.</translation>
+    </message>
+    <message>
+        <source>Nothing answers at {url}/is-connected (HTTP 404): this URL is not a Sipstory API.</source>
+        <translation>Unter {url}/is-connected antwortet nichts (HTTP 404): Diese URL ist keine Sipstory-API.</translation>
+    </message>
+    <message>
+        <source>This is the web app, not the API: the server answered with a web page.</source>
+        <translation>Das ist die Web-App, nicht die API: Der Server antwortete mit einer Webseite.</translation>
+    </message>
+    <message>
+        <source>The answer (HTTP {status}) could not be read: {error}.</source>
+        <translation>Die Antwort (HTTP {status}) konnte nicht gelesen werden: {error}.</translation>
+    </message>
+    <message>
+        <source>Check the base URL; if this persists, report it with the app&apos;s log.</source>
+        <translation>Prüfen Sie die Basis-URL; wenn es so bleibt, melden Sie es mit dem Protokoll der App.</translation>
+    </message>
+    <message>
+        <source>The TLS connection to {host} failed: {reason}.</source>
+        <translation>Die TLS-Verbindung zu {host} ist gescheitert: {reason}.</translation>
+    </message>
+    <message>
+        <source>The TLS connection to {host} through the proxy {proxy} failed: {reason}.</source>
+        <translation>Die TLS-Verbindung zu {host} über den Proxy {proxy} ist gescheitert: {reason}.</translation>
+    </message>
+    <message>
+        <source>If the instance uses a private certificate authority, add it to your system&apos;s trust store. Check that the address is the one on the certificate, and that the certificate has not expired.</source>
+        <translation>Wenn die Instanz eine private Zertifizierungsstelle verwendet, fügen Sie diese dem Zertifikatspeicher Ihres Systems hinzu. Prüfen Sie, ob die Adresse die im Zertifikat ist und ob das Zertifikat nicht abgelaufen ist.</translation>
+    </message>
+    <message>
+        <source>A proxy that inspects TLS shows certificates of its own authority: add your organization&apos;s certificate authority (or the instance&apos;s private one) to your system&apos;s trust store. Check that the address is the one on the certificate, and that the certificate has not expired.</source>
+        <translation>Ein Proxy, der TLS untersucht, zeigt Zertifikate seiner eigenen Stelle: Fügen Sie die Zertifizierungsstelle Ihrer Organisation (oder die private der Instanz) dem Zertifikatspeicher Ihres Systems hinzu. Prüfen Sie, ob die Adresse die im Zertifikat ist und ob das Zertifikat nicht abgelaufen ist.</translation>
+    </message>
+    <message>
+        <source>No answer from {where} within {timeout} s.</source>
+        <translation>Keine Antwort von {where} innerhalb von {timeout} s.</translation>
+    </message>
+    <message>
+        <source>No answer from {where} through the proxy {proxy} within {timeout} s.</source>
+        <translation>Keine Antwort von {where} über den Proxy {proxy} innerhalb von {timeout} s.</translation>
+    </message>
+    <message>
+        <source>The server may be overloaded, or a firewall may drop the connection; check the address and try again later.</source>
+        <translation>Der Server ist vielleicht überlastet, oder eine Firewall verwirft die Verbindung; prüfen Sie die Adresse und versuchen Sie es später erneut.</translation>
+    </message>
+    <message>
+        <source>The host name {host} could not be found.</source>
+        <translation>Der Hostname {host} wurde nicht gefunden.</translation>
+    </message>
+    <message>
+        <source>Check the spelling of the address and your network connection.</source>
+        <translation>Prüfen Sie die Schreibweise der Adresse und Ihre Netzwerkverbindung.</translation>
+    </message>
+    <message>
+        <source>Connection refused by {where}.</source>
+        <translation>Verbindung von {where} abgelehnt.</translation>
+    </message>
+    <message>
+        <source>Is your instance running? Start it (with the common compose file: &apos;docker compose up -d&apos;) and check the port: 4007 for that file, 5000 inside the container, 3000 for a backend run from source.</source>
+        <translation>Läuft Ihre Instanz? Starten Sie sie (mit der üblichen Compose-Datei: &apos;docker compose up -d&apos;) und prüfen Sie den Port: 4007 bei dieser Datei, 5000 im Container, 3000 für ein aus dem Quellcode gestartetes Backend.</translation>
+    </message>
+    <message>
+        <source>Check the port, that the server is up, and that no firewall blocks it.</source>
+        <translation>Prüfen Sie den Port, ob der Server läuft und ob keine Firewall ihn blockiert.</translation>
+    </message>
+    <message>
+        <source>The connection to {where} was cut before a full answer came back.</source>
+        <translation>Die Verbindung zu {where} wurde getrennt, bevor eine vollständige Antwort kam.</translation>
+    </message>
+    <message>
+        <source>A proxy or firewall may be resetting the connection, or the server crashed; try again, and check the server if it is yours.</source>
+        <translation>Vielleicht setzt ein Proxy oder eine Firewall die Verbindung zurück, oder der Server ist abgestürzt; versuchen Sie es erneut und prüfen Sie den Server, wenn es Ihrer ist.</translation>
+    </message>
+    <message>
+        <source>Cannot connect to {where}.</source>
+        <translation>Keine Verbindung zu {where} möglich.</translation>
+    </message>
+    <message>
+        <source>Cannot connect to {where}: {reason}.</source>
+        <translation>Keine Verbindung zu {where} möglich: {reason}.</translation>
+    </message>
+    <message>
+        <source>Check the address, your network connection, and that the server is up.</source>
+        <translation>Prüfen Sie die Adresse, Ihre Netzwerkverbindung und ob der Server läuft.</translation>
+    </message>
+    <message>
+        <source>The answer from {where} could not be decoded: its Content-Encoding is broken or not one that was asked for (gzip, deflate).</source>
+        <translation>Die Antwort von {where} konnte nicht dekodiert werden: Ihr Content-Encoding ist defekt oder keines der angefragten (gzip, deflate).</translation>
+    </message>
+    <message>
+        <source>A Sipstory server does not answer like this: check the base URL and any proxy in front of the server.</source>
+        <translation>So antwortet kein Sipstory-Server: Prüfen Sie die Basis-URL und jeden Proxy vor dem Server.</translation>
+    </message>
+    <message>
+        <source>The check failed: {error}.</source>
+        <translation>Die Prüfung ist gescheitert: {error}.</translation>
+    </message>
+    <message>
+        <source>from the environment</source>
+        <translation>aus der Umgebung</translation>
+    </message>
+    <message>
+        <source>Check the proxy in {variable} (or ALL_PROXY); a host reached without the proxy belongs in NO_PROXY.</source>
+        <translation>Prüfen Sie den Proxy in {variable} (oder ALL_PROXY); ein Host, der ohne den Proxy erreicht wird, gehört in NO_PROXY.</translation>
+    </message>
+    <message>
+        <source>{first} Check the proxy in {variable} (or ALL_PROXY); a host reached without the proxy belongs in NO_PROXY.</source>
+        <translation>{first} Prüfen Sie den Proxy in {variable} (oder ALL_PROXY); ein Host, der ohne den Proxy erreicht wird, gehört in NO_PROXY.</translation>
+    </message>
+    <message>
+        <source>The TLS connection to the proxy {name} failed: {reason}.</source>
+        <translation>Die TLS-Verbindung zum Proxy {name} ist gescheitert: {reason}.</translation>
+    </message>
+    <message>
+        <source>The proxy&apos;s certificate must be signed by an authority your system trusts.</source>
+        <translation>Das Zertifikat des Proxys muss von einer Stelle signiert sein, der Ihr System vertraut.</translation>
+    </message>
+    <message>
+        <source>No answer from the proxy {name} within {timeout} s.</source>
+        <translation>Keine Antwort vom Proxy {name} innerhalb von {timeout} s.</translation>
+    </message>
+    <message>
+        <source>The proxy {name} would not open a connection to {where} ({answer}).</source>
+        <translation>Der Proxy {name} wollte keine Verbindung zu {where} öffnen ({answer}).</translation>
+    </message>
+    <message>
+        <source>The proxy asks for a login: its user name and password go in its URL (http://user:password@host:port), and were missing or refused.</source>
+        <translation>Der Proxy verlangt eine Anmeldung: Sein Benutzername und Passwort gehören in seine URL (http://user:password@host:port) und fehlten oder wurden abgelehnt.</translation>
+    </message>
+    <message>
+        <source>The proxy could not reach {where}: check the address, and that it is up.</source>
+        <translation>Der Proxy konnte {where} nicht erreichen: Prüfen Sie die Adresse und ob der Server läuft.</translation>
+    </message>
+    <message>
+        <source>The proxy&apos;s rules may block this host: ask whoever runs the proxy.</source>
+        <translation>Die Regeln des Proxys blockieren vielleicht diesen Host: Fragen Sie, wer den Proxy betreibt.</translation>
+    </message>
+    <message>
+        <source>Cannot connect to the proxy {name}: its host name could not be found.</source>
+        <translation>Keine Verbindung zum Proxy {name} möglich: Sein Hostname wurde nicht gefunden.</translation>
+    </message>
+    <message>
+        <source>The proxy {name} is a SOCKS proxy, which this app cannot use.</source>
+        <translation>Der Proxy {name} ist ein SOCKS-Proxy, den diese App nicht verwenden kann.</translation>
+    </message>
+    <message>
+        <source>Set an HTTP proxy instead, or list the host in NO_PROXY.</source>
+        <translation>Setzen Sie stattdessen einen HTTP-Proxy, oder tragen Sie den Host in NO_PROXY ein.</translation>
+    </message>
+    <message>
+        <source>The proxy {name} is not a URL that can be used.</source>
+        <translation>Der Proxy {name} ist keine verwendbare URL.</translation>
+    </message>
+    <message>
+        <source>Cannot connect to the proxy {name}.</source>
+        <translation>Keine Verbindung zum Proxy {name} möglich.</translation>
+    </message>
+    <message>
+        <source>Cannot connect to the proxy {name}: {reason}.</source>
+        <translation>Keine Verbindung zum Proxy {name} möglich: {reason}.</translation>
+    </message>
+    <message>
+        <source>the certificate has expired</source>
+        <translation>das Zertifikat ist abgelaufen</translation>
+    </message>
+    <message>
+        <source>the certificate is self-signed</source>
+        <translation>das Zertifikat ist selbst signiert</translation>
+    </message>
+    <message>
+        <source>the certificate is for another host name</source>
+        <translation>das Zertifikat gilt für einen anderen Hostnamen</translation>
+    </message>
+    <message>
+        <source>the certificate is not signed by an authority this computer trusts</source>
+        <translation>das Zertifikat ist von keiner Stelle signiert, der dieser Computer vertraut</translation>
+    </message>
+    <message>
+        <source>the handshake failed</source>
+        <translation>der Handshake ist gescheitert</translation>
+    </message>
+    <message>
+        <source>The keyring holds no key for this entry.</source>
+        <translation>Der Schlüsselbund enthält keinen Schlüssel für diesen Eintrag.</translation>
+    </message>
+    <message>
+        <source>It may have been deleted from the keyring by another program: store it again (sipstory-keys replace-key NAME; or Replace key in the window).</source>
+        <translation>Vielleicht hat ein anderes Programm ihn aus dem Schlüsselbund gelöscht: Speichern Sie ihn erneut (sipstory-keys replace-key NAME; oder „Schlüssel ersetzen“ im Fenster).</translation>
+    </message>
+    <message>
+        <source>No key is saved for this entry yet.</source>
+        <translation>Für diesen Eintrag ist noch kein Schlüssel gespeichert.</translation>
+    </message>
+    <message>
+        <source>An imported entry comes without its key: add it with Replace key in the window (or sipstory-keys replace-key NAME).</source>
+        <translation>Ein importierter Eintrag kommt ohne seinen Schlüssel: Fügen Sie ihn mit „Schlüssel ersetzen“ im Fenster hinzu (oder mit sipstory-keys replace-key NAME).</translation>
+    </message>
+    <message>
+        <source>Not checked: the server said this organization has used up its requests for the hour (HTTP 429), so the check was held back to spare the organization&apos;s budget. It may run again at {clock} (in {minutes} min).</source>
+        <translation>Nicht geprüft: Der Server sagte, dass diese Organisation ihre Anfragen für diese Stunde verbraucht hat (HTTP 429); die Prüfung wurde deshalb zurückgehalten, um das Kontingent der Organisation zu schonen. Sie kann um {clock} wieder laufen (in {minutes} Min.).</translation>
+    </message>
+    <message>
+        <source>Wait until then, or force a check (sipstory-keys check --force; in the window, Test again and confirm).</source>
+        <translation>Warten Sie bis dahin, oder erzwingen Sie eine Prüfung (sipstory-keys check --force; im Fenster erneut „Prüfen“ und bestätigen).</translation>
+    </message>
+    <message>
+        <source>{names}: {used} of {limit} requests used in the last hour; {planned} more would go over the limit.</source>
+        <translation>{names}: {used} von {limit} Anfragen in der letzten Stunde verbraucht; {planned} weitere würden die Grenze überschreiten.</translation>
+    </message>
+    <message>
+        <source>{names} (one organization): {used} of {limit} requests used in the last hour; {planned} more would go over the limit.</source>
+        <translation>{names} (eine Organisation): {used} von {limit} Anfragen in der letzten Stunde verbraucht; {planned} weitere würden die Grenze überschreiten.</translation>
+    </message>
+    <message>
+        <source>The keyring</source>
+        <translation>Der Schlüsselbund</translation>
+    </message>
+    <message>
+        <source>{provider} is locked.</source>
+        <translation>{provider} ist gesperrt.</translation>
+    </message>
+    <message>
+        <source>{provider} has no database open (or shares none over the Secret Service).</source>
+        <translation>{provider} hat keine Datenbank geöffnet (oder teilt keine über den Secret Service).</translation>
+    </message>
+    <message>
+        <source>{provider} has no default keyring to keep keys in.</source>
+        <translation>{provider} hat keinen Standard-Schlüsselbund, um Schlüssel aufzubewahren.</translation>
+    </message>
+    <message>
+        <source>Open and unlock the database in KeePassXC, with its Secret Service integration on and a group shared (Database Settings), then check again. Your entries and keys are kept.</source>
+        <translation>Öffnen und entsperren Sie die Datenbank in KeePassXC, mit eingeschalteter Secret-Service-Integration und einer freigegebenen Gruppe (Datenbankeinstellungen), und prüfen Sie dann erneut. Ihre Einträge und Schlüssel bleiben erhalten.</translation>
+    </message>
+    <message>
+        <source>Create or unlock its default keyring (for GNOME: Passwords and Keys), then check again; saving a key asks it to create one. Your entries are kept.</source>
+        <translation>Legen Sie seinen Standard-Schlüsselbund an oder entsperren Sie ihn (bei GNOME: Passwörter und Verschlüsselung), und prüfen Sie dann erneut; beim Speichern eines Schlüssels wird er gebeten, einen anzulegen. Ihre Einträge bleiben erhalten.</translation>
+    </message>
+    <message>
+        <source>Unlock it (the Unlock action asks it to show its prompt; &apos;sipstory-keys unlock&apos; does the same), then check again. Your entries and keys are kept.</source>
+        <translation>Entsperren Sie ihn („Entsperren“ bittet ihn, seine Abfrage zu zeigen; &apos;sipstory-keys unlock&apos; tut dasselbe), und prüfen Sie dann erneut. Ihre Einträge und Schlüssel bleiben erhalten.</translation>
+    </message>
+    <message>
+        <source>Install and start a Secret Service provider (GNOME Keyring: &apos;sudo apt install gnome-keyring&apos;; or KeePassXC with its Secret Service integration) inside a desktop session. Without a desktop, run the command under &apos;dbus-run-session&apos; with gnome-keyring-daemon unlocked.</source>
+        <translation>Installieren und starten Sie einen Secret-Service-Anbieter (GNOME Keyring: &apos;sudo apt install gnome-keyring&apos;; oder KeePassXC mit seiner Secret-Service-Integration) in einer Desktop-Sitzung. Ohne Desktop führen Sie den Befehl unter &apos;dbus-run-session&apos; mit entsperrtem gnome-keyring-daemon aus.</translation>
+    </message>
+    <message>
+        <source>Check that your system keychain is available, then try again.</source>
+        <translation>Prüfen Sie, ob der Schlüsselbund Ihres Systems verfügbar ist, und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>The keyring did not answer within {timeout} s.</source>
+        <translation>Der Schlüsselbund hat nicht innerhalb von {timeout} s geantwortet.</translation>
+    </message>
+    <message>
+        <source>An unlock prompt may be waiting on your screen; answer it and try again.</source>
+        <translation>Vielleicht wartet eine Entsperr-Abfrage auf Ihrem Bildschirm; beantworten Sie sie und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>The keyring&apos;s prompt was dismissed; the keys stay locked.</source>
+        <translation>Die Abfrage des Schlüsselbunds wurde abgewiesen; die Schlüssel bleiben gesperrt.</translation>
+    </message>
+    <message>
+        <source>Nobody answered the keyring&apos;s prompt in time.</source>
+        <translation>Niemand hat die Abfrage des Schlüsselbunds rechtzeitig beantwortet.</translation>
+    </message>
+    <message>
+        <source>Check again and answer the prompt (allow Sipstory Desktop) to read the keys.</source>
+        <translation>Prüfen Sie erneut und beantworten Sie die Abfrage (Sipstory Desktop erlauben), um die Schlüssel zu lesen.</translation>
+    </message>
+    <message>
+        <source>No system keyring is available.</source>
+        <translation>Kein Schlüsselbund des Systems verfügbar.</translation>
+    </message>
+    <message>
+        <source>The keyring is locked.</source>
+        <translation>Der Schlüsselbund ist gesperrt.</translation>
+    </message>
+    <message>
+        <source>Unlock it (log in to your desktop again, or open your password manager) and retry.</source>
+        <translation>Entsperren Sie ihn (melden Sie sich erneut am Desktop an, oder öffnen Sie Ihren Passwortmanager) und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>The keyring asked to be unlocked or created and the prompt was dismissed.</source>
+        <translation>Der Schlüsselbund bat darum, entsperrt oder angelegt zu werden, und die Abfrage wurde abgewiesen.</translation>
+    </message>
+    <message>
+        <source>Retry and answer the keyring&apos;s prompt; set a password for the keyring if asked.</source>
+        <translation>Versuchen Sie es erneut und beantworten Sie die Abfrage des Schlüsselbunds; legen Sie ein Passwort für ihn fest, wenn Sie gefragt werden.</translation>
+    </message>
+    <message>
+        <source>The keyring could not be opened ({error}).</source>
+        <translation>Der Schlüsselbund konnte nicht geöffnet werden ({error}).</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>ohne Begründung</translation>
+    </message>
+    <message>
+        <source>The keyring refused to store the key ({error}).</source>
+        <translation>Der Schlüsselbund hat sich geweigert, den Schlüssel zu speichern ({error}).</translation>
+    </message>
+    <message>
+        <source>Check that the keyring is unlocked and writable, then try again.</source>
+        <translation>Prüfen Sie, ob der Schlüsselbund entsperrt und beschreibbar ist, und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>The keyring refused to delete the key ({error}).</source>
+        <translation>Der Schlüsselbund hat sich geweigert, den Schlüssel zu löschen ({error}).</translation>
+    </message>
+    <message>
+        <source>Check that the keyring is unlocked, then try again.</source>
+        <translation>Prüfen Sie, ob der Schlüsselbund entsperrt ist, und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>The keyring failed while trying to {what} ({error}).</source>
+        <translation>Der Schlüsselbund ist beim Versuch zu {what} gescheitert ({error}).</translation>
+    </message>
+    <message>
+        <source>Check that the keyring is running and unlocked, then try again.</source>
+        <translation>Prüfen Sie, ob der Schlüsselbund läuft und entsperrt ist, und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>read</source>
+        <translation>lesen</translation>
+    </message>
+    <message>
+        <source>store</source>
+        <translation>speichern</translation>
+    </message>
+    <message>
+        <source>delete</source>
+        <translation>löschen</translation>
+    </message>
+    <message>
+        <source>unlock</source>
+        <translation>entsperren</translation>
+    </message>
+    <message>
+        <source>probe</source>
+        <translation>prüfen</translation>
+    </message>
+    <message>
+        <source>Nothing answers at {url} (HTTP 404): this URL is not a Sipstory API, or the server is too old to list channels.</source>
+        <translation>Unter {url} antwortet nichts (HTTP 404): Diese URL ist keine Sipstory-API, oder der Server ist zu alt, um Kanäle aufzulisten.</translation>
+    </message>
+    <message>
+        <source>Check that the base URL is a Sipstory API and that the server is up to date.</source>
+        <translation>Prüfen Sie, ob die Basis-URL eine Sipstory-API ist und der Server aktuell ist.</translation>
+    </message>
+    <message>
+        <source>The channel list is larger than {kb} KB and could not be read in full.</source>
+        <translation>Die Kanalliste ist größer als {kb} KB und konnte nicht vollständig gelesen werden.</translation>
+    </message>
+    <message>
+        <source>Open the channels in Sipstory&apos;s web app instead.</source>
+        <translation>Öffnen Sie die Kanäle stattdessen in der Web-App von Sipstory.</translation>
+    </message>
+    <message>
+        <source>The server answered HTTP {status} with JSON that cannot be read.</source>
+        <translation>Der Server antwortete HTTP {status} mit JSON, das nicht gelesen werden kann.</translation>
+    </message>
+    <message>
+        <source>The server answered HTTP {status} with {shape}, not a list of channels.</source>
+        <translation>Der Server antwortete HTTP {status} mit {shape}, nicht mit einer Liste von Kanälen.</translation>
+    </message>
+    <message>
+        <source>a JSON object ({keys})</source>
+        <translation>einem JSON-Objekt ({keys})</translation>
+    </message>
+    <message>
+        <source>an empty JSON object</source>
+        <translation>einem leeren JSON-Objekt</translation>
+    </message>
+    <message>
+        <source>a JSON array</source>
+        <translation>einem JSON-Array</translation>
+    </message>
+    <message>
+        <source>JSON null</source>
+        <translation>einem JSON-Nullwert</translation>
+    </message>
+    <message>
+        <source>a JSON boolean</source>
+        <translation>einem JSON-Wahrheitswert</translation>
+    </message>
+    <message>
+        <source>a JSON string</source>
+        <translation>einer JSON-Zeichenkette</translation>
+    </message>
+    <message>
+        <source>a JSON number</source>
+        <translation>einer JSON-Zahl</translation>
+    </message>
+    <message>
+        <source>The key works: 1 channel listed.</source>
+        <translation>Der Schlüssel funktioniert: 1 Kanal aufgelistet.</translation>
+    </message>
+    <message>
+        <source>The key works: {count} channels listed.</source>
+        <translation>Der Schlüssel funktioniert: {count} Kanäle aufgelistet.</translation>
+    </message>
+    <message>
+        <source>{listed} {skipped} item(s) of the answer could not be read and were skipped.</source>
+        <translation>{listed} {skipped} Element(e) der Antwort konnten nicht gelesen werden und wurden übersprungen.</translation>
+    </message>
+    <message>
+        <source>The keyring in use, {name}, does not encrypt your keys.</source>
+        <translation>Der verwendete Schlüsselbund, {name}, verschlüsselt Ihre Schlüssel nicht.</translation>
+    </message>
+    <message>
+        <source>The keyring already held a key for &apos;{name}&apos; at this address (a shared vault); it now holds the key you entered.</source>
+        <translation>Der Schlüsselbund enthielt bereits einen Schlüssel für &apos;{name}&apos; unter dieser Adresse (ein geteilter Tresor); jetzt enthält er den Schlüssel, den Sie eingegeben haben.</translation>
+    </message>
+    <message>
+        <source>An entry called &apos;{name}&apos; already exists; choose another name.</source>
+        <translation>Ein Eintrag namens &apos;{name}&apos; existiert bereits; wählen Sie einen anderen Namen.</translation>
+    </message>
+    <message>
+        <source>An entry called &apos;{name}&apos; already exists.</source>
+        <translation>Ein Eintrag namens &apos;{name}&apos; existiert bereits.</translation>
+    </message>
+    <message>
+        <source>This entry no longer exists; it was removed elsewhere.</source>
+        <translation>Dieser Eintrag existiert nicht mehr; er wurde anderswo entfernt.</translation>
+    </message>
+    <message>
+        <source>This key belongs to an entry; remove the entry instead.</source>
+        <translation>Dieser Schlüssel gehört zu einem Eintrag; entfernen Sie stattdessen den Eintrag.</translation>
+    </message>
+    <message>
+        <source>{host} is reached over plain http://: the key travels unencrypted. Use https:// unless this is a trusted private network.</source>
+        <translation>{host} wird über unverschlüsseltes http:// erreicht: Der Schlüssel wird unverschlüsselt übertragen. Verwenden Sie https://, außer in einem vertrauenswürdigen privaten Netz.</translation>
+    </message>
+    <message>
+        <source>The key is empty: paste the key from Settings → Developers → API Key.</source>
+        <translation>Der Schlüssel ist leer: Fügen Sie den Schlüssel aus Settings → Developers → API Key ein.</translation>
+    </message>
+    <message>
+        <source>Removed the &apos;Bearer &apos; prefix: Sipstory expects the raw key in the Authorization header and rejects &apos;Bearer &lt;key&gt;&apos; as an invalid key.</source>
+        <translation>Das Präfix &apos;Bearer &apos; wurde entfernt: Sipstory erwartet den reinen Schlüssel im Authorization-Header und lehnt &apos;Bearer &lt;key&gt;&apos; als ungültigen Schlüssel ab.</translation>
+    </message>
+    <message>
+        <source>Only &apos;Bearer&apos; was pasted, without the key after it.</source>
+        <translation>Nur &apos;Bearer&apos; wurde eingefügt, ohne den Schlüssel dahinter.</translation>
+    </message>
+    <message>
+        <source>The key contains spaces or line breaks; a Sipstory key is one word. Check that only the key was copied.</source>
+        <translation>Der Schlüssel enthält Leerzeichen oder Zeilenumbrüche; ein Sipstory-Schlüssel ist ein Wort. Prüfen Sie, ob nur der Schlüssel kopiert wurde.</translation>
+    </message>
+    <message>
+        <source>The key contains control characters; copy it again.</source>
+        <translation>Der Schlüssel enthält Steuerzeichen; kopieren Sie ihn erneut.</translation>
+    </message>
+    <message>
+        <source>The key contains characters outside plain ASCII; a Sipstory key has none. Copy it again from Settings → Developers → API Key.</source>
+        <translation>Der Schlüssel enthält Zeichen außerhalb von reinem ASCII; ein Sipstory-Schlüssel hat keine. Kopieren Sie ihn erneut aus Settings → Developers → API Key.</translation>
+    </message>
+    <message>
+        <source>The key is {length} characters long, over {limit}.</source>
+        <translation>Der Schlüssel ist {length} Zeichen lang, mehr als {limit}.</translation>
+    </message>
+    <message>
+        <source>The name is empty.</source>
+        <translation>Der Name ist leer.</translation>
+    </message>
+    <message>
+        <source>The name is longer than {limit} characters.</source>
+        <translation>Der Name ist länger als {limit} Zeichen.</translation>
+    </message>
+    <message>
+        <source>The name contains control characters.</source>
+        <translation>Der Name enthält Steuerzeichen.</translation>
+    </message>
+    <message>
+        <source>base URL</source>
+        <translation>Basis-URL</translation>
+    </message>
+    <message>
+        <source>instance address</source>
+        <translation>Adresse der Instanz</translation>
+    </message>
+    <message>
+        <source>The {what} is empty.</source>
+        <translation>Die {what} ist leer.</translation>
+    </message>
+    <message>
+        <source>The {what} contains spaces; a URL has none.</source>
+        <translation>Die {what} enthält Leerzeichen; eine URL hat keine.</translation>
+    </message>
+    <message>
+        <source>The {what} contains control characters.</source>
+        <translation>Die {what} enthält Steuerzeichen.</translation>
+    </message>
+    <message>
+        <source>The {what} is not a valid URL ({error}).</source>
+        <translation>Die {what} ist keine gültige URL ({error}).</translation>
+    </message>
+    <message>
+        <source>The {what} uses &apos;{scheme}://&apos;; only https:// (or http:// for a local server) is supported.</source>
+        <translation>Die {what} verwendet &apos;{scheme}://&apos;; nur https:// (oder http:// für einen lokalen Server) wird unterstützt.</translation>
+    </message>
+    <message>
+        <source>The {what} contains a user name or password (user:password@); remove it: the API key is the only credential.</source>
+        <translation>Die {what} enthält einen Benutzernamen oder ein Passwort (user:password@); entfernen Sie es: Der API-Schlüssel ist die einzige Anmeldeinformation.</translation>
+    </message>
+    <message>
+        <source>The {what} has a query (?...); a base URL has none.</source>
+        <translation>Die {what} hat eine Abfrage (?...); eine Basis-URL hat keine.</translation>
+    </message>
+    <message>
+        <source>The {what} has a fragment (#...); a base URL has none.</source>
+        <translation>Die {what} hat ein Fragment (#...); eine Basis-URL hat keines.</translation>
+    </message>
+    <message>
+        <source>The {what} has no host name.</source>
+        <translation>Die {what} hat keinen Hostnamen.</translation>
+    </message>
+    <message>
+        <source>The host name &apos;{host}&apos; is not valid.</source>
+        <translation>Der Hostname &apos;{host}&apos; ist nicht gültig.</translation>
+    </message>
+    <message>
+        <source>The address is empty.</source>
+        <translation>Die Adresse ist leer.</translation>
+    </message>
+    <message>
+        <source>The base URL needs a scheme: start it with https:// (or http:// for a local server).</source>
+        <translation>Die Basis-URL braucht ein Schema: Beginnen Sie sie mit https:// (oder http:// für einen lokalen Server).</translation>
+    </message>
+    <message>
+        <source>The config file was damaged ({reason}) and had no usable backup. It was kept as {aside} and the list starts empty; re-add your entries (their keys are still in the keyring).</source>
+        <translation>Die Konfigurationsdatei war beschädigt ({reason}) und hatte keine brauchbare Sicherung. Sie wurde als {aside} aufbewahrt, und die Liste beginnt leer; fügen Sie Ihre Einträge erneut hinzu (ihre Schlüssel sind noch im Schlüsselbund).</translation>
+    </message>
+    <message>
+        <source>The config file was damaged ({reason}). It was kept as {aside} and the previous version restored from the backup ({count} entries); the last change may be missing.</source>
+        <translation>Die Konfigurationsdatei war beschädigt ({reason}). Sie wurde als {aside} aufbewahrt und die vorige Version aus der Sicherung wiederhergestellt ({count} Einträge); die letzte Änderung fehlt vielleicht.</translation>
+    </message>
+</context>
+<context>
     <name>DesktopServices</name>
     <message>
         <source>This desktop has no system tray for app icons (no StatusNotifier watcher on the session bus; on GNOME, the AppIndicator extension adds one).</source>

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from . import messages as M
 from .entries import Entry
 from .state import BUDGET_WINDOW, State
 from .status import CheckResult, Status
@@ -31,10 +32,7 @@ from .urls import Origin, origin_of
 RATE_LIMIT = 30
 """Requests an organization may send per hour, as the published API description says."""
 
-HOLD_BACK_HINT = (
-    "Wait until then, or force a check (sipstory-keys check --force; "
-    "in the window, Test again and confirm)."
-)
+HOLD_BACK_HINT = M.HOLD_BACK_HINT
 
 
 # --- which entries share a budget ------------------------------------------------------------
@@ -196,9 +194,7 @@ def held_back_result(until: datetime, now: datetime | None = None) -> CheckResul
     minutes = max(1, math.ceil((until - now).total_seconds() / 60))
     return CheckResult(
         Status.RATE_LIMITED,
-        "Not checked: the server said this organization has used up its requests for the "
-        "hour (HTTP 429), so the check was held back to spare the organization's budget. "
-        f"It may run again at {local_clock(until)} (in {minutes} min).",
+        M.HELD_BACK.format(clock=local_clock(until), minutes=minutes),
         HOLD_BACK_HINT,
         checked_at=now,
         retry_at=until,
@@ -222,11 +218,8 @@ class BudgetWarning:
     @property
     def message(self) -> str:
         names = ", ".join(self.entry_names)
-        shared = " (one organization)" if len(self.entry_names) > 1 else ""
-        return (
-            f"{names}{shared}: {self.used} of {self.limit} requests used in the last hour; "
-            f"{self.planned} more would go over the limit."
-        )
+        template = M.OVER_SHARED_BUDGET if len(self.entry_names) > 1 else M.OVER_BUDGET
+        return template.format(names=names, used=self.used, limit=self.limit, planned=self.planned)
 
 
 def forecast(

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from . import messages as M
 from .status import CheckResult, RateLimit, Status
 from .text import one_line
 from .times import from_iso, to_iso, utc_now
@@ -321,8 +322,7 @@ def read_channels_answer(
     if answer.status == 404:
         check = replace(
             check,
-            message=f"Nothing answers at {base_url.rstrip('/')}{INTEGRATIONS_PATH} (HTTP 404): "
-            "this URL is not a Sipstory API, or the server is too old to list channels.",
+            message=M.CHANNELS_NOTHING_AT.format(url=base_url.rstrip("/") + INTEGRATIONS_PATH),
         )
     return ChannelsResult(None, now, check)
 
@@ -334,7 +334,7 @@ def _read_json_list(answer: Answer, now: datetime, rate_limit: RateLimit | None)
         "checked_at": now,
         "rate_limit": rate_limit,
     }
-    hint = "Check that the base URL is a Sipstory API and that the server is up to date."
+    hint = M.CHANNELS_HINT
 
     def failed(message: str, hint: str = hint) -> ChannelsResult:
         return ChannelsResult(None, now, CheckResult(Status.UNEXPECTED, message, hint, **common))
@@ -343,23 +343,22 @@ def _read_json_list(answer: Answer, now: datetime, rate_limit: RateLimit | None)
         from .client import MAX_BODY_BYTES
 
         return failed(
-            f"The channel list is larger than {MAX_BODY_BYTES // 1024} KB and could not be "
-            "read in full.",
-            "Open the channels in Sipstory's web app instead.",
+            M.CHANNELS_TOO_LARGE.format(kb=MAX_BODY_BYTES // 1024),
+            M.CHANNELS_TOO_LARGE_HINT,
         )
     try:
         body = json.loads(answer.body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        return failed(f"The server answered HTTP {answer.status} with JSON that cannot be read.")
+        return failed(M.CHANNELS_UNREADABLE.format(status=answer.status))
     if answer.status != 200 or not isinstance(body, list):
-        return failed(
-            f"The server answered HTTP {answer.status} with {_shape(body)}, not a list of channels."
-        )
+        return failed(M.CHANNELS_NOT_A_LIST.format(status=answer.status, shape=_shape(body)))
     channels, skipped = parse_channels(body)
-    count = f"{len(channels)} channel" + ("" if len(channels) == 1 else "s")
-    message = f"The key works: {count} listed."
+    if len(channels) == 1:
+        message = M.CHANNELS_LISTED_ONE
+    else:
+        message = M.CHANNELS_LISTED.format(count=len(channels))
     if skipped:
-        message += f" {skipped} item(s) of the answer could not be read and were skipped."
+        message = M.CHANNELS_SKIPPED.format(listed=message, skipped=skipped)
     check = CheckResult(Status.CONNECTED, message, **common)
     return ChannelsResult(channels, now, check, skipped)
 
@@ -368,13 +367,13 @@ def _shape(body: Any) -> str:
     """A short, safe description of a JSON value: its type, and an object's first keys."""
     if isinstance(body, dict):
         keys = ", ".join(one_line(str(k), 30) for k in list(body)[:5])
-        return f"a JSON object ({keys})" if keys else "an empty JSON object"
+        return M.JSON_OBJECT.format(keys=keys) if keys else M.JSON_EMPTY_OBJECT
     if isinstance(body, list):
-        return "a JSON array"
+        return M.JSON_ARRAY
     if body is None:
-        return "JSON null"
-    names = {bool: "a JSON boolean", str: "a JSON string", int: "a JSON number"}
-    return names.get(type(body), "a JSON number")
+        return M.JSON_NULL
+    names = {bool: M.JSON_BOOLEAN, str: M.JSON_STRING, int: M.JSON_NUMBER}
+    return names.get(type(body), M.JSON_NUMBER)
 
 
 # --- cache -----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from . import messages as M
 from .budget import BudgetGrouper, BudgetWarning, forecast, held_back_result, held_back_until
 from .entries import Entry
 from .keys import masked
@@ -70,9 +71,8 @@ def _without_key(result: CheckResult, key: str) -> CheckResult:
 def no_secret_result() -> CheckResult:
     return CheckResult(
         Status.NO_SECRET,
-        "The keyring holds no key for this entry.",
-        "It may have been deleted from the keyring by another program: store it again "
-        "(sipstory-keys replace-key NAME; or Replace key in the window).",
+        M.NO_SECRET,
+        M.NO_SECRET_HINT,
         request_sent=False,
     )
 
@@ -81,9 +81,8 @@ def no_key_saved_result() -> CheckResult:
     """The result of a check of an entry that was never given a key (an imported one)."""
     return CheckResult(
         Status.NO_SECRET,
-        "No key is saved for this entry yet.",
-        "An imported entry comes without its key: add it with Replace key in the window "
-        "(or sipstory-keys replace-key NAME).",
+        M.NO_KEY_SAVED,
+        M.NO_KEY_SAVED_HINT,
         request_sent=False,
     )
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import requests
 
+from . import messages as M
 from .budget import RATE_LIMIT
 from .client import (
     MAX_BODY_BYTES,
@@ -35,10 +36,7 @@ from .urls import Origin, is_local_host, origin_of, suggest_api_base
 
 log = logging.getLogger(__name__)
 
-ROTATION_HINT = (
-    "A key stops working at once when it is rotated in Settings → Developers → API Key. "
-    "Copy the current key from there and replace the one saved here."
-)
+ROTATION_HINT = M.ROTATION_HINT
 
 
 _NOT_JSON = object()  # what _json_body returns for a body that is not JSON (JSON null is None)
@@ -100,12 +98,12 @@ def _retry_at(answer: Answer, now: datetime) -> datetime | None:
     return now + timedelta(seconds=min(seconds, MAX_WAIT_SECONDS))
 
 
-def _describe_wait(retry_at: datetime | None, now: datetime) -> str:
+def _rate_limited_message(retry_at: datetime | None, now: datetime, limit: int) -> str:
     if retry_at is None:
-        return "The limit resets within the hour."
+        return M.RATE_LIMITED_RESETS.format(limit=limit)
     minutes = max(1, round((retry_at - now).total_seconds() / 60))
     # Local time, as everywhere the GUI and the CLI write a time of day (budget.py too).
-    return f"It may be checked again in {minutes} min, at {local_clock(retry_at)}."
+    return M.RATE_LIMITED_AT.format(limit=limit, minutes=minutes, clock=local_clock(retry_at))
 
 
 def _message_of(body: Any) -> str:
@@ -134,12 +132,11 @@ def classify_answer(answer: Answer, base_url: str, *, now: datetime | None = Non
 
     if 300 <= status < 400:
         location = one_line(answer.headers.get("Location", ""), 500)
-        target = location or "an address it did not give"
+        redirect = M.REDIRECTED.format(target=location, status=status) if location else ""
         return result(
             Status.REDIRECTED,
-            f"The server redirects to {target} (HTTP {status}); the key was not sent there.",
-            "Sipstory Desktop never follows a redirect with your key. If you trust the new "
-            "address, use it as the base URL (often http:// → https://, or a missing /api).",
+            redirect or M.REDIRECTED_NOWHERE.format(status=status),
+            M.REDIRECTED_HINT,
             location=location or None,
         )
     if status == 429:
@@ -150,10 +147,8 @@ def classify_answer(answer: Answer, base_url: str, *, now: datetime | None = Non
         # (budget.shown_used): used/limit, all of it used.
         return result(
             Status.RATE_LIMITED,
-            "The key is valid, but the organization has used up its requests for this hour "
-            f"({limit}/{limit} used; HTTP 429). {_describe_wait(retry_at, now)}",
-            f"Wait until then. Each check may count against the organization's {limit} "
-            "requests per hour, so avoid checking again and again.",
+            _rate_limited_message(retry_at, now, limit),
+            M.RATE_LIMITED_HINT.format(limit=limit),
             retry_at=retry_at,
         )
     if status in (401, 403):
@@ -161,41 +156,35 @@ def classify_answer(answer: Answer, base_url: str, *, now: datetime | None = Non
         if said == "No subscription found":
             return result(
                 Status.NO_SUBSCRIPTION,
-                "The key is valid, but its organization has no subscription.",
-                "Start or renew the organization's subscription in Sipstory's billing "
-                "settings; the key itself is fine.",
+                M.NO_SUBSCRIPTION,
+                M.NO_SUBSCRIPTION_HINT,
             )
         if said == "No API Key found":
             return result(
                 Status.INVALID_KEY,
-                "The server received no key (No API Key found).",
-                "A proxy in front of the server may strip the Authorization header: "
-                "check its configuration.",
+                M.NO_KEY_RECEIVED,
+                M.NO_KEY_RECEIVED_HINT,
             )
         if said == "Invalid API key":
-            return result(
-                Status.INVALID_KEY, "The server rejected the key: Invalid API key.", ROTATION_HINT
-            )
+            return result(Status.INVALID_KEY, M.INVALID_KEY, ROTATION_HINT)
         if not answer.body.strip():
             return result(
                 Status.INVALID_KEY,
-                f"The server rejected the key without a reason (HTTP {status}); its key "
-                "lookup may have failed.",
-                "Try again in a moment. If it persists, copy the key again from "
-                "Settings → Developers → API Key.",
+                M.REJECTED_SILENTLY.format(status=status),
+                M.REJECTED_SILENTLY_HINT,
             )
-        reason = f": {said}" if said else ""
         return result(
             Status.INVALID_KEY,
-            f"The server refused the key (HTTP {status}){reason}.",
+            M.REFUSED_SAYING.format(status=status, said=said)
+            if said
+            else M.REFUSED.format(status=status),
             ROTATION_HINT,
         )
     if status >= 500:
         return result(
             Status.SERVER_ERROR,
-            f"The server failed with HTTP {status}.",
-            "The fault is on the server's side, not your key: try again later, or look at "
-            "the instance's logs if it is yours.",
+            M.SERVER_ERROR.format(status=status),
+            M.SERVER_ERROR_HINT,
         )
     if status == 404 or (200 <= status < 300 and body is _NOT_JSON and _looks_like_html(answer)):
         return _not_api(result, answer, base_url)
@@ -203,37 +192,34 @@ def classify_answer(answer: Answer, base_url: str, *, now: datetime | None = Non
         if answer.truncated and "json" in answer.content_type:
             return result(
                 Status.UNEXPECTED,
-                f"The server answered HTTP {status} with more than {MAX_BODY_BYTES // 1024} KiB "
-                f"of {answer.content_type}; the rest was not read. A Sipstory API answers "
-                '{"connected": true}, a few bytes.',
-                "Check the base URL, and that the server really is Sipstory.",
+                M.TRUNCATED.format(
+                    status=status, kib=MAX_BODY_BYTES // 1024, content_type=answer.content_type
+                ),
+                M.NOT_SIPSTORY_HINT,
             )
         if body is _NOT_JSON:
-            kind = one_line(answer.content_type, 80) or "no content type"
+            kind = one_line(answer.content_type, 80) or M.NO_CONTENT_TYPE
             return result(
                 Status.NOT_API,
-                f"The server answered HTTP {status} with {kind}, not JSON: this URL is not a "
-                "Sipstory API.",
+                M.NOT_JSON.format(status=status, kind=kind),
                 _suggestion_hint(base_url),
                 suggested_base_url=suggest_api_base(base_url),
             )
         if status == 200 and isinstance(body, dict) and body.get("connected") is True:
-            return result(Status.CONNECTED, "The key works: the server confirmed the connection.")
+            return result(Status.CONNECTED, M.CONNECTED)
         shown = one_line(json.dumps(body), 120)
         return result(
             Status.UNEXPECTED,
-            f"The server answered HTTP {status} but did not confirm the connection: {shown}",
-            'A Sipstory API answers {"connected": true}. Check the base URL, and that the '
-            "server really is Sipstory.",
+            M.NOT_CONFIRMED.format(status=status, shown=shown),
+            M.NOT_CONFIRMED_HINT.format(),
         )
     said = _message_of(body)
-    if status == 402:
-        hint = "The server asks for payment: check the organization's billing in Sipstory."
-    else:
-        hint = "Check the base URL and the server's version; this is not a Sipstory answer."
+    hint = M.PAYMENT_HINT if status == 402 else M.UNKNOWN_ANSWER_HINT
     return result(
         Status.UNEXPECTED,
-        f"Unexpected answer: HTTP {status}{': ' + said if said else ''}.",
+        M.UNEXPECTED_SAYING.format(status=status, said=said)
+        if said
+        else M.UNEXPECTED.format(status=status),
         hint,
     )
 
@@ -241,20 +227,13 @@ def classify_answer(answer: Answer, base_url: str, *, now: datetime | None = Non
 def _suggestion_hint(base_url: str) -> str:
     suggestion = suggest_api_base(base_url)
     if suggestion:
-        return f"Try {suggestion} as the base URL (a self-hosted API lives under /api/public/v1)."
-    return (
-        "Check the base URL: Sipstory Cloud is https://api.sipstory.tech/public/v1, a "
-        "self-hosted instance https://your-domain/api/public/v1."
-    )
+        return M.SUGGESTION_HINT.format(suggestion=suggestion)
+    return M.BASE_URL_HINT
 
 
 def _not_api(result: Any, answer: Answer, base_url: str) -> CheckResult:
     suggestion = suggest_api_base(base_url)
-    if answer.status == 404:
-        message = f"Nothing answers at {base_url.rstrip('/')}/is-connected (HTTP 404): "
-        message += "this URL is not a Sipstory API."
-    else:
-        message = "This is the web app, not the API: the server answered with a web page."
+    message = M.NOTHING_AT.format(url=base_url.rstrip("/")) if answer.status == 404 else M.WEB_APP
     checked: CheckResult = result(
         Status.NOT_API, message, _suggestion_hint(base_url), suggested_base_url=suggestion
     )
@@ -313,8 +292,8 @@ def unreadable_answer(answer: Answer, error: Exception, base_url: str) -> CheckR
     log.exception("could not read an answer from %s", base_url)
     return CheckResult(
         Status.UNEXPECTED,
-        f"The answer (HTTP {answer.status}) could not be read: {type(error).__name__}.",
-        "Check the base URL; if this persists, report it with the app's log.",
+        M.UNREADABLE.format(status=answer.status, error=type(error).__name__),
+        M.REPORT_HINT,
         http_status=answer.status,
         latency_ms=answer.latency_ms,
     )
@@ -342,26 +321,17 @@ def classify_failure(
         # requests' and urllib3's ProxyError: the proxy failed, not the server; base URLs
         # are checked before anything is sent, so an unusable URL is the proxy's
         return _proxy_failure(chain, origin, proxy, timeout, common)
-    via = f" through the proxy {shown_proxy(proxy)}" if proxy else ""
+    via = shown_proxy(proxy) if proxy else ""
     if isinstance(exc, requests.exceptions.SSLError) or any(
         isinstance(e, ssl.SSLError | ssl.CertificateError) for e in chain
     ):
-        if proxy:
-            first = (
-                "A proxy that inspects TLS shows certificates of its own authority: add your "
-                "organization's certificate authority (or the instance's private one) to "
-                "your system's trust store."
-            )
-        else:
-            first = (
-                "If the instance uses a private certificate authority, add it to your "
-                "system's trust store."
-            )
+        reason = _tls_reason(chain)
         return CheckResult(
             Status.TLS_ERROR,
-            f"The TLS connection to {origin.host}{via} failed: {_tls_reason(chain)}.",
-            f"{first} Check that the address is the one on the certificate, and that the "
-            "certificate has not expired.",
+            M.TLS_FAILED_VIA.format(host=origin.host, proxy=via, reason=reason)
+            if via
+            else M.TLS_FAILED.format(host=origin.host, reason=reason),
+            M.TLS_HINT_VIA if via else M.TLS_HINT,
             **common,
         )
     if isinstance(exc, requests.exceptions.Timeout) or any(
@@ -369,60 +339,54 @@ def classify_failure(
     ):
         return CheckResult(
             Status.TIMEOUT,
-            f"No answer from {where}{via} within {timeout:g} s.",
-            "The server may be overloaded, or a firewall may drop the connection; check the "
-            "address and try again later.",
+            M.TIMEOUT_VIA.format(where=where, proxy=via, timeout=f"{timeout:g}")
+            if via
+            else M.TIMEOUT.format(where=where, timeout=f"{timeout:g}"),
+            M.TIMEOUT_HINT,
             **common,
         )
     if any(isinstance(e, socket.gaierror) for e in chain) or "NameResolutionError" in names:
         return CheckResult(
             Status.UNREACHABLE,
-            f"The host name {origin.host} could not be found.",
-            "Check the spelling of the address and your network connection.",
+            M.HOST_NOT_FOUND.format(host=origin.host),
+            M.HOST_NOT_FOUND_HINT,
             **common,
         )
     if any(isinstance(e, ConnectionRefusedError) for e in chain):
-        if is_local_host(origin.host):
-            hint = (
-                "Is your instance running? Start it (with the common compose file: "
-                "'docker compose up -d') and check the port: 4007 for that file, 5000 inside "
-                "the container, 3000 for a backend run from source."
-            )
-        else:
-            hint = "Check the port, that the server is up, and that no firewall blocks it."
-        return CheckResult(Status.UNREACHABLE, f"Connection refused by {where}.", hint, **common)
+        hint = M.REFUSED_LOCAL_HINT if is_local_host(origin.host) else M.REFUSED_HINT
+        message = M.REFUSED_CONNECTION.format(where=where)
+        return CheckResult(Status.UNREACHABLE, message, hint, **common)
     cut_names = {"RemoteDisconnected", "ProtocolError", "IncompleteRead", "ChunkedEncodingError"}
     if any(isinstance(e, ConnectionResetError | BrokenPipeError) for e in chain) or (
         names & cut_names
     ):
         return CheckResult(
             Status.UNREACHABLE,
-            f"The connection to {where} was cut before a full answer came back.",
-            "A proxy or firewall may be resetting the connection, or the server crashed; "
-            "try again, and check the server if it is yours.",
+            M.CUT.format(where=where),
+            M.CUT_HINT,
             **common,
         )
     if isinstance(exc, requests.exceptions.ConnectionError):
         reason = next((e.strerror for e in chain if isinstance(e, OSError) and e.strerror), "")
         return CheckResult(
             Status.UNREACHABLE,
-            f"Cannot connect to {where}" + (f": {reason}." if reason else "."),
-            "Check the address, your network connection, and that the server is up.",
+            M.CANNOT_CONNECT_BECAUSE.format(where=where, reason=reason)
+            if reason
+            else M.CANNOT_CONNECT.format(where=where),
+            M.CANNOT_CONNECT_HINT,
             **common,
         )
     if isinstance(exc, requests.exceptions.ContentDecodingError):
         return CheckResult(
             Status.UNEXPECTED,
-            f"The answer from {where} could not be decoded: its Content-Encoding is broken "
-            "or not one that was asked for (gzip, deflate).",
-            "A Sipstory server does not answer like this: check the base URL and any proxy "
-            "in front of the server.",
+            M.UNDECODABLE.format(where=where),
+            M.UNDECODABLE_HINT,
             **common,
         )
     return CheckResult(
         Status.UNEXPECTED,
-        f"The check failed: {type(exc).__name__}.",
-        "Check the base URL; if this persists, report it with the app's log.",
+        M.CHECK_FAILED.format(error=type(exc).__name__),
+        M.REPORT_HINT,
         **common,
     )
 
@@ -436,50 +400,52 @@ def _proxy_failure(
 ) -> CheckResult:
     """The proxy could not be used: unreachable, its TLS failed, or it refused the tunnel."""
     where = f"{origin.host}:{origin.port}"
-    name = shown_proxy(proxy) if proxy else "from the environment"
+    name = shown_proxy(proxy) if proxy else M.PROXY_FROM_ENVIRONMENT
     variable = "HTTPS_PROXY" if origin.scheme == "https" else "HTTP_PROXY"
-    hint = (
-        f"Check the proxy in {variable} (or ALL_PROXY); a host reached without the proxy "
-        "belongs in NO_PROXY."
-    )
     status, message, first = Status.UNREACHABLE, "", ""
     tunnel = next((str(e) for e in chain if str(e).startswith("Tunnel connection failed")), "")
     if any(isinstance(e, ssl.SSLError | ssl.CertificateError) for e in chain):
         status = Status.TLS_ERROR
-        message = f"The TLS connection to the proxy {name} failed: {_tls_reason(chain)}."
-        first = "The proxy's certificate must be signed by an authority your system trusts."
+        message = M.PROXY_TLS.format(name=name, reason=_tls_reason(chain))
+        first = M.PROXY_TLS_FIRST
     elif any(
         isinstance(e, TimeoutError | socket.timeout | requests.exceptions.Timeout) for e in chain
     ):  # a timeout of requests: the deadline (DeadlineExceeded) may have cut the tunnel
-        status, message = Status.TIMEOUT, f"No answer from the proxy {name} within {timeout:g} s."
+        status = Status.TIMEOUT
+        message = M.PROXY_TIMEOUT.format(name=name, timeout=f"{timeout:g}")
     elif tunnel:  # the proxy answered CONNECT with something else than 200
         answer = one_line(tunnel.partition(":")[2].strip(), 80)
-        message = f"The proxy {name} would not open a connection to {where} ({answer})."
+        message = M.PROXY_TUNNEL.format(name=name, where=where, answer=answer)
         if answer.startswith("407"):
-            first = (
-                "The proxy asks for a login: its user name and password go in its URL "
-                "(http://user:password@host:port), and were missing or refused."
-            )
+            first = M.PROXY_LOGIN_FIRST
         elif answer.startswith("5"):
-            first = f"The proxy could not reach {where}: check the address, and that it is up."
+            first = M.PROXY_UNREACHED_FIRST.format(where=where)
         else:
-            first = "The proxy's rules may block this host: ask whoever runs the proxy."
+            first = M.PROXY_RULES_FIRST
     elif any(isinstance(e, socket.gaierror) for e in chain) or "NameResolutionError" in {
         type(e).__name__ for e in chain
     }:
-        message = f"Cannot connect to the proxy {name}: its host name could not be found."
+        message = M.PROXY_HOST_NOT_FOUND.format(name=name)
     elif any(isinstance(e, requests.exceptions.InvalidSchema) for e in chain):
         status = Status.UNEXPECTED
-        message = f"The proxy {name} is a SOCKS proxy, which this app cannot use."
-        first = "Set an HTTP proxy instead, or list the host in NO_PROXY."
+        message = M.PROXY_SOCKS.format(name=name)
+        first = M.PROXY_SOCKS_FIRST
     elif any(isinstance(e, requests.exceptions.InvalidURL) for e in chain):
-        status, message = Status.UNEXPECTED, f"The proxy {name} is not a URL that can be used."
+        status, message = Status.UNEXPECTED, M.PROXY_INVALID.format(name=name)
     else:
         reason = next((e.strerror for e in chain if isinstance(e, OSError) and e.strerror), "")
-        message = f"Cannot connect to the proxy {name}" + (f": {reason.lower()}" if reason else "")
-        message += "."
+        message = (
+            M.PROXY_CANNOT_CONNECT_BECAUSE.format(name=name, reason=reason.lower())
+            if reason
+            else M.PROXY_CANNOT_CONNECT.format(name=name)
+        )
     # Whatever failed, it failed before the tunnel: the request never reached the server.
-    return CheckResult(status, message, f"{first} {hint}".strip(), request_sent=False, **common)
+    hint = (
+        M.PROXY_HINT_AFTER.format(first=first, variable=variable)
+        if first
+        else M.PROXY_HINT.format(variable=variable)
+    )
+    return CheckResult(status, message, hint, request_sent=False, **common)
 
 
 def _tls_reason(chain: list[BaseException]) -> str:
@@ -489,11 +455,11 @@ def _tls_reason(chain: list[BaseException]) -> str:
 def _short_tls_reason(reason: str) -> str:
     lowered = reason.lower()
     if "expired" in lowered:
-        return "the certificate has expired"
+        return M.TLS_EXPIRED
     if "self-signed" in lowered or "self signed" in lowered:
-        return "the certificate is self-signed"
+        return M.TLS_SELF_SIGNED
     if "hostname" in lowered or "doesn't match" in lowered or "ip address mismatch" in lowered:
-        return "the certificate is for another host name"
+        return M.TLS_OTHER_HOST
     if "unable to get local issuer" in lowered or "verify failed" in lowered:
-        return "the certificate is not signed by an authority this computer trusts"
-    return "the handshake failed"
+        return M.TLS_UNTRUSTED
+    return M.TLS_HANDSHAKE

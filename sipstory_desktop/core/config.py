@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from . import messages as M
 from .entries import Entry, EntryError
 from .fileio import LockTimeout, atomic_write, backup_path, locked
 from .paths import AppPaths
@@ -166,17 +167,11 @@ class ConfigStore:
         self.path.replace(aside)
         log.warning("config damaged (%s); set aside as %s", reason, aside.name)
         if entries is None:
-            self.notices.append(
-                f"The config file was damaged ({reason}) and had no usable backup. "
-                f"It was kept as {aside} and the list starts empty; re-add your entries "
-                "(their keys are still in the keyring)."
-            )
+            self.notices.append(M.CONFIG_LOST.format(reason=reason, aside=aside))
             return []
         self._write(entries)
         self.notices.append(
-            f"The config file was damaged ({reason}). It was kept as {aside} and the "
-            f"previous version restored from the backup ({len(entries)} entries); "
-            "the last change may be missing."
+            M.CONFIG_RESTORED.format(reason=reason, aside=aside, count=len(entries))
         )
         return entries
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from . import messages as M
 from .times import from_iso, to_iso, utc_now
 from .urls import (
     CLOUD_BASE_URL,
@@ -105,11 +106,11 @@ def check_name(name: str) -> str:
     """A name trimmed and checked; raises :class:`EntryError` with the reason."""
     name = name.strip()
     if not name:
-        raise EntryError("The name is empty.")
+        raise EntryError(M.NAME_EMPTY)
     if len(name) > MAX_NAME_LENGTH:
-        raise EntryError(f"The name is longer than {MAX_NAME_LENGTH} characters.")
+        raise EntryError(M.NAME_TOO_LONG.format(limit=MAX_NAME_LENGTH))
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
-        raise EntryError("The name contains control characters.")
+        raise EntryError(M.NAME_CONTROL)
     return name
 
 

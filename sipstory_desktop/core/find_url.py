@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from . import messages as M
 from .classify import classify_failure, timeout_of
 from .client import Answer, ApiClient, proxy_for
 from .status import Status
@@ -178,7 +179,7 @@ def candidates(address: str, *, local_ports: Sequence[int] = LOCAL_PORTS) -> lis
 def _with_scheme(address: str) -> str:
     text = address.strip() if isinstance(address, str) else ""
     if not text:
-        raise UrlError("The address is empty.")
+        raise UrlError(M.ADDRESS_EMPTY)
     if _HAS_SCHEME.match(text):
         return text
     try:

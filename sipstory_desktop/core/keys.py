@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import messages as M
+
 MAX_KEY_LENGTH = 1024  # Windows' Credential Locker holds 2560 bytes, UTF-16: keep well below.
 _BEARER = re.compile(r"^bearer(\s+|$)", re.IGNORECASE)
 
@@ -30,31 +32,20 @@ def clean_key(text: str) -> CleanKey:
     notes: list[str] = []
     key = text.strip()
     if not key:
-        raise InvalidKeyText(
-            "The key is empty: paste the key from Settings → Developers → API Key."
-        )
+        raise InvalidKeyText(M.KEY_EMPTY)
     if _BEARER.match(key):
         key = _BEARER.sub("", key, count=1).strip()
-        notes.append(
-            "Removed the 'Bearer ' prefix: Sipstory expects the raw key in the Authorization "
-            "header and rejects 'Bearer <key>' as an invalid key."
-        )
+        notes.append(M.BEARER_REMOVED)
         if not key:
-            raise InvalidKeyText("Only 'Bearer' was pasted, without the key after it.")
+            raise InvalidKeyText(M.ONLY_BEARER)
     if any(ch.isspace() for ch in key):
-        raise InvalidKeyText(
-            "The key contains spaces or line breaks; a Sipstory key is one word. "
-            "Check that only the key was copied."
-        )
+        raise InvalidKeyText(M.KEY_SPACES)
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in key):
-        raise InvalidKeyText("The key contains control characters; copy it again.")
+        raise InvalidKeyText(M.KEY_CONTROL)
     if not key.isascii():
-        raise InvalidKeyText(
-            "The key contains characters outside plain ASCII; a Sipstory key has none. "
-            "Copy it again from Settings → Developers → API Key."
-        )
+        raise InvalidKeyText(M.KEY_NOT_ASCII)
     if len(key) > MAX_KEY_LENGTH:
-        raise InvalidKeyText(f"The key is {len(key)} characters long, over {MAX_KEY_LENGTH}.")
+        raise InvalidKeyText(M.KEY_TOO_LONG.format(length=len(key), limit=MAX_KEY_LENGTH))
     return CleanKey(key, tuple(notes))
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
 
+from . import messages as M
 from . import secret_service
 
 if TYPE_CHECKING:  # keyring itself is imported at the first call, off the GUI thread
@@ -98,18 +99,13 @@ def describe_backend(backend: keyring.backend.KeyringBackend) -> BackendInfo:
 
 def no_keyring_hint() -> str:
     if sys.platform.startswith("linux"):
-        return (
-            "Install and start a Secret Service provider (GNOME Keyring: "
-            "'sudo apt install gnome-keyring'; or KeePassXC with its Secret Service "
-            "integration) inside a desktop session. Without a desktop, run the command under "
-            "'dbus-run-session' with gnome-keyring-daemon unlocked."
-        )
-    return "Check that your system keychain is available, then try again."
+        return M.NO_KEYRING_LINUX_HINT
+    return M.NO_KEYRING_HINT
 
 
-LOCKED_MESSAGE = "{provider} is locked."
-CLOSED_MESSAGE = "{provider} has no database open (or shares none over the Secret Service)."
-NO_COLLECTION_MESSAGE = "{provider} has no default keyring to keep keys in."
+LOCKED_MESSAGE = M.LOCKED
+CLOSED_MESSAGE = M.CLOSED
+NO_COLLECTION_MESSAGE = M.NO_COLLECTION
 
 
 def is_locked_message(message: str) -> bool:
@@ -123,27 +119,23 @@ def is_locked_message(message: str) -> bool:
 
 def locked_error(provider: str, closed: bool = False) -> SecretStoreError:
     """The keyring is locked, or KeePassXC's database closed: not "no key"."""
-    who = provider or "The keyring"
+    who = provider or M.THE_KEYRING
     if closed and provider == "KeePassXC":
         return SecretStoreError(
             SecretErrorKind.LOCKED,
             CLOSED_MESSAGE.format(provider=who),
-            "Open and unlock the database in KeePassXC, with its Secret Service integration "
-            "on and a group shared (Database Settings), then check again. Your entries and "
-            "keys are kept.",
+            M.CLOSED_HINT,
         )
     if closed:
         return SecretStoreError(
             SecretErrorKind.LOCKED,
             NO_COLLECTION_MESSAGE.format(provider=who),
-            "Create or unlock its default keyring (for GNOME: Passwords and Keys), then "
-            "check again; saving a key asks it to create one. Your entries are kept.",
+            M.NO_COLLECTION_HINT,
         )
     return SecretStoreError(
         SecretErrorKind.LOCKED,
         LOCKED_MESSAGE.format(provider=who),
-        "Unlock it (the Unlock action asks it to show its prompt; 'sipstory-keys unlock' "
-        "does the same), then check again. Your entries and keys are kept.",
+        M.LOCKED_HINT,
     )
 
 
@@ -164,8 +156,8 @@ def _run_with_timeout(call: Callable[[], T], timeout: float, what: str) -> T:
     if worker.is_alive():
         raise SecretStoreError(
             SecretErrorKind.TIMEOUT,
-            f"The keyring did not answer within {timeout:.0f} s.",
-            "An unlock prompt may be waiting on your screen; answer it and try again.",
+            M.KEYRING_TIMEOUT.format(timeout=f"{timeout:.0f}"),
+            M.KEYRING_TIMEOUT_HINT,
         )
     if failure:
         raise failure[0]
@@ -182,55 +174,53 @@ def _translate(exc: BaseException, what: str) -> SecretStoreError:
     if isinstance(exc, secret_service.PromptDismissed):
         return SecretStoreError(
             SecretErrorKind.LOCKED,
-            "The keyring's prompt was dismissed; the keys stay locked.",
-            "Check again and answer the prompt (allow Sipstory Desktop) to read the keys.",
+            M.PROMPT_DISMISSED,
+            M.PROMPT_HINT,
         )
     if isinstance(exc, secret_service.PromptTimedOut):
         return SecretStoreError(
             SecretErrorKind.TIMEOUT,
-            "Nobody answered the keyring's prompt in time.",
-            "Check again and answer the prompt (allow Sipstory Desktop) to read the keys.",
+            M.PROMPT_UNANSWERED,
+            M.PROMPT_HINT,
         )
     if isinstance(exc, keyring.errors.NoKeyringError):
-        return SecretStoreError(
-            SecretErrorKind.UNAVAILABLE, "No system keyring is available.", no_keyring_hint()
-        )
+        return SecretStoreError(SecretErrorKind.UNAVAILABLE, M.NO_KEYRING, no_keyring_hint())
     if isinstance(exc, keyring.errors.KeyringLocked):
         return SecretStoreError(
             SecretErrorKind.LOCKED,
-            "The keyring is locked.",
-            "Unlock it (log in to your desktop again, or open your password manager) and retry.",
+            M.KEYRING_LOCKED,
+            M.KEYRING_LOCKED_HINT,
         )
     if isinstance(exc, keyring.errors.InitError):
         if "dismissed" in text.lower():
             return SecretStoreError(
                 SecretErrorKind.LOCKED,
-                "The keyring asked to be unlocked or created and the prompt was dismissed.",
-                "Retry and answer the keyring's prompt; set a password for the keyring if asked.",
+                M.INIT_DISMISSED,
+                M.INIT_DISMISSED_HINT,
             )
         return SecretStoreError(
             SecretErrorKind.UNAVAILABLE,
-            f"The keyring could not be opened ({text or type(exc).__name__}).",
+            M.NOT_OPENED.format(error=text or type(exc).__name__),
             no_keyring_hint(),
         )
     if isinstance(exc, keyring.errors.PasswordSetError):
         return SecretStoreError(
             SecretErrorKind.FAILED,
-            f"The keyring refused to store the key ({text or 'no reason given'}).",
-            "Check that the keyring is unlocked and writable, then try again.",
+            M.NOT_STORED.format(error=text or M.NO_REASON),
+            M.NOT_STORED_HINT,
         )
     if isinstance(exc, keyring.errors.PasswordDeleteError):
         return SecretStoreError(
             SecretErrorKind.FAILED,
-            f"The keyring refused to delete the key ({text or 'no reason given'}).",
-            "Check that the keyring is unlocked, then try again.",
+            M.NOT_DELETED.format(error=text or M.NO_REASON),
+            M.NOT_DELETED_HINT,
         )
     if isinstance(exc, UnicodeError):  # its text quotes a byte of the secret
         text = "the stored key is not text"
     return SecretStoreError(
         SecretErrorKind.FAILED,
-        f"The keyring failed while trying to {what} ({type(exc).__name__}: {text[:200]}).",
-        "Check that the keyring is running and unlocked, then try again.",
+        M.KEYRING_FAILED.format(what=what, error=f"{type(exc).__name__}: {text[:200]}"),
+        M.KEYRING_FAILED_HINT,
     )
 
 

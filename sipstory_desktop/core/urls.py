@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
+from . import messages as M
+
 CLOUD_BASE_URL = "https://api.sipstory.tech/public/v1"
 SELF_HOSTED_API_PATH = "/api/public/v1"
 BACKEND_API_PATH = "/public/v1"
@@ -45,39 +47,33 @@ class Origin:
 
 def _split(text: str, what: str) -> SplitResult:
     if not text or not text.strip():
-        raise UrlError(f"The {what} is empty.")
+        raise UrlError(M.URL_EMPTY.format(what=what))
     if text != text.strip():
         text = text.strip()
     if any(ch.isspace() for ch in text):
-        raise UrlError(f"The {what} contains spaces; a URL has none.")
+        raise UrlError(M.URL_SPACES.format(what=what))
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
-        raise UrlError(f"The {what} contains control characters.")
+        raise UrlError(M.URL_CONTROL.format(what=what))
     try:
         parts = urlsplit(text)
         parts.port  # noqa: B018  (raises ValueError on a bad port)
     except ValueError as exc:
-        raise UrlError(f"The {what} is not a valid URL ({exc}).") from None
+        raise UrlError(M.URL_INVALID.format(what=what, error=exc)) from None
     if parts.scheme.lower() not in _SUPPORTED_SCHEMES:
-        raise UrlError(
-            f"The {what} uses '{parts.scheme}://'; only https:// (or http:// for a local "
-            "server) is supported."
-        )
+        raise UrlError(M.URL_SCHEME.format(what=what, scheme=parts.scheme))
     if "@" in parts.netloc:
-        raise UrlError(
-            f"The {what} contains a user name or password (user:password@); "
-            "remove it: the API key is the only credential."
-        )
+        raise UrlError(M.URL_LOGIN.format(what=what))
     if parts.query or text.endswith("?"):
-        raise UrlError(f"The {what} has a query (?...); a base URL has none.")
+        raise UrlError(M.URL_QUERY.format(what=what))
     if parts.fragment or "#" in text:
-        raise UrlError(f"The {what} has a fragment (#...); a base URL has none.")
+        raise UrlError(M.URL_FRAGMENT.format(what=what))
     _check_host(parts.hostname or "", what)
     return parts
 
 
 def _check_host(host: str, what: str) -> None:
     if not host:
-        raise UrlError(f"The {what} has no host name.")
+        raise UrlError(M.URL_NO_HOST.format(what=what))
     try:
         ipaddress.ip_address(host)
         return
@@ -86,10 +82,10 @@ def _check_host(host: str, what: str) -> None:
     try:
         ascii_host = host.encode("idna").decode("ascii")
     except UnicodeError:
-        raise UrlError(f"The host name '{host}' is not valid.") from None
+        raise UrlError(M.HOST_INVALID.format(host=host)) from None
     labels = ascii_host.rstrip(".").split(".")
     if not all(_HOST_LABEL.match(label) for label in labels):
-        raise UrlError(f"The host name '{host}' is not valid.")
+        raise UrlError(M.HOST_INVALID.format(host=host))
 
 
 def _rebuild(parts: SplitResult, path: str) -> str:
@@ -100,10 +96,8 @@ def _rebuild(parts: SplitResult, path: str) -> str:
 def normalize_base_url(text: str) -> str:
     """Check a custom base URL and return it as given, less a trailing slash."""
     if text and text.strip() and not _HAS_SCHEME.match(text.strip()):
-        raise UrlError(
-            "The base URL needs a scheme: start it with https:// (or http:// for a local server)."
-        )
-    parts = _split(text, "base URL")
+        raise UrlError(M.URL_NO_SCHEME)
+    parts = _split(text, M.BASE_URL)
     return _rebuild(parts, parts.path.rstrip("/"))
 
 
@@ -117,7 +111,7 @@ def base_url_for_instance(address: str) -> str:
     stripped = address.strip() if address else address
     if stripped and not _HAS_SCHEME.match(stripped):
         stripped = "https://" + stripped
-    parts = _split(stripped, "instance address")
+    parts = _split(stripped, M.INSTANCE_ADDRESS)
     path = parts.path.rstrip("/")
     if not path.endswith(BACKEND_API_PATH):
         path += SELF_HOSTED_API_PATH
@@ -164,10 +158,7 @@ def plain_http_warning(base_url: str) -> str | None:
     """A warning when a key would travel unencrypted to another machine, else None."""
     origin = origin_of(base_url)
     if origin.scheme == "http" and not is_local_host(origin.host):
-        return (
-            f"{origin.host} is reached over plain http://: the key travels unencrypted. "
-            "Use https:// unless this is a trusted private network."
-        )
+        return M.PLAIN_HTTP.format(host=origin.host)
     return None
 
 

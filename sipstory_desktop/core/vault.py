@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from . import messages as M
 from .channels import ChannelsResult
 from .config import ConfigStore
 from .entries import Entry, EntryError, EntryKind, check_name, find_by_name, resolve_base_url
@@ -76,7 +77,7 @@ class Vault:
             notes.append(warning)
         info = self.secrets.backend_info()
         if not info.secure:
-            notes.append(f"The keyring in use, {info.name}, does not encrypt your keys.")
+            notes.append(M.INSECURE_KEYRING.format(name=info.name))
         return tuple(notes)
 
     def add(
@@ -99,7 +100,7 @@ class Vault:
         base_url = resolve_base_url(kind, address)
         cleaned = clean_key(key_text)
         if self.find(name):
-            raise EntryError(f"An entry called '{name}' already exists; choose another name.")
+            raise EntryError(M.NAME_TAKEN_CHOOSE.format(name=name))
         entry = Entry(
             name=name,
             kind=kind,
@@ -123,8 +124,7 @@ class Vault:
             entry = replace(entry, id=shared)
             notes = (
                 *notes,
-                f"The keyring already held a key for '{name}' at this address (a shared "
-                "vault); it now holds the key you entered.",
+                M.SHARED_VAULT_NOTE.format(name=name),
             )
 
         self.state.update(lambda s: s.secret_ids.add(entry.id))
@@ -136,7 +136,7 @@ class Vault:
 
         def append(entries: list[Entry]) -> list[Entry]:
             if find_by_name(entries, name):
-                raise EntryError(f"An entry called '{name}' already exists; choose another name.")
+                raise EntryError(M.NAME_TAKEN_CHOOSE.format(name=name))
             return [*entries, entry]
 
         try:
@@ -177,7 +177,7 @@ class Vault:
         def apply(entries: list[Entry]) -> list[Entry]:
             current = next((e for e in entries if e.id == entry_id), None)
             if current is None:
-                raise EntryError("This entry no longer exists; it was removed elsewhere.")
+                raise EntryError(M.ENTRY_GONE)
             edited.clear()
             moved.clear()
             relocations.clear()
@@ -188,7 +188,7 @@ class Vault:
             if isinstance(new_name, str):
                 clash = find_by_name(entries, new_name)
                 if clash and clash.id != entry_id:
-                    raise EntryError(f"An entry called '{new_name}' already exists.")
+                    raise EntryError(M.NAME_TAKEN.format(name=new_name))
             edited.append(current.edited(**changes))
             moved.append(origin_of(current.base_url) != origin_of(edited[0].base_url))
             relocations.append(current.base_url != edited[0].base_url)
@@ -227,7 +227,7 @@ class Vault:
         cleaned = clean_key(key_text)
         entry = next((e for e in self.entries() if e.id == entry_id), None)
         if entry is None:
-            raise EntryError("This entry no longer exists; it was removed elsewhere.")
+            raise EntryError(M.ENTRY_GONE)
 
         def note(state: State) -> None:
             state.secret_ids.add(entry_id)  # findable if we stop here
@@ -249,7 +249,7 @@ class Vault:
                     edited.append(current.edited(key_hint=hint))
                     entries[index] = edited[0]
                     return entries
-            raise EntryError("This entry no longer exists; it was removed elsewhere.")
+            raise EntryError(M.ENTRY_GONE)
 
         self.config.update(apply)
         return edited[0]
@@ -284,7 +284,7 @@ class Vault:
 
     def remove_orphan(self, entry_id: str) -> None:
         if any(e.id == entry_id for e in self.entries()):
-            raise EntryError("This key belongs to an entry; remove the entry instead.")
+            raise EntryError(M.KEY_OF_AN_ENTRY)
         self.secrets.delete(entry_id)
         self.state.update(lambda s: s.secret_ids.discard(entry_id))
 

@@ -14,6 +14,7 @@ from ..core.times import utc_now
 from .announce import announce
 from .moments import time_text
 from .questions import confirm
+from .result_texts import translated
 from .status_texts import status_label
 from .window_context import WindowContext
 
@@ -150,7 +151,7 @@ class CheckController(QObject):
                 "Checking every key now would go over Sipstory's limit of 30 requests per "
                 "hour for some organizations:\n\n%s"
             )
-            % "\n".join(f"• {w.message}" for w in plan.warnings),
+            % "\n".join(f"• {translated(w.message)}" for w in plan.warnings),
             details=self.tr("Check all anyway?"),
         )
 

@@ -28,6 +28,7 @@ from .flow_layout import flow_box
 from .lights import light_icon, light_label_pixmap
 from .moments import date_time_text
 from .pane_labels import SecondaryLabel, WrapAnywhereLabel
+from .result_texts import translated
 from .status_texts import status_label
 
 REVEAL_SECONDS = 10
@@ -282,7 +283,7 @@ class DetailsPane(QWidget):
             self._status.setText(status_text(result, now))
         self._icon.setAccessibleName(self._status.text())  # the light, in words
         if result:
-            message = result.message
+            message = translated(result.message)
         elif self._no_key:
             message = self.tr(
                 "No key is saved for this entry yet (an imported entry comes without its "
@@ -294,7 +295,7 @@ class DetailsPane(QWidget):
                 "against the organization's 30 requests per hour."
             )
         self._message.set_text(message)
-        self._hint.set_text(result.hint if result and not result.ok else "")
+        self._hint.set_text(translated(result.hint) if result and not result.ok else "")
         self._hint.setVisible(bool(self._hint.text()))
         self._since.setText(since_text(history or []))
         self._base_url.set_text(entry.base_url)
@@ -350,7 +351,7 @@ class DetailsPane(QWidget):
             item = QListWidgetItem(
                 light_icon(result.light), f"{when}  {status_label(result.status)}{latency}"
             )
-            item.setToolTip(result.message)
+            item.setToolTip(translated(result.message))
             self._recent.addItem(item)
 
     def reveal_key(self, key: str) -> None:

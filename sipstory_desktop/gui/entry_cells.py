@@ -27,6 +27,7 @@ from .entry_texts import (
     relative_time,
     status_text,
 )
+from .result_texts import translated
 from .roles import Column, Role
 from .status_texts import status_label
 
@@ -112,9 +113,12 @@ def fill_entry_row(
     light.setData(status.value, Role.STATUS)
     # What a screen reader says of the light: the status and its reason, then what to do.
     light.setData(
-        f"{light_text}: {result.message}" if result else status_label(Status.UNCHECKED), _ACCESSIBLE
+        f"{light_text}: {translated(result.message)}" if result else status_label(Status.UNCHECKED),
+        _ACCESSIBLE,
     )
-    light.setData(result.hint if result and not result.ok else "", _ACCESSIBLE_DESCRIPTION)
+    light.setData(
+        translated(result.hint) if result and not result.ok else "", _ACCESSIBLE_DESCRIPTION
+    )
     light.setData(art.light(status.light), _DECORATION)
     lights = tuple(r.light for r in history)
     row[Column.HISTORY].setData(lights, Role.HISTORY)

@@ -17,6 +17,7 @@ from ..core.status import CheckResult, Light
 from ..core.vault import Saved
 from .questions import confirm
 from .replaced_keys import ReplacedKey, ReplacedKeys
+from .result_texts import translated
 from .window_context import WindowContext
 from .workers import describe_error
 
@@ -126,7 +127,7 @@ class EntryCommands(QObject):
         self._context.banner.show_message(
             Light.GREY,
             self.tr("Replaced the key of “%s”.") % outcome.entry.name,
-            "\n".join([text, *outcome.notes]),
+            "\n".join([text, *map(translated, outcome.notes)]),
             retry=False,
             topic=self.UNDO_TOPIC + outcome.entry.id,
             action=self.tr("Undo replace"),  # no mnemonic: the details have Und&o
@@ -234,7 +235,7 @@ class EntryCommands(QObject):
                 context.banner.show_message(
                     Light.AMBER,
                     self.tr("Saved, with a note."),
-                    "\n".join(outcome.notes),
+                    "\n".join(map(translated, outcome.notes)),
                     retry=False,
                     topic="saved",
                 )

@@ -14,6 +14,7 @@ from ..core.state import State
 from ..core.status import CheckResult, Light, Status
 from ..core.urls import CLOUD_BASE_URL, Origin, origin_of
 from .moments import date_time_text, time_text
+from .result_texts import translated
 from .roles import Column
 from .status_texts import ago, status_label
 
@@ -144,7 +145,7 @@ def cell_tooltip(column: Column, entry: Entry, state: State, now: datetime) -> s
     result = state.latest(entry.id)
     if column == Column.LIGHT:
         shown = state.shown(entry.id)
-        return f"{shown.message}\n{shown.hint}".strip() if shown else None
+        return f"{translated(shown.message)}\n{translated(shown.hint)}".strip() if shown else None
     if column == Column.NAME:
         return entry.note or None
     if column == Column.INSTANCE:

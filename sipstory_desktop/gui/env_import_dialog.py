@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from ..core.dotenv_keys import ScannedFile
 from ..core.env_import import EnvKey, Outcome
 from .lights import light_icon
+from .result_texts import translated
 from .status_texts import status_label
 from .widgets import InlineMessage, Tone, WorkingDialog, plain_label
 
@@ -66,7 +67,10 @@ class EnvImportDialog(WorkingDialog):
                 item = self._items[index]
                 item.setText(_CHECK, status_label(found.check.status))
                 item.setIcon(_CHECK, light_icon(found.check.light, 16))
-                item.setToolTip(_CHECK, f"{found.check.message}\n{found.check.hint}".strip())
+                item.setToolTip(
+                    _CHECK,
+                    f"{translated(found.check.message)}\n{translated(found.check.hint)}".strip(),
+                )
         self._message.show_message(self.tr("Checked %n key(s).", "", len(checked)))
 
     @Slot(str)

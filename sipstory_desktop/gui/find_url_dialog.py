@@ -42,6 +42,7 @@ from ..core.find_url import FindResult, Probe, ProbeOutcome, candidates
 from ..core.status import Light
 from ..core.urls import UrlError, is_local_host, origin_of
 from .lights import light_icon
+from .result_texts import translated
 from .widgets import InlineMessage, Tone, plain_label
 
 log = logging.getLogger(__name__)
@@ -230,7 +231,7 @@ class FindUrlDialog(QDialog):
         except UrlError as exc:
             self._order = []
             self._searching = False
-            self._conclusion.show_message(str(exc), Tone.ERROR)
+            self._conclusion.show_message(translated(str(exc)), Tone.ERROR)
             self._update_buttons()
             return False
         for base_url in self._order:

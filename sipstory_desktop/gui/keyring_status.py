@@ -21,6 +21,7 @@ from ..core.status import CheckResult, Light, Status
 from ..core.vault import Vault
 from .banner import Banner
 from .lights import light_label_pixmap
+from .result_texts import translated
 from .workers import Worker, describe_error
 
 _ICON_SIZE = 16
@@ -122,9 +123,9 @@ class KeyringStatus(QObject):
         self.icon.setAccessibleName(self.tr("No keyring"))
         self.label.setText(self.tr("No keyring"))
         if isinstance(error, SecretStoreError):
-            title, hint = error.message, error.hint
+            title, hint = translated(error.message), translated(error.hint)
         elif error is None:
-            title, hint = self.tr("No system keyring is available."), no_keyring_hint()
+            title, hint = self.tr("No system keyring is available."), translated(no_keyring_hint())
         else:
             title, hint = self.tr("The keyring could not be opened."), describe_error(error)
         self._banner.show_message(
@@ -157,7 +158,7 @@ class KeyringStatus(QObject):
             return
         self._banner.show_message(
             Light.RED,
-            locked.message,
+            translated(locked.message),
             self.tr(
                 "The keys are kept, but cannot be read until it is unlocked. Unlock asks it "
                 "to show its own prompt; answer it there."
@@ -212,7 +213,7 @@ class KeyringStatus(QObject):
     def _unlock_failed(self, error: Exception) -> None:
         self.unlocking = False
         title, hint = (
-            (error.message, error.hint)
+            (translated(error.message), translated(error.hint))
             if isinstance(error, SecretStoreError)
             else (self.tr("The keyring could not be unlocked."), describe_error(error))
         )

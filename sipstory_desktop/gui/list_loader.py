@@ -16,6 +16,7 @@ from ..core.vault import Vault
 from .banner import Banner
 from .check_session import CheckSession
 from .entry_model import EntryModel
+from .result_texts import translated
 from .workers import Worker, describe_error
 
 RELOAD_DELAY_MS = 250
@@ -133,7 +134,7 @@ class ListLoader(QObject):
             self._banner.show_message(
                 Light.AMBER,
                 self.tr("Your config was repaired."),
-                notice,
+                translated(notice),
                 retry=False,
                 topic="config",
             )

@@ -20,6 +20,7 @@ from ..core.entries import Entry
 from ..core.status import CheckResult
 from .desktop_services import Notifier, TrayAnswer, find_tray, when_tray_leaves
 from .entry_model import EntryModel
+from .result_texts import translated
 from .status_texts import status_label
 from .watch import Tray, WatchDialog, Watcher, WatchSettings, largest_shared_budget
 
@@ -101,7 +102,9 @@ class WatchMode(QObject):
         entry = self._model.entry(entry_id)
         if entry is None or not (self.watcher.active and self.watcher.settings.notify):
             return
-        self.notifier.notify(f"{entry.name}: {status_label(result.status)}", result.message)
+        self.notifier.notify(
+            f"{entry.name}: {status_label(result.status)}", translated(result.message)
+        )
 
     def _notify_in_app(self, title: str, body: str) -> None:
         """No notification service took it: the tray's balloon, else the status bar."""

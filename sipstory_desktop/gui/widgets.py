@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.status import CheckResult
+from .result_texts import translated
 from .status_texts import status_label
 
 ICON_SIZE = 16  # the side of the icons next to messages, in logical pixels
@@ -197,8 +198,8 @@ class ResultPanel(QFrame):
         """Show ``result``; ``outdated`` says the inputs changed while it was running."""
         self._result = result
         self._status.setText(status_label(result.status))
-        self._message.setText(result.message)
-        self._hint.setText(result.hint)
+        self._message.setText(translated(result.message))
+        self._hint.setText(translated(result.hint))
         self._hint.setVisible(bool(result.hint))
         self._outdated.show_message(
             self.tr("You changed the address or the key after this test started.")
@@ -207,7 +208,9 @@ class ResultPanel(QFrame):
             Tone.WARNING,
         )
         self._paint_light()
-        self.setAccessibleDescription(f"{status_label(result.status)}. {result.message}")
+        self.setAccessibleDescription(
+            f"{status_label(result.status)}. {translated(result.message)}"
+        )
         self.show()
 
     def changeEvent(self, event: QEvent) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from shiboken6 import isValid
 
 from ..core.secrets import SecretStoreError
+from .result_texts import translated
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +102,8 @@ class Worker(QObject):
 def describe_error(error: Exception) -> str:
     """A message for the user; never a traceback, never a key."""
     if isinstance(error, SecretStoreError):
-        return f"{error.message}\n{error.hint}"
-    return str(error) or type(error).__name__
+        return f"{translated(error.message)}\n{translated(error.hint)}"
+    return translated(str(error)) or type(error).__name__
 
 
 class BackgroundOp:

@@ -47,6 +47,9 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("status_texts.py", "QCoreApplication.translate(_CONTEXT, _LABELS[status])"): (
         "the status labels of _LABELS, each marked with QT_TRANSLATE_NOOP"
     ),
+    ("result_texts.py", "QCoreApplication.translate(CONTEXT, template)"): (
+        "the check results' templates of core/messages.py, each marked with QT_TRANSLATE_NOOP"
+    ),
     ("find_url_dialog.py", "sipstory.example.com"): "an example address, the same in any language",
     (
         "find_url_dialog.py",

@@ -31,6 +31,7 @@ from ...core.secrets import BackendInfo
 from ...core.status import CheckResult, Status
 from ...core.urls import instance_address_of
 from ..questions import confirm
+from ..result_texts import translated
 from ..status_texts import status_label
 from ..widgets import InlineMessage, ResultPanel, Tone, plain_label
 from .draft import DialogMode, EntryDraft
@@ -428,7 +429,7 @@ class EntryDialog(QDialog):
             if replacing
             else self.tr("Add a rejected key?"),
             self.tr("The test you just ran says “{status}”: {message}").format(
-                status=status_label(verdict.status), message=verdict.message
+                status=status_label(verdict.status), message=translated(verdict.message)
             ),
             details=self.tr(
                 "The current key is kept until you quit: Undo replace in the window "

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QTool
 
 from ...core.keys import InvalidKeyText, clean_key
 from ...core.secrets import BackendInfo
+from ..result_texts import translated
 from ..widgets import ICON_SIZE, InlineMessage, Tone, plain_label
 from .section import Section, column
 
@@ -105,7 +106,7 @@ class KeySection(Section):
         try:
             cleaned = clean_key(text)
         except InvalidKeyText as exc:
-            shown = str(exc) if text or self._speaks(self.edit) else ""
+            shown = translated(str(exc)) if text or self._speaks(self.edit) else ""
             self._message.show_message(shown, Tone.ERROR)
         else:
             self._message.show_message(self._note(text, cleaned.notes), Tone.WARNING)
@@ -117,7 +118,7 @@ class KeySection(Section):
     def _note(self, text: str, notes: tuple[str, ...]) -> str:
         if _BEARER_PREFIX.match(text.strip()):
             return self.tr("The 'Bearer ' prefix will be removed: Sipstory expects the raw key.")
-        return " ".join(notes)
+        return " ".join(map(translated, notes))
 
     def _set_up_reveal(self) -> None:
         self._reveal.setObjectName("revealKeyAction")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
 from ...core.entries import MAX_NAME_LENGTH, EntryError, check_name
+from ..result_texts import translated
 from ..widgets import InlineMessage, Tone
 from .section import Section, column
 
@@ -62,7 +63,7 @@ class NameSection(Section):
         try:
             name = check_name(self.edit.text())
         except EntryError as exc:
-            return None, str(exc)
+            return None, translated(str(exc))
         if name.casefold() in self._taken:
             return None, self.tr("There is already a key called “{name}”.").format(name=name)
         return name, None

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from ...core.entries import Entry, EntryKind, resolve_base_url
 from ...core.urls import UrlError, instance_address_of, plain_http_warning
+from ..result_texts import translated
 from ..widgets import InlineMessage, Tone
 from .section import Section
 
@@ -108,7 +109,7 @@ class ServerSection(Section):
     def refresh(self) -> None:
         kind, address, base_url, error = self._check()
         warning = plain_http_warning(base_url) if base_url else None
-        self._http_warning.show_message(warning or "", Tone.WARNING)
+        self._http_warning.show_message(translated(warning or ""), Tone.WARNING)
         if base_url is not None:
             self._base_url_message.show_message(self.tr("Base URL: {url}").format(url=base_url))
         elif address or self._speaks(self._field_of(kind)):
@@ -127,7 +128,7 @@ class ServerSection(Section):
         try:
             return kind, address, resolve_base_url(kind, address), None
         except UrlError as exc:
-            return kind, address, None, str(exc)
+            return kind, address, None, translated(str(exc))
 
     def _guidance(self, kind: EntryKind) -> str:
         if kind is EntryKind.SELF_HOSTED:
