@@ -49,12 +49,23 @@ def install(view_class: type[View], press: Callable[[View, QModelIndex], None]) 
             return None
         made = _ListInterface(thing, qt_own, lambda index: press(thing, index))
         _kept.append(made)  # Qt keeps a pointer to it: Python must not free it
+        thing.destroyed.connect(lambda: _forget(made))
         return made
 
     QAccessible.installFactory(factory)
 
 
 _kept: list[QAccessibleInterface] = []
+
+
+def _forget(made: _ListInterface) -> None:
+    """The view is gone, and Qt deletes its interface: the Python wrapper of it must go too.
+
+    Kept alive, it would stay registered at that address, and a Qt object made there later
+    (a status bar) would come back to Python as this stale accessible interface."""
+    if made in _kept:
+        _kept.remove(made)
+    shiboken6.invalidate(made.qt_own)
 
 
 class _ListInterface(QAccessibleInterface):
@@ -66,6 +77,10 @@ class _ListInterface(QAccessibleInterface):
         self._qt = qt_own
         self._press = press
         self._buttons: dict[QPersistentModelIndex, _CheckButton] = {}  # kept: Qt points at them
+
+    @property
+    def qt_own(self) -> QAccessibleInterface:
+        return self._qt
 
     def _alive(self) -> bool:
         return shiboken6.isValid(self._view)

@@ -258,3 +258,29 @@ def test_a_check_button_finds_its_place_without_walking_every_row(
             assert tree.child(tree.indexOfChild(button)) is button  # found where it moved
     finally:
         del view.indexBelow
+
+
+def test_a_deleted_list_leaves_no_stale_accessible_wrapper(
+    qtbot: QtBot, window: MakeWindow, two_keys: list[Entry]
+) -> None:
+    """Qt deletes a list's accessible interface with the list; the Python wrapper of Qt's
+    own interface, kept by the Check buttons' bridge, must go too: left registered at that
+    address, a Qt object made there later (a window's status bar) came back to Python as
+    a stale QAccessibleWidget."""
+    import shiboken6
+
+    from sipstory_desktop.gui import check_button_access
+    from sipstory_desktop.gui.entry_list import EntryListView
+
+    shown = window()
+    view = EntryListView(shown.model)  # a second list over the same rows, then deleted
+    tree = QAccessible.queryAccessibleInterface(view)
+    assert tree is not None and tree.role() == QAccessible.Role.Tree
+    made = [m for m in check_button_access._kept if m.object() is view]
+    assert len(made) == 1
+    qt_own = made[0].qt_own
+    del tree
+    view.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(view), timeout=WAIT_MS)
+    assert made[0] not in check_button_access._kept
+    assert not shiboken6.isValid(qt_own)
