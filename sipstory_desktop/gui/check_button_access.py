@@ -59,12 +59,11 @@ _kept: list[QAccessibleInterface] = []
 
 
 def _forget(made: _ListInterface) -> None:
-    """The view is gone, and Qt deletes its interface: the Python wrapper of it must go too.
+    """The view is gone, and Qt deletes its own interface: our wrapper of it must let go.
 
-    Kept alive, it would stay registered at that address, and a Qt object made there later
-    (a status bar) would come back to Python as this stale accessible interface."""
-    if made in _kept:
-        _kept.remove(made)
+    Kept valid, it would stay registered at that address, and a Qt object made there later
+    (a status bar) would come back to Python as this stale accessible interface. ``made``
+    itself stays in ``_kept``: Qt deletes it, and Python must never delete it too."""
     shiboken6.invalidate(made.qt_own)
 
 
