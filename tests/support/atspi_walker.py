@@ -89,22 +89,32 @@ def find_app(name, timeout=30.0):
         time.sleep(0.2)
 
 
+def _name_of(node):
+    """``node``'s name, or None for one that went away while asked."""
+    try:
+        return node.name
+    except Exception:  # a vanished object answers with a GLib or D-Bus error
+        return None
+
+
 def _windows(app, title, timeout=30.0):
     """The top-level windows of ``app`` (those titled ``title`` when given)."""
     deadline = time.monotonic() + timeout
     while True:
-        windows = [
-            (index, app.getChildAtIndex(index))
-            for index in range(app.childCount)
-            if app.getChildAtIndex(index) is not None
-        ]
+        # Each child asked once: a window closing (the last dialog) may be gone by a
+        # second question, or answer no name while it goes.
+        windows = []
+        for index in range(app.childCount):
+            child = app.getChildAtIndex(index)
+            if child is not None:
+                windows.append((index, child))
         if title is None:
             return windows
-        found = [(i, w) for i, w in windows if w.name == title]
+        found = [(i, w) for i, w in windows if _name_of(w) == title]
         if found:
             return found
         if time.monotonic() > deadline:
-            _fail(f"no window titled {title!r}: {[w.name for _, w in windows]}")
+            _fail(f"no window titled {title!r}: {[_name_of(w) for _, w in windows]}")
         time.sleep(0.2)
 
 
